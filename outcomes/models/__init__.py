@@ -1,0 +1,38 @@
+from outcomes.models.catalog import (
+    Dimension,
+    DimensionCategory,
+    ExitReason,
+    OutcomeClass,
+    SurveyIndicator,
+    SurveyQuestion,
+)
+from outcomes.models.organisation import (
+    Association,
+    Budget,
+    Intervention,
+    Membership,
+    Role,
+    User,
+)
+from outcomes.models.reports import BreakdownCount, ExitCount, PeriodReport, ReportStatus
+from outcomes.models.tokens import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "Association",
+    "BreakdownCount",
+    "Budget",
+    "Dimension",
+    "DimensionCategory",
+    "ExitCount",
+    "ExitReason",
+    "Intervention",
+    "Membership",
+    "OutcomeClass",
+    "PeriodReport",
+    "ReportStatus",
+    "Role",
+    "SurveyIndicator",
+    "SurveyQuestion",
+    "User",
+]

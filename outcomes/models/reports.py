@@ -1,0 +1,204 @@
+"""Period reports: the tally statistics of one intervention for one base period.
+
+Storage: one row per report with the participant stocks and flows as nine integer columns
+(ongoing at start, new and exits, each for women, men and other), and one row per exit reason and
+per dimension category that has counts. This keeps every count a plain integer column, so a
+summary over any number of reports and interventions is a single ``SUM … GROUP BY`` in the
+database instead of JSON to unpack in Python, and catalog entries are real foreign keys that
+cannot be deleted while counts refer to them.
+"""
+
+from django.db import models
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.models.catalog import DimensionCategory, ExitReason
+from outcomes.models.organisation import Intervention
+from outcomes.periods import Period
+from outcomes.rules import GENDERS, Counts, ReportFigures
+from outcomes.validators import validate_no_personal_data
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("utkast")
+    SUBMITTED = "submitted", _("inskickad")
+    APPROVED = "approved", _("godkänd")
+
+
+COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+STOCK_AND_FLOWS = ("ongoing_start", "new", "exits")
+
+
+class GenderCounts(models.Model):
+    women = models.PositiveIntegerField(_("kvinnor"), default=0)
+    men = models.PositiveIntegerField(_("män"), default=0)
+    other = models.PositiveIntegerField(_("annan/ej angivet"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(self.women, self.men, self.other)
+
+
+class PeriodReportQuerySet(models.QuerySet):
+    def counted(self, *, include_drafts: bool = False):
+        """Reports that count in results: submitted and approved, plus drafts when asked for."""
+        if include_drafts:
+            return self
+        return self.filter(status__in=COUNTED_STATUSES)
+
+    def within(self, period: Period):
+        """Reports whose base period lies inside ``period``."""
+        return self.filter(period_start__gte=period.start, period_end__lte=period.end)
+
+    def period_totals(self, period: Period):
+        """Stock-and-flow totals per intervention over ``period``, computed in the database.
+
+        Answers one row per intervention with ``reports`` (how many base reports were found),
+        ``ongoing_start_*`` (from the earliest base report inside the period), and the sums of
+        ``new_*``, ``exits_*`` and ``spent_sek``. An intervention with no reports in the period
+        has no row. The same rule as :func:`outcomes.rules.combine`, in SQL.
+        """
+        rows = self.within(period)
+        first = rows.filter(intervention=OuterRef("intervention")).order_by("period_start")
+        sums = {f"{kind}_{g}": Sum(f"{kind}_{g}") for kind in ("new", "exits") for g in GENDERS}
+        starts = {f"ongoing_start_{g}": Subquery(first.values(f"ongoing_start_{g}")[:1]) for g in GENDERS}
+        return (
+            rows.values("intervention")
+            .annotate(reports=models.Count("id"), spent_sek=Sum("spent_sek"), **sums)
+            .annotate(**starts)
+            .order_by("intervention")
+        )
+
+
+class PeriodReport(models.Model):
+    """All counts of one intervention for one base period (pinnstatistik för perioden).
+
+    ``version`` grows by one with every saved change and guards against lost updates. An approved
+    report is locked until staff reopen it. Exits are entered as totals per gender and broken
+    down by reason in :class:`ExitCount`; the sum rule between them is checked by
+    :mod:`outcomes.rules`, not by the database, because a draft may break it.
+    """
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="reports", verbose_name=_("insats")
+    )
+    period = models.CharField(_("period"), max_length=10)
+    period_start = models.DateField(_("periodens första dag"), editable=False)
+    period_end = models.DateField(_("periodens sista dag"), editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    ongoing_start_women = models.PositiveIntegerField(_("pågående vid start, kvinnor"), default=0)
+    ongoing_start_men = models.PositiveIntegerField(_("pågående vid start, män"), default=0)
+    ongoing_start_other = models.PositiveIntegerField(_("pågående vid start, annan/ej angivet"), default=0)
+    new_women = models.PositiveIntegerField(_("nya, kvinnor"), default=0)
+    new_men = models.PositiveIntegerField(_("nya, män"), default=0)
+    new_other = models.PositiveIntegerField(_("nya, annan/ej angivet"), default=0)
+    exits_women = models.PositiveIntegerField(_("avslutade, kvinnor"), default=0)
+    exits_men = models.PositiveIntegerField(_("avslutade, män"), default=0)
+    exits_other = models.PositiveIntegerField(_("avslutade, annan/ej angivet"), default=0)
+
+    spent_sek = models.PositiveBigIntegerField(_("förbrukat (kr)"), default=0)
+    comment = models.TextField(_("kommentar"), blank=True, validators=[validate_no_personal_data])
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PeriodReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("periodrapport")
+        verbose_name_plural = _("periodrapporter")
+        ordering = ["intervention", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["intervention", "period"], name="one_report_per_period"),
+        ]
+        indexes = [
+            models.Index(fields=["intervention", "period_start", "period_end"], name="report_period_idx"),
+            models.Index(fields=["status", "period_start"], name="report_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.intervention} {self.period}"
+
+    def save(self, *args, **kwargs):
+        parsed = Period.parse(self.period)
+        self.period = parsed.code
+        self.period_start, self.period_end = parsed.start, parsed.end
+        super().save(*args, **kwargs)
+
+    @property
+    def base_period(self) -> Period:
+        return Period.parse(self.period)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+    def _counts(self, prefix: str) -> Counts:
+        return Counts(*(getattr(self, f"{prefix}_{g}") for g in GENDERS))
+
+    def _set_counts(self, prefix: str, counts: Counts) -> None:
+        for g in GENDERS:
+            setattr(self, f"{prefix}_{g}", getattr(counts, g))
+
+    ongoing_at_start = property(
+        lambda self: self._counts("ongoing_start"), lambda self, c: self._set_counts("ongoing_start", c)
+    )
+    new = property(lambda self: self._counts("new"), lambda self, c: self._set_counts("new", c))
+    exits = property(lambda self: self._counts("exits"), lambda self, c: self._set_counts("exits", c))
+
+    def _rows(self, name: str, related: str):
+        manager = getattr(self, name)
+        if name in getattr(self, "_prefetched_objects_cache", {}):
+            return manager.all()
+        return manager.select_related(related)
+
+    def figures(self) -> ReportFigures:
+        """The report as :class:`~outcomes.rules.ReportFigures` (prefetch the counts for lists)."""
+        breakdowns: dict[str, dict[str, Counts]] = {}
+        for row in self._rows("breakdown_counts", "category__dimension"):
+            breakdowns.setdefault(row.category.dimension.code, {})[row.category.code] = row.counts
+        return ReportFigures(
+            ongoing_at_start=self.ongoing_at_start,
+            new=self.new,
+            exits=self.exits,
+            exits_by_reason={row.reason.code: row.counts for row in self._rows("exit_counts", "reason")},
+            breakdowns=breakdowns,
+            spent_sek=self.spent_sek,
+        )
+
+
+class ExitCount(GenderCounts):
+    report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="exit_counts")
+    reason = models.ForeignKey(
+        ExitReason, on_delete=models.PROTECT, related_name="counts", verbose_name=_("avslutsorsak")
+    )
+
+    class Meta:
+        verbose_name = _("avslutade per orsak")
+        verbose_name_plural = _("avslutade per orsak")
+        constraints = [models.UniqueConstraint(fields=["report", "reason"], name="one_count_per_reason")]
+
+    def __str__(self):
+        return f"{self.report}: {self.reason_id} {self.counts}"
+
+
+class BreakdownCount(GenderCounts):
+    report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="breakdown_counts")
+    category = models.ForeignKey(
+        DimensionCategory, on_delete=models.PROTECT, related_name="counts", verbose_name=_("kategori")
+    )
+
+    class Meta:
+        verbose_name = _("nya per bakgrundskategori")
+        verbose_name_plural = _("nya per bakgrundskategori")
+        constraints = [models.UniqueConstraint(fields=["report", "category"], name="one_count_per_category")]
+
+    def __str__(self):
+        return f"{self.report}: {self.category_id} {self.counts}"

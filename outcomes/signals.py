@@ -1,0 +1,24 @@
+"""Events the outcomes app announces; other apps (``reports``) connect receivers.
+
+``outcomes`` never imports ``reports``: results are recomputed by receivers of
+:data:`report_changed`, which is sent only after the transaction that changed a report commits.
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+# Sent with ``report_id``, ``intervention_id``, ``period`` and ``action`` (saved, submitted,
+# approved, draft) after the change has been committed.
+report_changed = Signal()
+
+
+def announce_report_change(*, report, action: str, user=None) -> None:
+    """Send :data:`report_changed` once the surrounding transaction commits."""
+    payload = {
+        "report_id": report.pk,
+        "intervention_id": report.intervention_id,
+        "period": report.period,
+        "action": action,
+        "user_id": getattr(user, "pk", None),
+    }
+    transaction.on_commit(lambda: report_changed.send(sender=report.__class__, **payload))

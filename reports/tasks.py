@@ -1,0 +1,27 @@
+"""Celery tasks: thin wrappers that load ids and call a selector or service."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from outcomes.models import Intervention
+from outcomes.periods import Period
+from outcomes.selectors import period_figures
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def period_figures_compute(intervention_id: int, period_code: str, include_drafts: bool = False) -> dict:
+    """The stock-and-flow figures of one intervention and period, as plain numbers.
+
+    Read-only, so running it twice answers the same. Used by exports and by the integration test
+    that proves a worker process reads the same database as the web process.
+    """
+    intervention = Intervention.objects.get(pk=intervention_id)
+    figures = period_figures(intervention=intervention, period=Period.parse(period_code), include_drafts=include_drafts)
+    return {
+        "ongoing_at_start": figures.ongoing_at_start.as_dict(with_total=True),
+        "new": figures.new.as_dict(with_total=True),
+        "exits": figures.exits.as_dict(with_total=True),
+        "ongoing_at_end": figures.ongoing_at_end.as_dict(with_total=True),
+        "participants": figures.participants.as_dict(with_total=True),
+        "spent_sek": figures.spent_sek,
+    }

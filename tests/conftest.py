@@ -1,0 +1,84 @@
+import pytest
+from django.conf import settings
+
+from outcomes.rules import Counts
+from outcomes.services import ReportInput
+from tests.factories import AssociationFactory, InterventionFactory, MembershipFactory
+
+
+def pytest_report_header(config):
+    broker = settings.CELERY_BROKER_URL or "none (tasks eager; integration tests deselected)"
+    return [f"database: {settings.DATABASES['default']['ENGINE']}", f"celery broker: {broker}"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Integration tests need a broker and a shared database; without them they are deselected."""
+    if settings.CELERY_BROKER_URL and settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    selected = [item for item in items if "integration" not in item.keywords]
+    deselected = [item for item in items if "integration" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture
+def association(db):
+    return AssociationFactory()
+
+
+@pytest.fixture
+def intervention(association):
+    return InterventionFactory(association=association)
+
+
+@pytest.fixture
+def staff(association):
+    """A member of the association's staff."""
+    return MembershipFactory(association=association, role="staff").user
+
+
+@pytest.fixture
+def coordinator(intervention):
+    """A coordinator granted ``intervention``."""
+    return MembershipFactory(association=intervention.association, intervention=intervention, role="coordinator").user
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff of another association: sees nothing of ours."""
+    return MembershipFactory(role="staff").user
+
+
+@pytest.fixture
+def teammate_intervention(association):
+    """Another intervention of the same association, not granted to ``coordinator``."""
+    return InterventionFactory(association=association, name="Annan insats")
+
+
+def report_input(*, start=(0, 0, 0), new=(0, 0, 0), exits=None, spent_sek=0, comment="", unknown_new=True):
+    """A report body. ``exits`` maps reason code to (women, men, other); single-valued
+    dimensions get all new participants as ``unknown`` unless ``unknown_new`` is False.
+    """
+    exits = exits or {}
+    new_counts = Counts(*new)
+    breakdowns = {}
+    if unknown_new:
+        for dimension in (
+            "age_band",
+            "education",
+            "income_source",
+            "time_on_support",
+            "uvas",
+            "referrer",
+            "home_municipality",
+        ):
+            breakdowns[dimension] = {"unknown": new_counts}
+    return ReportInput(
+        ongoing_at_start=Counts(*start),
+        new=new_counts,
+        exits_by_reason={code: Counts(*c) for code, c in exits.items()},
+        breakdowns=breakdowns,
+        spent_sek=spent_sek,
+        comment=comment,
+    )

@@ -1,0 +1,88 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_login_page_answers_in_swedish(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Logga in" in response.content.decode()
+    assert 'lang="sv"' in response.content.decode()
+
+
+def test_the_start_page_requires_sign_in(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_a_signed_in_coordinator_sees_only_granted_interventions(
+    client, coordinator, intervention, teammate_intervention
+):
+    assert client.login(username=coordinator.email, password=PASSWORD)
+    page = client.get(reverse("home")).content.decode()
+    assert intervention.name in page
+    assert teammate_intervention.name not in page
+
+
+@pytest.mark.django_db
+def test_the_database_is_the_one_configured():
+    """With DATABASE_URL set (CI's second run) the suite really runs on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres", "pgsql")) else "sqlite"
+    assert connection.vendor == expected
+
+
+def test_tasks_run_eagerly_without_a_broker_and_go_to_the_broker_with_one():
+    from finsam.celery import app
+
+    if os.environ.get("CELERY_BROKER_URL"):
+        assert app.conf.broker_url == os.environ["CELERY_BROKER_URL"]
+    else:
+        assert settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def _production(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "finsam.settings.production", "DATABASE_URL": "sqlite:///:memory:"})
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = _production({"DJANGO_ALLOWED_HOSTS": "example.org"}, "check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_allowed_hosts():
+    result = _production({"DJANGO_SECRET_KEY": "x" * 64}, "check")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = _production(
+        {"DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "example.org"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_swedish_translations_are_compiled_into_the_repository():
+    assert (ROOT / "locale" / "sv" / "LC_MESSAGES" / "django.mo").is_file()
