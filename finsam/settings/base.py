@@ -118,6 +118,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "outcomes.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "finsam-outcomes API",

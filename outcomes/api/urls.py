@@ -1,0 +1,3 @@
+"""``/api/v1/`` routes of the outcomes app: interventions, budgets, catalogs, reports, imports."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Web pages for a user's own API tokens."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Web pages for indicator surveys."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""``/api/v1/`` routes of the reports app: step definitions, goals, goal results, summaries."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Web pages of the reports app (goals, summaries, exports)."""
+
+urlpatterns = []
