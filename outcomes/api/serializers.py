@@ -1,0 +1,156 @@
+"""Serializers of the outcomes API: the report body of API.md, in and out."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from outcomes.models import PeriodReport
+from outcomes.rules import Counts, RuleViolation
+from outcomes.services import ReportInput
+
+
+class GenderCountsSerializer(serializers.Serializer):
+    """``{"women": n, "men": n, "other": n}``; a missing key means 0.
+
+    Negative numbers pass here on purpose: the counting rules refuse them with the stable code
+    ``negative_count`` and the field named, the same as in the web form.
+    """
+
+    women = serializers.IntegerField(required=False, default=0)
+    men = serializers.IntegerField(required=False, default=0)
+    other = serializers.IntegerField(required=False, default=0)
+
+    def to_counts(self, data) -> Counts:
+        return Counts.from_mapping(data)
+
+
+class GenderCountsWithTotalSerializer(GenderCountsSerializer):
+    total = serializers.IntegerField(read_only=True)
+
+
+class ExitRowSerializer(GenderCountsSerializer):
+    reason = serializers.CharField(max_length=50)
+
+
+class BreakdownRowSerializer(GenderCountsSerializer):
+    dimension = serializers.CharField(max_length=50)
+    category = serializers.CharField(max_length=50)
+
+
+class ViolationSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ReportInputSerializer(serializers.Serializer):
+    """The report body a client PUTs for one base period (API.md, "Report body")."""
+
+    ongoing_at_start = GenderCountsSerializer(required=False)
+    new = GenderCountsSerializer(required=False)
+    exits = ExitRowSerializer(many=True, required=False)
+    breakdowns = BreakdownRowSerializer(many=True, required=False)
+    spent_sek = serializers.IntegerField(required=False, default=0)
+    comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=4000)
+
+    def validate_exits(self, rows):
+        seen = set()
+        for index, row in enumerate(rows):
+            if row["reason"] in seen:
+                raise serializers.ValidationError(
+                    {index: {"reason": [_("Avslutsorsaken ”%(r)s” förekommer två gånger.") % {"r": row["reason"]}]}},
+                    code="duplicate",
+                )
+            seen.add(row["reason"])
+        return rows
+
+    def validate_breakdowns(self, rows):
+        seen = set()
+        for index, row in enumerate(rows):
+            key = (row["dimension"], row["category"])
+            if key in seen:
+                message = _("Kategorin ”%(d)s/%(c)s” förekommer två gånger.") % {"d": key[0], "c": key[1]}
+                raise serializers.ValidationError({index: {"category": [message]}}, code="duplicate")
+            seen.add(key)
+        return rows
+
+    def to_input(self) -> ReportInput:
+        data = self.validated_data
+        breakdowns: dict[str, dict[str, Counts]] = {}
+        for row in data.get("breakdowns", []):
+            breakdowns.setdefault(row["dimension"], {})[row["category"]] = Counts.from_mapping(row)
+        start = data.get("ongoing_at_start")
+        return ReportInput(
+            ongoing_at_start=Counts.from_mapping(start) if start is not None else None,
+            new=Counts.from_mapping(data.get("new")),
+            exits_by_reason={row["reason"]: Counts.from_mapping(row) for row in data.get("exits", [])},
+            breakdowns=breakdowns,
+            spent_sek=data.get("spent_sek", 0),
+            comment=data.get("comment", ""),
+        )
+
+
+def body_field(violation: RuleViolation, body: dict | None) -> RuleViolation:
+    """Rename a rule's field path to the path in the request body (``exits[2].women``)."""
+    parts = violation.field.split(".")
+    if body is None:
+        return violation
+    if parts[0] == "exits_by_reason" and len(parts) == 3:
+        for index, row in enumerate(body.get("exits") or []):
+            if isinstance(row, dict) and row.get("reason") == parts[1]:
+                return RuleViolation(
+                    violation.code, f"exits[{index}].{parts[2]}", violation.message, violation.severity
+                )
+    if parts[0] == "breakdowns" and len(parts) == 4:
+        for index, row in enumerate(body.get("breakdowns") or []):
+            if isinstance(row, dict) and (row.get("dimension"), row.get("category")) == (parts[1], parts[2]):
+                return RuleViolation(
+                    violation.code, f"breakdowns[{index}].{parts[3]}", violation.message, violation.severity
+                )
+    return violation
+
+
+class ReportOutputSerializer(serializers.Serializer):
+    """A stored report as the API answers it: the body plus derived figures and status."""
+
+    intervention = serializers.IntegerField(source="intervention_id")
+    period = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    ongoing_at_start = GenderCountsWithTotalSerializer()
+    new = GenderCountsWithTotalSerializer()
+    exits = ExitRowSerializer(many=True)
+    exits_total = GenderCountsWithTotalSerializer()
+    ongoing_at_end = GenderCountsWithTotalSerializer()
+    participants = GenderCountsWithTotalSerializer()
+    breakdowns = BreakdownRowSerializer(many=True)
+    spent_sek = serializers.IntegerField()
+    comment = serializers.CharField(allow_blank=True)
+    warnings = ViolationSerializer(many=True)
+    updated_at = serializers.DateTimeField()
+
+    @staticmethod
+    def represent(report: PeriodReport, warnings: list[RuleViolation]) -> dict:
+        figures = report.figures()
+        return {
+            "intervention": report.intervention_id,
+            "period": report.period,
+            "status": report.status,
+            "version": report.version,
+            "ongoing_at_start": figures.ongoing_at_start.as_dict(with_total=True),
+            "new": figures.new.as_dict(with_total=True),
+            "exits": [{"reason": code, **counts.as_dict()} for code, counts in sorted(figures.exits_by_reason.items())],
+            "exits_total": figures.exits.as_dict(with_total=True),
+            "ongoing_at_end": figures.ongoing_at_end.as_dict(with_total=True),
+            "participants": figures.participants.as_dict(with_total=True),
+            "breakdowns": [
+                {"dimension": dimension, "category": category, **counts.as_dict()}
+                for dimension, categories in sorted(figures.breakdowns.items())
+                for category, counts in sorted(categories.items())
+            ],
+            "spent_sek": report.spent_sek,
+            "comment": report.comment,
+            "warnings": [v.as_dict() for v in warnings],
+            "updated_at": report.updated_at,
+        }

@@ -1,0 +1,167 @@
+"""Views of the outcomes API. Thin: validate with a serializer, call one service, render."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from outcomes.access import can_write_reports, intervention_for, is_staff_of
+from outcomes.api.errors import PreconditionFailed, report_error_response
+from outcomes.api.serializers import ReportInputSerializer, ReportOutputSerializer, body_field
+from outcomes.models import PeriodReport
+from outcomes.periods import PeriodError, base_period
+from outcomes.rules import RuleViolation
+from outcomes.services import (
+    ReportError,
+    report_approve,
+    report_check,
+    report_reopen,
+    report_save,
+    report_submit,
+)
+
+
+def etag_for(report: PeriodReport) -> str:
+    return f'"{report.version}"'
+
+
+def parse_if_match(header: str | None) -> int | None:
+    """The version named by ``If-Match`` (``"3"``, ``W/"3"`` or ``3``); ``None`` when absent."""
+    if not header:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if value == "*":
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise PreconditionFailed(detail='If-Match ska vara en version som ETag anger, till exempel "3".') from exc
+
+
+def report_response(report: PeriodReport, *, warnings=None, status_code=status.HTTP_200_OK) -> Response:
+    if warnings is None:
+        warnings = report_check(intervention=report.intervention, period_code=report.period, figures=report.figures())
+    response = Response(ReportOutputSerializer.represent(report, warnings), status=status_code)
+    response["ETag"] = etag_for(report)
+    return response
+
+
+class ReportMixin:
+    def intervention(self, request: Request, intervention_id):
+        return intervention_for(request.user, intervention_id)
+
+    def writable_intervention(self, request: Request, intervention_id):
+        intervention = self.intervention(request, intervention_id)
+        if not can_write_reports(request.user, intervention):
+            raise PermissionDenied
+        return intervention
+
+    def period_code(self, intervention, period: str) -> str:
+        try:
+            return base_period(period, intervention.frequency).code
+        except PeriodError as exc:
+            raise ReportError([RuleViolation(exc.code, "period", exc.message)]) from exc
+
+    def stored_report(self, intervention, period: str) -> PeriodReport:
+        report = PeriodReport.objects.filter(
+            intervention=intervention, period=self.period_code(intervention, period)
+        ).first()
+        if report is None:
+            raise Http404
+        return report
+
+
+PERIOD = OpenApiParameter(
+    "period", str, OpenApiParameter.PATH, description="Basperiod, till exempel 2024Q3 eller 2024M05."
+)
+
+
+class ReportView(ReportMixin, APIView):
+    """One base-period report of an intervention: read it, or create or replace it (idempotent)."""
+
+    @extend_schema(responses=ReportOutputSerializer, parameters=[PERIOD])
+    def get(self, request, intervention_id: int, period: str):
+        intervention = self.intervention(request, intervention_id)
+        return report_response(self.stored_report(intervention, period))
+
+    @extend_schema(
+        request=ReportInputSerializer,
+        responses={200: ReportOutputSerializer, 201: ReportOutputSerializer},
+        parameters=[PERIOD],
+    )
+    def put(self, request, intervention_id: int, period: str):
+        intervention = self.writable_intervention(request, intervention_id)
+        period_code = self.period_code(intervention, period)
+        expected = parse_if_match(request.headers.get("If-Match"))
+        serializer = ReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = request.data if isinstance(request.data, dict) else None
+        try:
+            result = report_save(
+                intervention=intervention,
+                period_code=period_code,
+                data=serializer.to_input(),
+                user=request.user,
+                expected_version=expected,
+            )
+        except ReportError as error:
+            error.violations = [body_field(v, body) for v in error.violations]
+            return report_error_response(error)
+        warnings = [body_field(v, body) for v in result.warnings]
+        return report_response(
+            result.report,
+            warnings=warnings,
+            status_code=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+
+class ReportTransitionView(ReportMixin, APIView):
+    """Base of the status changes; subclasses name who may do it and which service runs."""
+
+    staff_only = False
+
+    def transition(self, request, report):
+        raise NotImplementedError
+
+    @extend_schema(request=None, responses=ReportOutputSerializer, parameters=[PERIOD])
+    def post(self, request, intervention_id: int, period: str):
+        intervention = self.writable_intervention(request, intervention_id)
+        if self.staff_only and not is_staff_of(request.user, intervention.association_id):
+            raise PermissionDenied
+        report = self.stored_report(intervention, period)
+        return report_response(self.transition(request, report))
+
+
+class ReportSubmitView(ReportTransitionView):
+    def transition(self, request, report):
+        return report_submit(report=report, user=request.user)
+
+
+class ReportApproveView(ReportTransitionView):
+    staff_only = True
+
+    def transition(self, request, report):
+        return report_approve(report=report, user=request.user)
+
+
+class ReportReopenView(ReportTransitionView):
+    staff_only = True
+
+    @extend_schema(
+        request={
+            "application/json": {"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]}
+        },
+        responses=ReportOutputSerializer,
+        parameters=[PERIOD],
+    )
+    def post(self, request, intervention_id: int, period: str):
+        return super().post(request, intervention_id, period)
+
+    def transition(self, request, report):
+        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+        return report_reopen(report=report, reason=str(reason), user=request.user)
