@@ -12,7 +12,6 @@ from django.db import transaction
 
 from outcomes.models import Association, Budget, Dimension, ExitReason, Intervention, PeriodReport, Role
 from outcomes.periods import Period
-from outcomes.rules import GENDERS, Counts
 from outcomes.services import (
     ReportInput,
     association_create,
@@ -21,6 +20,7 @@ from outcomes.services import (
     report_submit,
     user_create,
 )
+from outcomes.synthetic import DimensionShape, synthetic_periods
 
 DEMO_ORG_NUMBER = "222000-9993"
 DEMO_PASSWORD = "demo-pinnstatistik"
@@ -36,37 +36,6 @@ INTERVENTIONS = [
     ("Unga vuxna i arbete", "Arbetsförmedlingen", "individual", 1_200_000, (3, 3, 1)),
     ("Kompetensnätverket", "Försäkringskassan", "structural", 600_000, (2, 1, 0)),
 ]
-# How likely an exit is to each reason, roughly as in published annual reports.
-REASON_WEIGHTS = {
-    "employment": 10,
-    "studies": 6,
-    "job_seeking": 8,
-    "other_self_support": 3,
-    "joint_assessment": 4,
-    "af_programme": 8,
-    "municipal_labour": 6,
-    "other_finsam": 2,
-    "daily_activity": 2,
-    "care": 6,
-    "returned": 12,
-    "dropped_out": 6,
-    "other": 3,
-    "moved": 2,
-    "parental_leave": 1,
-}
-
-
-def _spread(rng: random.Random, total: int, keys: list[str], weights: list[int] | None = None) -> dict[str, int]:
-    counts = dict.fromkeys(keys, 0)
-    for key in rng.choices(keys, weights=weights, k=total):
-        counts[key] += 1
-    return counts
-
-
-def _by_gender(rng, totals: Counts, keys, weights=None) -> dict[str, Counts]:
-    """Spread each gender's total over ``keys``; the parts add up to ``totals`` exactly."""
-    parts = {g: _spread(rng, getattr(totals, g), keys, weights) for g in GENDERS}
-    return {k: Counts(*(parts[g][k] for g in GENDERS)) for k in keys}
 
 
 class Command(BaseCommand):
@@ -105,36 +74,27 @@ class Command(BaseCommand):
 
     def _reports(self, intervention, years, budget, intake, rng):
         reasons = list(ExitReason.objects.filter(association=intervention.association).values_list("code", flat=True))
-        weights = [REASON_WEIGHTS.get(code, 1) for code in reasons]
-        dimensions = Dimension.objects.filter(association=intervention.association).prefetch_related("categories")
-        ongoing = Counts()
+        dimensions = [
+            DimensionShape(d.code, d.multi_valued, tuple(c.code for c in d.categories.all()))
+            for d in Dimension.objects.filter(association=intervention.association).prefetch_related("categories")
+        ]
         periods = [Period(year, "Q", q) for year in years for q in range(1, 5)]
-        for position, period in enumerate(periods):
-            new = Counts(*(rng.randint(max(0, n - 2), n + 3) for n in intake))
-            available = ongoing + new
-            exits = Counts(*(rng.randint(0, max(0, getattr(available, g) * 2 // 5)) for g in GENDERS))
-            breakdowns = {}
-            for dimension in dimensions:
-                codes = [c.code for c in dimension.categories.all()]
-                if dimension.multi_valued:
-                    breakdowns[dimension.code] = {
-                        code: Counts(*(rng.randint(0, getattr(new, g)) for g in GENDERS)) for code in codes
-                    }
-                else:
-                    breakdowns[dimension.code] = _by_gender(rng, new, codes)
-            data = ReportInput(
-                ongoing_at_start=ongoing,
-                new=new,
-                exits=exits,
-                exits_by_reason=_by_gender(rng, exits, reasons, weights),
-                breakdowns=breakdowns,
-                spent_sek=budget // 4 + rng.randint(-40_000, 40_000),
-            )
-            ongoing = available - exits
+        figures = synthetic_periods(
+            rng, count=len(periods), intake=intake, reasons=reasons, dimensions=dimensions, spent_per_period=budget // 4
+        )
+        for position, (period, quarter) in enumerate(zip(periods, figures, strict=True)):
             if PeriodReport.objects.filter(intervention=intervention, period=period.code).exists():
                 continue
             if position == len(periods) - 1 and intervention.name == "Steget vidare":
                 continue  # one report still missing, as in real life
+            data = ReportInput(
+                ongoing_at_start=quarter.ongoing_at_start,
+                new=quarter.new,
+                exits=quarter.exits,
+                exits_by_reason=quarter.exits_by_reason,
+                breakdowns=quarter.breakdowns,
+                spent_sek=quarter.spent_sek,
+            )
             report = report_save(intervention=intervention, period_code=period.code, data=data).report
             if position < len(periods) - 1 or intervention.name != "Unga vuxna i arbete":
                 report = report_submit(report=report)

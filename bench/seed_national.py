@@ -1,0 +1,149 @@
+"""Fill a database with a synthetic national data set that passes every counting rule.
+
+Defaults: 80 associations × 10 interventions × 10 years of quarterly reports (about 32 000 period
+reports with their exits by reason and breakdowns). Bulk inserts, one association at a time, so
+memory stays flat. Run against an empty, migrated database:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/finsam_bench .venv/bin/python bench/seed_national.py
+
+``--associations``, ``--interventions`` and ``--years`` make it smaller (SQLite works for small sets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import transaction  # noqa: E402
+
+from outcomes.models import (  # noqa: E402
+    Association,
+    BreakdownCount,
+    Budget,
+    Dimension,
+    DimensionCategory,
+    ExitCount,
+    ExitReason,
+    Intervention,
+    PeriodReport,
+    ReportStatus,
+)
+from outcomes.periods import Period  # noqa: E402
+from outcomes.services import catalog_load  # noqa: E402
+from outcomes.synthetic import DimensionShape, synthetic_periods  # noqa: E402
+from outcomes.validators import luhn_valid  # noqa: E402
+
+OWNERS = ["Arbetsförmedlingen", "Försäkringskassan", "Region", "Kommunen"]
+BATCH = 5000
+
+
+def org_number(index: int) -> str:
+    base = f"2221{index:05d}"
+    check = next(d for d in range(10) if luhn_valid(f"{base}{d}"))
+    return f"{base[:6]}-{base[6:]}{check}"
+
+
+def seed_association(index: int, *, interventions: int, years: list[int], rng: random.Random) -> int:
+    """One association with its catalogs, interventions, budgets and reports; answers reports made."""
+    association = Association.objects.create(name=f"Samordningsförbundet {index:03d}", org_number=org_number(index))
+    catalog_load(association=association)
+    reasons = {r.code: r for r in ExitReason.objects.filter(association=association)}
+    categories = {
+        (c.dimension.code, c.code): c
+        for c in DimensionCategory.objects.filter(dimension__association=association).select_related("dimension")
+    }
+    shapes = [
+        DimensionShape(d.code, d.multi_valued, tuple(c.code for c in d.categories.all()))
+        for d in Dimension.objects.filter(association=association).prefetch_related("categories")
+    ]
+    made = Intervention.objects.bulk_create(
+        Intervention(
+            association=association,
+            name=f"Insats {index:03d}-{number:02d}",
+            owner=OWNERS[number % len(OWNERS)],
+            kind="structural" if number % 5 == 4 else "individual",
+            start=dt.date(years[0], 1, 1),
+        )
+        for number in range(interventions)
+    )
+    periods = [Period(year, "Q", q) for year in years for q in range(1, 5)]
+    last = periods[-1]
+    reports, exit_rows, breakdown_rows = [], [], []
+    budgets = []
+    for intervention in made:
+        budget = rng.randrange(400_000, 3_000_000, 1000)
+        budgets += [Budget(intervention=intervention, year=year, budget_sek=budget) for year in years]
+        figures = synthetic_periods(
+            rng,
+            count=len(periods),
+            intake=(rng.randint(2, 8), rng.randint(2, 7), rng.randint(0, 1)),
+            reasons=list(reasons),
+            dimensions=shapes,
+            spent_per_period=budget // 4,
+        )
+        for period, quarter in zip(periods, figures, strict=True):
+            report = PeriodReport(
+                intervention=intervention,
+                period=period.code,
+                period_start=period.start,
+                period_end=period.end,
+                status=ReportStatus.SUBMITTED if period == last else ReportStatus.APPROVED,
+                spent_sek=quarter.spent_sek,
+            )
+            report.ongoing_at_start, report.new, report.exits = quarter.ongoing_at_start, quarter.new, quarter.exits
+            reports.append((report, quarter))
+    Budget.objects.bulk_create(budgets, batch_size=BATCH)
+    PeriodReport.objects.bulk_create([r for r, _ in reports], batch_size=BATCH)
+    for report, quarter in reports:
+        exit_rows += [
+            ExitCount(report=report, reason=reasons[code], **counts.as_dict())
+            for code, counts in quarter.exits_by_reason.items()
+        ]
+        breakdown_rows += [
+            BreakdownCount(report=report, category=categories[(dimension, code)], **counts.as_dict())
+            for dimension, cats in quarter.breakdowns.items()
+            for code, counts in cats.items()
+        ]
+    ExitCount.objects.bulk_create(exit_rows, batch_size=BATCH)
+    BreakdownCount.objects.bulk_create(breakdown_rows, batch_size=BATCH)
+    return len(reports)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--associations", type=int, default=80)
+    parser.add_argument("--interventions", type=int, default=10)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--last-year", type=int, default=dt.date.today().year - 1)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if Association.objects.exists():
+        parser.error("the database already holds associations; seed an empty, migrated database")
+    rng = random.Random(args.seed)
+    years = list(range(args.last_year - args.years + 1, args.last_year + 1))
+    started = time.perf_counter()
+    total = 0
+    for index in range(args.associations):
+        with transaction.atomic():
+            total += seed_association(index, interventions=args.interventions, years=years, rng=rng)
+    print(
+        f"seeded {args.associations} associations, {args.associations * args.interventions} interventions, "
+        f"{total} period reports ({years[0]}–{years[-1]}) in {time.perf_counter() - started:.1f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
