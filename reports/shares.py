@@ -1,0 +1,121 @@
+"""Shares, step progression and traffic lights: the goal arithmetic of DOMAIN.md, written once.
+
+Goals, the summary page, its exports and the API all call these functions, so "45 % (5/11)" and
+its light come out the same everywhere. Shares are computed and compared on exact fractions and
+rounded to whole percents only for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext_lazy as _
+
+#: Outcome classes whose exit reasons count as a step unless an intervention says otherwise.
+DEFAULT_STEP_CLASSES = frozenset({"self_support", "continued_rehab"})
+
+GREEN, YELLOW, RED, NO_DATA = "green", "yellow", "red", "no_data"
+STATUS_LABELS = {
+    GREEN: _("Uppnått"),
+    YELLOW: _("Delvis uppnått"),
+    RED: _("Ej uppnått"),
+    NO_DATA: _("Uppgift saknas"),
+}
+AT_LEAST, AT_MOST = "at_least", "at_most"
+DEFAULT_YELLOW_RATIO = Decimal("0.8")
+
+
+@dataclass(frozen=True)
+class Share:
+    """A numerator over a denominator. With a zero denominator there is no value (``no_data``)."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def fraction(self) -> Fraction | None:
+        return Fraction(self.numerator, self.denominator) if self.denominator else None
+
+    @property
+    def value(self) -> Decimal | None:
+        """The exact percentage to one decimal (45.5), or None without a denominator."""
+        if not self.denominator:
+            return None
+        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def percent(self) -> int | None:
+        """The whole percent people see, rounded half up from the exact fraction."""
+        if not self.denominator:
+            return None
+        return int((Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("1"), ROUND_HALF_UP))
+
+    def __str__(self) -> str:
+        if not self.denominator:
+            return "–"
+        return f"{self.percent} % ({self.numerator}/{self.denominator})"
+
+    def as_dict(self) -> dict:
+        value = self.value
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": float(value) if value is not None else None,
+            "percent": self.percent,
+        }
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """Which exit reasons count as a step, and which are left out of the denominator (by code)."""
+
+    steps: frozenset[str]
+    excluded: frozenset[str] = frozenset()
+
+
+def default_step_rule(reasons: Iterable) -> StepRule:
+    """The default step definition: reasons of the self-support and continued-rehab classes count.
+
+    ``reasons`` are ExitReason rows (or anything with ``code`` and ``outcome_class``); nothing is
+    excluded from the denominator by default.
+    """
+    return StepRule(steps=frozenset(r.code for r in reasons if r.outcome_class in DEFAULT_STEP_CLASSES))
+
+
+def share_of_exits(exits_by_reason: Mapping[str, int], rule: StepRule) -> Share:
+    """Exits with a reason in ``rule.steps`` over all exits whose reason is not excluded.
+
+    ``exits_by_reason`` maps reason code to the number of exits (all genders). Reasons in both sets
+    are treated as excluded; a period with no counted exits gives a zero denominator (no data).
+    """
+    denominator = sum(n for code, n in exits_by_reason.items() if code not in rule.excluded)
+    numerator = sum(n for code, n in exits_by_reason.items() if code in rule.steps and code not in rule.excluded)
+    return Share(numerator, denominator)
+
+
+def traffic_light(
+    value: Fraction | Decimal | int | None,
+    *,
+    target: Decimal | int,
+    comparator: str = AT_LEAST,
+    yellow_ratio: Decimal | float = DEFAULT_YELLOW_RATIO,
+) -> str:
+    """Green when the target is met; yellow when within the yellow ratio of it; red otherwise.
+
+    ``value`` and ``target`` are in the same unit (percent for shares, a number for counts) and
+    compared exactly. For an "at most" goal, yellow means exceeding the target by at most
+    (1 - yellow_ratio), e.g. 20 %. No value gives ``no_data``.
+    """
+    if value is None:
+        return NO_DATA
+    value, target, ratio = Fraction(value), Fraction(target), Fraction(Decimal(str(yellow_ratio)))
+    if comparator == AT_MOST:
+        if value <= target:
+            return GREEN
+        return YELLOW if value <= target * (2 - ratio) else RED
+    if value >= target:
+        return GREEN
+    return YELLOW if value >= target * ratio else RED

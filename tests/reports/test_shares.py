@@ -1,0 +1,57 @@
+import json
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from types import SimpleNamespace
+
+from reports.shares import (
+    AT_MOST,
+    GREEN,
+    NO_DATA,
+    RED,
+    YELLOW,
+    Share,
+    StepRule,
+    default_step_rule,
+    share_of_exits,
+    traffic_light,
+)
+
+CATALOG = Path(__file__).resolve().parents[2] / "outcomes" / "catalog" / "exit_reasons.json"
+
+
+def default_exit_reasons():
+    return [SimpleNamespace(**entry) for entry in json.loads(CATALOG.read_text("utf-8"))["exit_reasons"]]
+
+
+def test_the_lekeberg_example_is_45_percent_and_yellow_against_a_50_percent_goal():
+    exits = {"employment": 1, "studies": 1, "job_seeking": 2, "other_self_support": 1, "returned": 6}
+    share = share_of_exits(exits, default_step_rule(default_exit_reasons()))
+    assert (share.numerator, share.denominator, share.percent, str(share)) == (5, 11, 45, "45 % (5/11)")
+    assert traffic_light(share.fraction * 100, target=50) == YELLOW
+
+
+def test_excluded_reasons_leave_the_denominator_and_never_count_as_steps():
+    rule = StepRule(steps=frozenset({"employment", "moved"}), excluded=frozenset({"moved"}))
+    assert share_of_exits({"employment": 2, "moved": 3, "dropped_out": 2}, rule) == Share(2, 4)
+
+
+def test_a_share_without_exits_has_no_value_and_no_light():
+    share = share_of_exits({}, StepRule(steps=frozenset({"employment"})))
+    assert (share.value, share.percent, str(share)) == (None, None, "–")
+    assert traffic_light(share.fraction, target=50) == NO_DATA
+
+
+def test_rounding_is_half_up_on_the_exact_fraction():
+    assert Share(26, 57).percent == 46 and Share(26, 57).value == Decimal("45.6")
+    assert Share(1, 8).percent == 13  # 12.5 rounds up
+
+
+def test_lights_compare_exact_values_and_honour_the_yellow_ratio_and_at_most():
+    assert traffic_light(Fraction(4999, 100), target=50) == YELLOW
+    assert traffic_light(50, target=50) == GREEN
+    assert traffic_light(40, target=50) == YELLOW and traffic_light(Fraction(3999, 100), target=50) == RED
+    assert traffic_light(40, target=50, yellow_ratio=0.9) == RED
+    assert traffic_light(12, target=10, comparator=AT_MOST) == YELLOW
+    assert traffic_light(13, target=10, comparator=AT_MOST) == RED
+    assert traffic_light(10, target=10, comparator=AT_MOST) == GREEN
