@@ -404,7 +404,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
                 doc.relate(
                     ("cur", base_measure, row_id, g), [("cur", *kind, row_id, e.code, g) for e in breakdown.rows]
                 )
-        title = breakdown.title if base_measure == "exits" else _("Nya: %(d)s") % {"d": breakdown.title}
+        title = breakdown.title if base_measure == "exits" else _("Nya – %(d)s") % {"d": breakdown.title}
         note = _("En person kan räknas i flera kategorier.") if breakdown.multi_valued else ""
         doc.sections.append(Section(title, header, rows, note=note))
 
