@@ -8,4 +8,5 @@ from outcomes.selectors import interventions_visible_to
 def home(request):
     """The start page: the interventions the signed-in user may see."""
     interventions = interventions_visible_to(request.user).select_related("association")
-    return render(request, "outcomes/home.html", {"interventions": interventions})
+    reads_summaries = request.user.memberships.filter(role__in=["staff", "viewer"]).exists()
+    return render(request, "outcomes/home.html", {"interventions": interventions, "reads_summaries": reads_summaries})

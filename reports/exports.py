@@ -18,18 +18,29 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from outcomes.periods import Period, PeriodError
 from outcomes.rules import GENDERS, ZERO
 from reports import charts
+from reports.models.exports import ExportJob, ExportStatus
 from reports.shares import Share
-from reports.summary import MEASURES, InterventionDetail, Summary, step_rules
+from reports.summary import (
+    MEASURES,
+    InterventionDetail,
+    Summary,
+    association_summary,
+    intervention_detail,
+    step_rules,
+)
 from reports.suppression import MASK, suppress
 
 CONTENT_TYPES = {
@@ -577,6 +588,94 @@ def render_document(doc: Document, fmt: str, *, progress=None) -> bytes:
 
 
 def filename(stem: str, period: str, fmt: str, publish: bool) -> str:
+    """An ASCII file name (safe in any header), e.g. ``coachingteamet-lekeberg-2024-publicering.pdf``."""
     suffix = "-publicering" if publish else ""
-    safe = "".join(ch if ch.isalnum() else "-" for ch in stem.lower()).strip("-")
-    return f"{safe}-{period}{suffix}.{fmt}"
+    return f"{slugify(stem) or 'export'}-{period}{suffix}.{fmt}"
+
+
+# --- export jobs -------------------------------------------------------------------------------
+
+
+def export_document(
+    *, association, intervention=None, period: Period, fmt: str, publish: bool, include_drafts: bool, progress=None
+) -> bytes:
+    """The bytes of one export: the association summary, or ``intervention``'s detail when given.
+
+    PDFs of an intervention carry its charts. Raises :class:`~outcomes.periods.PeriodError` for a
+    period that does not fit the intervention.
+    """
+    if intervention is None:
+        doc = summary_document(
+            association_summary(association=association, period=period, include_drafts=include_drafts), publish=publish
+        )
+    else:
+        detail = intervention_detail(intervention=intervention, period=period, include_drafts=include_drafts)
+        doc = detail_document(detail, publish=publish, with_charts=fmt == "pdf")
+    if progress:
+        progress(40)
+    return render_document(doc, fmt, progress=progress)
+
+
+def export_filename(*, association, intervention=None, period: str, fmt: str, publish: bool) -> str:
+    stem = intervention.name if intervention else _("sammanställning")
+    return filename(stem, period, fmt, publish)
+
+
+def export_job_create(
+    *, user, association, intervention=None, period: Period, fmt: str, publish: bool, include_drafts: bool
+) -> ExportJob:
+    """Store a pending export job and queue it once the transaction commits."""
+    from reports.tasks import export_job_run_task
+
+    job = ExportJob.objects.create(
+        association=association,
+        intervention=intervention,
+        requested_by=user,
+        period=period.code,
+        format=fmt,
+        publish=publish,
+        include_drafts=include_drafts,
+    )
+    transaction.on_commit(lambda: export_job_run_task.delay(str(job.pk)))
+    return job
+
+
+def export_job_run(*, job: ExportJob) -> ExportJob:
+    """Produce the job's file and store it; idempotent (a finished job is left as it is).
+
+    Progress is saved as the work goes on so that the waiting page can show it. An error in the
+    data (a period that does not fit) fails the job with its Swedish message; a database error
+    propagates so that the task can retry.
+    """
+    if job.status == ExportStatus.DONE:
+        return job
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=percent, status=ExportStatus.RUNNING)
+
+    progress(10)
+    try:
+        content = export_document(
+            association=job.association,
+            intervention=job.intervention,
+            period=Period.parse(job.period),
+            fmt=job.format,
+            publish=job.publish,
+            include_drafts=job.include_drafts,
+            progress=progress,
+        )
+    except PeriodError as exc:
+        job.status, job.error, job.finished_at = ExportStatus.FAILED, exc.message, timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return job
+    job.content = content
+    job.filename = export_filename(
+        association=job.association,
+        intervention=job.intervention,
+        period=job.period,
+        fmt=job.format,
+        publish=job.publish,
+    )
+    job.status, job.progress, job.error, job.finished_at = ExportStatus.DONE, 100, "", timezone.now()
+    job.save(update_fields=["content", "filename", "status", "progress", "error", "finished_at"])
+    return job

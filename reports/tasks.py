@@ -25,3 +25,16 @@ def period_figures_compute(intervention_id: int, period_code: str, include_draft
         "participants": figures.participants.as_dict(with_total=True),
         "spent_sek": figures.spent_sek,
     }
+
+
+# --- Summaries and exports (issue 7) -----------------------------------------------------------
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def export_job_run_task(job_id: str) -> str:
+    """Produce the file of one export job; a finished job is left as it is (idempotent)."""
+    from reports.exports import export_job_run
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.select_related("association", "intervention").get(pk=job_id)
+    return export_job_run(job=job).status

@@ -1,0 +1,3 @@
+from reports.models.exports import ExportJob
+
+__all__ = ["ExportJob"]
