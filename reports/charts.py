@@ -74,7 +74,8 @@ def bar_chart(
     axes.set_xlabel(value_label)
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="lower right", fontsize=8, frameon=False)
+    # above the bars, right of the title, so that it never hides a bar or its number
+    axes.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=len(genders), fontsize=8, frameon=False)
     return figure
 
 

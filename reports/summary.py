@@ -57,6 +57,8 @@ class Figures:
     step_progression: Share = Share(0, 0)
     budget_sek: int | None = None
     spent_sek: int = 0
+    #: For totals: what the interventions that have a budget spent (the share's numerator).
+    spent_within_budget_sek: int | None = None
 
     @property
     def ongoing_at_end(self) -> Counts:
@@ -72,7 +74,11 @@ class Figures:
 
     @property
     def share_spent(self) -> Share | None:
-        return Share(self.spent_sek, self.budget_sek) if self.budget_sek else None
+        """Spent over the yearly budget; for totals only interventions with a budget count."""
+        if not self.budget_sek:
+            return None
+        spent = self.spent_sek if self.spent_within_budget_sek is None else self.spent_within_budget_sek
+        return Share(spent, self.budget_sek)
 
     @property
     def cost_per_participant_sek(self) -> int | None:
@@ -119,6 +125,7 @@ def sum_figures(items: Iterable[Figures]) -> Figures:
         ),
         budget_sek=sum(budgets) if budgets else None,
         spent_sek=sum(i.spent_sek for i in items),
+        spent_within_budget_sek=sum(i.spent_sek for i in items if i.budget_sek is not None),
     )
 
 

@@ -40,6 +40,9 @@ def test_totals_add_up_the_interventions_and_the_stock_rule_holds_for_half_years
     # ongoing at start is the first quarter's, new and exits are summed over Q1 and Q2
     assert small_row.current.participants == Counts(9 + 6 + 5, 12 + 7 + 8, 2 + 1)
     assert small_row.current.exits == Counts(3 + 2 + 4 + 1, 5 + 6, 1)
+    # Unga vuxna has no budget: the share spent is Lekeberg's spending of Lekeberg's budget
+    assert totals.spent_sek == 2 * 589154 + 300000
+    assert totals.share_spent.numerator == 2 * 589154
     assert totals.step_progression.numerator == 2 + 8  # Lekeberg: work and studies; Unga vuxna: work
 
 
