@@ -99,7 +99,7 @@ def surveys_of(*, intervention: Intervention | None = None, association: Associa
     """
     if group in survey_rules.ASSOCIATION_GROUPS:
         association_id = association.pk if association is not None else intervention.association_id
-        return Survey.objects.filter(association_id=association_id, intervention__isnull=True, group=group)
+        return Survey.objects.filter(association_id=association_id, intervention_id__isnull=True, group=group)
     if intervention is None:
         return Survey.objects.none()
     return Survey.objects.filter(intervention=intervention, group=group)
@@ -257,7 +257,7 @@ def survey_tables(*, intervention: Intervention | None = None, period, associati
     if intervention is not None:
         base = Survey.objects.filter(intervention=intervention)
     else:
-        base = Survey.objects.filter(association_id=association_id, intervention__isnull=True)
+        base = Survey.objects.filter(association_id=association_id, intervention_id__isnull=True)
     stored = list(
         base.filter(group__in=owner_groups, period_start__gte=earliest.start, period_end__lte=target.end).order_by(
             "period_start"

@@ -579,10 +579,10 @@ def survey_save(
     if violations:
         raise SurveyError(violations)
 
-    owner = {"intervention": intervention} if intervention is not None else {"intervention__isnull": True}
+    owner = {"intervention": intervention} if intervention is not None else {"intervention_id__isnull": True}
     with transaction.atomic():
         survey = (
-            Survey.objects.select_for_update()
+            Survey.objects.select_for_update(of=("self",))
             .filter(association_id=association_id, period=period.code, group=group, **owner)
             .first()
         )
