@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from outcomes.surveys import (
     ANSWERED_EXCEEDS_INVITED,
@@ -148,3 +150,31 @@ def test_negative_option_counts_are_refused():
     data = SurveyInput(invited=5, answered={"women": 1}, answers=[AnswerInput("p1", (2, -1, 0, 0, 0, 0), blank=-1)])
     found = codes(check_survey(data, questions=QUESTIONS, group="participant_ongoing"))
     assert found == {("answers[0].counts[1]", "negative_count"), ("answers[0].blank", "negative_count")}
+
+
+six_counts = st.tuples(*[st.integers(0, 40)] * 6)
+
+
+@given(counts=six_counts, blank=st.integers(0, 10), indicator=st.sampled_from([1, 6, 7, 9]))
+def test_figures_hold_their_order_and_ignore_blanks_for_any_distribution(counts, blank, indicator):
+    with_blank = Distribution("extent6", counts, blank=blank, indicator=indicator)
+    without = Distribution("extent6", counts, blank=0, indicator=indicator)
+    for figure in ("positive", "clearly_positive", "key_figure"):
+        assert with_blank.share(figure) == without.share(figure)
+        assert with_blank.share(figure).denominator == sum(counts)
+    positive, clearly = with_blank.share("positive"), with_blank.share("clearly_positive")
+    assert clearly.numerator <= positive.numerator <= positive.denominator
+    expected_key = positive if indicator == 7 else clearly
+    assert with_blank.share("key_figure") == expected_key
+    if sum(counts):
+        assert Decimal(1) <= with_blank.mean <= Decimal(6)
+    else:
+        assert with_blank.mean is None and positive.percent is None
+
+
+@given(st.lists(six_counts, min_size=1, max_size=4))
+def test_an_indicator_pooled_over_questions_sums_their_numerators_and_denominators(many):
+    distributions = [Distribution("frequency6", c, indicator=3) for c in many]
+    pooled_share = pooled(distributions, "positive")
+    assert pooled_share.numerator == sum(sum(c[3:]) for c in many)
+    assert pooled_share.denominator == sum(sum(c) for c in many)
