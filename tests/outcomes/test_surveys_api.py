@@ -169,3 +169,43 @@ def test_the_openapi_schema_lists_the_survey_endpoints(staff):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert "/api/v1/interventions/{id}/surveys/{period}/{group}/" in schema["paths"]
     assert "/api/v1/associations/{id}/national-averages/{year}/" in schema["paths"]
+
+
+def test_survey_tables_are_404_for_outsiders_and_the_association_tables_for_coordinators(
+    association, coordinator, outsider, viewer, intervention
+):
+    assert (
+        client_for(outsider).get(f"/api/v1/interventions/{intervention.pk}/survey-tables/?period=2024").status_code
+        == 404
+    )
+    assert (
+        client_for(coordinator).get(f"/api/v1/interventions/{intervention.pk}/survey-tables/?period=2024").status_code
+        == 200
+    )
+    board_tables = f"/api/v1/associations/{association.pk}/survey-tables/?period=2024"
+    assert client_for(coordinator).get(board_tables).status_code == 404
+    assert client_for(viewer).get(board_tables).status_code == 200
+    bad = client_for(viewer).get(f"/api/v1/associations/{association.pk}/survey-tables/?period=20x4")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "invalid_period"
+
+
+def test_reading_a_survey_takes_the_same_number_of_queries_however_many_questions(coordinator, intervention):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(coordinator)
+    one = {**BODY, "answers": BODY["answers"][:1]}
+    client.put(url(intervention, "2023"), one, format="json")
+    client.put(url(intervention), one, format="json")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url(intervention)).status_code == 200
+    full = {
+        **BODY,
+        "answers": [{"question": f"p{n}", "counts": [0, 0, 0, 0, 0, 24], "blank": 0} for n in range(1, 8)],
+    }
+    client.put(url(intervention, "2023"), full, format="json")
+    client.put(url(intervention), full, format="json")
+    with CaptureQueriesContext(connection) as many:
+        data = client.get(url(intervention)).json()
+    assert len(data["answers"]) == 7
+    assert len(many) == len(few)
