@@ -581,6 +581,12 @@ def survey_save(
 
     owner = {"intervention": intervention} if intervention is not None else {"intervention_id__isnull": True}
     with transaction.atomic():
+        # Writers queue on the owner's row: locking the survey row alone cannot stop two first
+        # saves of the same survey from both inserting.
+        if intervention is not None:
+            list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
+        else:
+            list(Association.objects.select_for_update().filter(pk=association_id).values_list("pk", flat=True))
         survey = (
             Survey.objects.select_for_update(of=("self",))
             .filter(association_id=association_id, period=period.code, group=group, **owner)
