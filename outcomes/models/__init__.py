@@ -36,3 +36,8 @@ __all__ = [
     "SurveyQuestion",
     "User",
 ]
+
+# --- Surveys (issue 6) ---
+from outcomes.models.surveys import NationalAverage, Survey, SurveyAnswer  # noqa: E402
+
+__all__ += ["NationalAverage", "Survey", "SurveyAnswer"]
