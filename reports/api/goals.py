@@ -145,6 +145,7 @@ class GoalDetailView(InterventionMixin, APIView):
         services.goal_update(goal=goal, data=data, user=request.user)
         return Response(goal_as_dict(self.goal(intervention, goal_id)))
 
+    @extend_schema(responses={204: None})
     def delete(self, request, intervention_id: int, goal_id: int):
         intervention = self.writable_intervention(request, intervention_id)
         services.goal_delete(goal=self.goal(intervention, goal_id), user=request.user)
