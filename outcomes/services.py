@@ -26,9 +26,11 @@ from outcomes.models import (
     DimensionCategory,
     ExitCount,
     ExitReason,
+    HistoryKind,
     Intervention,
     Membership,
     PeriodReport,
+    ReportHistory,
     ReportStatus,
     Role,
     SurveyIndicator,
@@ -46,7 +48,7 @@ from outcomes.rules import (
     refused_even_for_draft,
     sum_counts,
 )
-from outcomes.validators import find_identity_numbers
+from outcomes.validators import personal_data_message
 
 
 class ReportError(Exception):
@@ -325,14 +327,9 @@ def report_save(
                 _("Perioden %(period)s ligger utanför insatsens tid.") % {"period": period.code},
             )
         )
-    if find_identity_numbers(data.comment):
-        violations.append(
-            RuleViolation(
-                "personal_data",
-                "comment",
-                _("Kommentaren innehåller något som liknar ett personnummer. Ta bort det."),
-            )
-        )
+    comment_refusal = personal_data_message(data.comment)
+    if comment_refusal:
+        violations.append(RuleViolation("personal_data", "comment", comment_refusal))
 
     with transaction.atomic():
         report = PeriodReport.objects.select_for_update().filter(intervention=intervention, period=period.code).first()
@@ -379,6 +376,7 @@ def report_save(
             return SaveResult(report=report, created=False, changed=False, warnings=warnings)
 
         created = report is None
+        before = None if created else _history_values(_normalise(report.figures()), report.comment)
         if created:
             report = PeriodReport(intervention=intervention, period=period.code)
         else:
@@ -397,11 +395,14 @@ def report_save(
             for dimension, cats in figures.breakdowns.items()
             for code, counts in cats.items()
         )
+        _history_record_values(report=report, before=before, after=_history_values(figures, data.comment), user=user)
         signals.announce_report_change(report=report, action="saved", user=user)
     return SaveResult(report=report, created=created, changed=True, warnings=warnings)
 
 
-def _transition(report: PeriodReport, *, allowed_from: tuple[str, ...], to: str, action: str, user) -> PeriodReport:
+def _transition(
+    report: PeriodReport, *, allowed_from: tuple[str, ...], to: str, action: str, user, reason: str = ""
+) -> PeriodReport:
     if report.status not in allowed_from:
         raise ReportError(
             [
@@ -413,6 +414,7 @@ def _transition(report: PeriodReport, *, allowed_from: tuple[str, ...], to: str,
                 )
             ]
         )
+    old_status = report.status
     report.status = to
     report.version += 1
     now = timezone.now()
@@ -421,6 +423,16 @@ def _transition(report: PeriodReport, *, allowed_from: tuple[str, ...], to: str,
     elif to == ReportStatus.APPROVED:
         report.approved_at = now
     report.save()
+    ReportHistory.objects.create(
+        report=report,
+        user=user,
+        kind=HistoryKind.STATUS,
+        field="status",
+        old=old_status,
+        new=to,
+        reason=reason,
+        version=report.version,
+    )
     signals.announce_report_change(report=report, action=to, user=user)
     return report
 
@@ -461,12 +473,90 @@ def report_reopen(*, report: PeriodReport, reason: str, user: User | None = None
     """Approved back to draft; staff must give a reason, which may not hold personal data."""
     if not (reason or "").strip():
         raise ReportError([RuleViolation("reason_required", "reason", _("Ange varför rapporten öppnas igen."))])
-    if find_identity_numbers(reason):
-        raise ReportError(
-            [RuleViolation("personal_data", "reason", _("Motiveringen innehåller något som liknar ett personnummer."))]
-        )
+    reason_refusal = personal_data_message(reason)
+    if reason_refusal:
+        raise ReportError([RuleViolation("personal_data", "reason", reason_refusal)])
     with transaction.atomic():
         report = PeriodReport.objects.select_for_update().get(pk=report.pk)
         return _transition(
-            report, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.DRAFT, action=_("öppnas igen"), user=user
+            report,
+            allowed_from=(ReportStatus.APPROVED,),
+            to=ReportStatus.DRAFT,
+            action=_("öppnas igen"),
+            user=user,
+            reason=reason.strip(),
         )
+
+
+# --- report history (issue 3: web forms) ---------------------------------------------------------
+
+
+def _history_values(figures: ReportFigures, comment: str) -> dict[str, str]:
+    """The report flattened to field keys and their stored values, as text.
+
+    Keys: ``ongoing_at_start.women``, ``new.men``, ``exits.other``,
+    ``exits_by_reason.<reason>.<gender>``, ``breakdowns.<dimension>.<category>.<gender>``,
+    ``spent_sek`` and ``comment``. Zero counts and an empty comment are left out, so a key that is
+    missing on one side of a comparison was zero (or empty) there.
+    """
+    values: dict[str, str] = {}
+
+    def put(prefix: str, counts: Counts) -> None:
+        for gender, value in counts.as_dict().items():
+            if value:
+                values[f"{prefix}.{gender}"] = str(value)
+
+    put("ongoing_at_start", figures.ongoing_at_start)
+    put("new", figures.new)
+    put("exits", figures.exits)
+    for reason, counts in figures.exits_by_reason.items():
+        put(f"exits_by_reason.{reason}", counts)
+    for dimension, categories in figures.breakdowns.items():
+        for category, counts in categories.items():
+            put(f"breakdowns.{dimension}.{category}", counts)
+    if figures.spent_sek:
+        values["spent_sek"] = str(figures.spent_sek)
+    if comment:
+        values["comment"] = comment
+    return values
+
+
+def _history_record_values(
+    *, report: PeriodReport, before: dict[str, str] | None, after: dict[str, str], user: User | None
+) -> None:
+    """Write one history entry per changed value; a new report also gets its first status.
+
+    ``before`` ``None`` means the report was created by this save: every entered value is recorded
+    with an empty old value.
+    """
+    entries = []
+    created = before is None
+    if created:
+        entries.append(
+            ReportHistory(
+                report=report,
+                user=user,
+                kind=HistoryKind.STATUS,
+                field="status",
+                old="",
+                new=report.status,
+                version=report.version,
+            )
+        )
+        before = {}
+    for key in sorted(before.keys() | after.keys()):
+        zero = "" if key == "comment" else "0"
+        old, new = before.get(key, zero), after.get(key, zero)
+        if old != new:
+            entries.append(
+                ReportHistory(
+                    report=report,
+                    user=user,
+                    kind=HistoryKind.VALUE,
+                    field=key,
+                    old="" if created else old,
+                    new=new,
+                    version=report.version,
+                )
+            )
+    ReportHistory.objects.bulk_create(entries)

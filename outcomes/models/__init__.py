@@ -36,3 +36,8 @@ __all__ = [
     "SurveyQuestion",
     "User",
 ]
+
+# --- report history and reminders (issue 3: web forms) -----------------------------------------
+from outcomes.models.history import HistoryKind, OverdueReminder, ReportHistory  # noqa: E402
+
+__all__ += ["HistoryKind", "OverdueReminder", "ReportHistory"]
