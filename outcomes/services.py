@@ -560,3 +560,9 @@ def _history_record_values(
                 )
             )
     ReportHistory.objects.bulk_create(entries)
+
+
+def report_values(*, report: PeriodReport) -> dict[str, str]:
+    """The stored values of ``report`` by history field key (zeros and an empty comment left
+    out), as the history records them; used to compare with what an editor typed."""
+    return _history_values(_normalise(report.figures()), report.comment)
