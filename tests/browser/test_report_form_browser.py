@@ -16,6 +16,7 @@ from django.utils import timezone
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -105,13 +106,19 @@ def test_a_coordinator_fills_checks_corrects_and_submits_a_quarterly_report(live
     message = "Avslutade per orsak (kvinnor) summerar till 1 men antalet avslutade är 2."
     link = summary.find_element(By.LINK_TEXT, message)
     assert link.get_attribute("href").endswith("#id_exits__women")
+    # keyboard: the summary has the focus, and Enter on its link puts the focus in the cell
+    assert browser.switch_to.active_element.get_attribute("id") == "felsammanfattning"
+    link.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "id_exits__women"
     assert browser.find_element(By.ID, "report-status").get_attribute("data-status") == "draft"
     assert message in browser.find_element(By.ID, "id_exits__women-msg").text
     # what was typed is still there after the refused submission
     assert browser.find_element(By.NAME, "new__women").get_attribute("value") == "3"
 
-    # correct it: one woman left for studies
-    type_into(browser, "reason__studies__women", 1)
+    # correct it by keyboard: one woman left for studies (Tab moves cell by cell along the row)
+    browser.find_element(By.NAME, "reason__employment__other").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("name") == "reason__studies__women"
+    browser.switch_to.active_element.send_keys("1")
     women_total = browser.find_element(By.CSS_SELECTOR, 'table[data-grid="exits"] output[data-col="0"]')
     assert women_total.text == "2"
     assert "mismatch" not in women_total.find_element(By.XPATH, "..").get_attribute("class")

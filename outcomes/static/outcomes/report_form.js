@@ -53,6 +53,14 @@
     form.addEventListener("input", updateAll);
     updateAll();
     var summary = document.getElementById("felsammanfattning");
-    if (summary) summary.focus();
+    if (summary) {
+      summary.focus();
+      // A link in the summary puts the keyboard focus in the cell, not only the scroll position.
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest("a[href^='#']");
+        var target = link && document.getElementById(link.getAttribute("href").slice(1));
+        if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({block: "center"}); }
+      });
+    }
   });
 })();
