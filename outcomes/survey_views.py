@@ -9,7 +9,6 @@ form refuses exactly what the API refuses, with the rule named, and stores nothi
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django import forms
@@ -19,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -244,7 +244,7 @@ def survey_index(request):
 
 
 def _this_year() -> int:
-    return dt.date.today().year
+    return timezone.localdate().year
 
 
 def _tables_context(request, tables_kwargs: dict) -> dict:
