@@ -248,36 +248,75 @@ def survey_tables(*, intervention: Intervention | None = None, period, associati
     Groups without any survey in the five periods are left out.
     """
     target = _as_period(period)
-    owner_groups = survey_rules.INTERVENTION_GROUPS if intervention is not None else survey_rules.ASSOCIATION_GROUPS
-    association_id = intervention.association_id if intervention is not None else association.pk
-    row_periods = [Period(target.year - k, target.kind, target.number) for k in range(SURVEY_TABLE_YEARS)]
-    all_periods = [*row_periods, Period(target.year - SURVEY_TABLE_YEARS, target.kind, target.number)]
-    earliest = all_periods[-1]
-
     if intervention is not None:
-        base = Survey.objects.filter(intervention=intervention)
-    else:
-        base = Survey.objects.filter(association_id=association_id, intervention_id__isnull=True)
+        return survey_tables_many(interventions=[intervention], period=target)[intervention.pk]
+    window = _table_window(target)
     stored = list(
-        base.filter(group__in=owner_groups, period_start__gte=earliest.start, period_end__lte=target.end).order_by(
-            "period_start"
-        )
+        Survey.objects.filter(
+            association_id=association.pk,
+            intervention_id__isnull=True,
+            group__in=survey_rules.ASSOCIATION_GROUPS,
+            period_start__gte=window[-1].start,
+            period_end__lte=target.end,
+        ).order_by("period_start")
     )
+    return _tables_from(
+        target, survey_rules.ASSOCIATION_GROUPS, stored, *_table_lookups(stored, [association.pk], window)
+    )
+
+
+def survey_tables_many(*, interventions, period) -> dict[int, dict]:
+    """:func:`survey_tables` of several interventions at once, by intervention id, in four
+    queries however many interventions (for summaries over a whole association).
+    """
+    target = _as_period(period)
+    interventions = list(interventions)
+    window = _table_window(target)
+    stored = list(
+        Survey.objects.filter(
+            intervention__in=[i.pk for i in interventions],
+            group__in=survey_rules.INTERVENTION_GROUPS,
+            period_start__gte=window[-1].start,
+            period_end__lte=target.end,
+        ).order_by("period_start")
+    )
+    answers, questions, averages = _table_lookups(stored, {i.association_id for i in interventions}, window)
+    result = {}
+    for intervention in interventions:
+        own = [s for s in stored if s.intervention_id == intervention.pk]
+        own_questions = {pk: q for pk, q in questions.items() if q.association_id == intervention.association_id}
+        result[intervention.pk] = _tables_from(
+            target, survey_rules.INTERVENTION_GROUPS, own, answers, own_questions, averages
+        )
+    return result
+
+
+def _table_window(target: Period) -> list[Period]:
+    """The period and the same period of the years before: rows plus one more for comparison."""
+    return [Period(target.year - k, target.kind, target.number) for k in range(SURVEY_TABLE_YEARS + 1)]
+
+
+def _table_lookups(stored: list, association_ids, window: list[Period]):
+    """Answer rows by survey, questions by id and national averages by (question, year)."""
     answers_by_survey: dict[int, list] = {}
     for row in SurveyAnswer.objects.filter(survey__in=[s.pk for s in stored]):
         answers_by_survey.setdefault(row.survey_id, []).append(row)
     questions = {
-        q.pk: q
-        for q in SurveyQuestion.objects.filter(association_id=association_id, group__in=owner_groups).order_by(
-            "position", "code"
-        )
+        q.pk: q for q in SurveyQuestion.objects.filter(association_id__in=association_ids).order_by("position", "code")
     }
     averages = {
         (a.question_id, a.year): a.percent
         for a in NationalAverage.objects.filter(
-            association_id=association_id, year__gte=earliest.year, year__lte=target.year
+            association_id__in=association_ids, year__gte=window[-1].year, year__lte=window[0].year
         )
     }
+    return answers_by_survey, questions, averages
+
+
+def _tables_from(target: Period, owner_groups, stored: list, answers_by_survey, questions, averages) -> dict:
+    """Build the :func:`survey_tables` answer from rows already loaded (no queries)."""
+    window = _table_window(target)
+    row_periods = window[:SURVEY_TABLE_YEARS]
     labels = dict(Survey._meta.get_field("group").choices)
 
     groups, response_rates = [], []
@@ -286,7 +325,7 @@ def survey_tables(*, intervention: Intervention | None = None, period, associati
         if not group_surveys:
             continue
         per_period = {}
-        for p in all_periods:
+        for p in window:
             chosen = _resolve_period(group_surveys, p)
             rows = [a for s in chosen for a in answers_by_survey.get(s.pk, [])]
             per_period[p.code] = (chosen, _pool_answers(rows, questions))

@@ -498,7 +498,6 @@ from collections.abc import Mapping  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
 from outcomes import surveys as survey_rules  # noqa: E402
-from outcomes.models.catalog import RespondentGroup  # noqa: E402
 from outcomes.models.surveys import OPTION_FIELDS, NationalAverage, Survey, SurveyAnswer  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
 
@@ -545,32 +544,6 @@ def _survey_period(period_code: str, intervention: Intervention | None) -> tuple
     return period, []
 
 
-def _survey_group_violations(group: str, *, for_intervention: bool) -> list[RuleViolation]:
-    if group not in RespondentGroup.values:
-        return [
-            RuleViolation(
-                survey_rules.UNKNOWN_GROUP, "group", _("Okänd respondentgrupp ”%(group)s”.") % {"group": group}
-            )
-        ]
-    if for_intervention and group in survey_rules.ASSOCIATION_GROUPS:
-        return [
-            RuleViolation(
-                survey_rules.UNKNOWN_GROUP,
-                "group",
-                _("Respondentgruppen ”%(group)s” hör till förbundet, inte till en insats.") % {"group": group},
-            )
-        ]
-    if not for_intervention and group not in survey_rules.ASSOCIATION_GROUPS:
-        return [
-            RuleViolation(
-                survey_rules.UNKNOWN_GROUP,
-                "group",
-                _("Respondentgruppen ”%(group)s” hör till en insats, inte till förbundet.") % {"group": group},
-            )
-        ]
-    return []
-
-
 def survey_save(
     *,
     period_code: str,
@@ -594,7 +567,7 @@ def survey_save(
         raise ValueError("give the intervention, or the association for board and managers")
     association_id = intervention.association_id if intervention is not None else association.pk
     period, violations = _survey_period(period_code, intervention)
-    violations += _survey_group_violations(group, for_intervention=intervention is not None)
+    violations += survey_rules.check_group(group, for_intervention=intervention is not None)
     if violations:
         raise SurveyError(violations)
 

@@ -9,7 +9,6 @@ form refuses exactly what the API refuses, with the rule named, and stores nothi
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django import forms
@@ -19,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +28,7 @@ from outcomes.models import SurveyQuestion
 from outcomes.models.catalog import RespondentGroup
 from outcomes.models.surveys import NationalAverage
 from outcomes.periods import Period, PeriodError
-from outcomes.rules import GENDERS
+from outcomes.rules import GENDERS, RuleViolation
 from outcomes.selectors import (
     associations_visible_to,
     interventions_visible_to,
@@ -170,18 +170,17 @@ def _questions_for(association_id: int, group: str, survey=None):
     ]
 
 
-def _parse_period(period: str) -> Period:
-    try:
-        return Period.parse(period)
-    except PeriodError as exc:
-        raise Http404 from exc
-
-
 def _survey_page(request, *, intervention, association, period: str, group: str, can_write: bool, back_url: str):
     """Show and (for writers) save one survey; shared by intervention and association pages."""
-    period_code = _parse_period(period).code
-    if group not in GROUP_LABELS:
-        raise Http404
+    try:
+        period_code = Period.parse(period).code
+        violations = []
+    except PeriodError as exc:
+        violations = [RuleViolation(exc.code, "period", exc.message)]
+    violations += survey_rules.check_group(group, for_intervention=intervention is not None)
+    if violations:
+        context = {"violations": violations, "back_url": back_url}
+        return render(request, "outcomes/survey_refused.html", context, status=400)
     owner_association_id = intervention.association_id if intervention else association.pk
     survey = (
         surveys_of(intervention=intervention, association=association, group=group).filter(period=period_code).first()
@@ -245,7 +244,7 @@ def survey_index(request):
 
 
 def _this_year() -> int:
-    return dt.date.today().year
+    return timezone.localdate().year
 
 
 def _tables_context(request, tables_kwargs: dict) -> dict:
@@ -270,6 +269,7 @@ def intervention_surveys(request, pk: int):
         "association": intervention.association,
         "groups": groups,
         "can_write": can_write_reports(request.user, intervention),
+        "is_staff": is_staff_of(request.user, intervention.association_id),
         "choose_url": reverse("survey-intervention-choose", args=[intervention.pk]),
         **_tables_context(request, {"intervention": intervention}),
     }
@@ -301,8 +301,6 @@ def intervention_survey_choose(request, pk: int):
 @login_required
 def intervention_survey_edit(request, pk: int, period: str, group: str):
     intervention = intervention_for(request.user, pk)
-    if group in survey_rules.ASSOCIATION_GROUPS:
-        raise Http404
     return _survey_page(
         request,
         intervention=intervention,
@@ -310,7 +308,7 @@ def intervention_survey_edit(request, pk: int, period: str, group: str):
         period=period,
         group=group,
         can_write=can_write_reports(request.user, intervention),
-        back_url=reverse("survey-intervention", args=[intervention.pk]) + f"?period={_parse_period(period).code}",
+        back_url=reverse("survey-intervention", args=[intervention.pk]),
     )
 
 
@@ -350,8 +348,6 @@ def association_survey_choose(request, pk: int):
 @login_required
 def association_survey_edit(request, pk: int, period: str, group: str):
     association = _readable_association(request, pk)
-    if group not in survey_rules.ASSOCIATION_GROUPS:
-        raise Http404
     return _survey_page(
         request,
         intervention=None,

@@ -37,6 +37,7 @@ from importlib import resources
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outcomes.models.catalog import RespondentGroup
 from outcomes.rules import GENDER_LABELS, GENDERS, NEGATIVE_COUNT, RuleViolation
 
 SIX_STEP_SCALES = ("frequency6", "extent6")
@@ -363,6 +364,30 @@ def check_survey(data: SurveyInput, *, questions: Mapping[str, object], group: s
                 )
             )
     return violations
+
+
+def check_group(group: str, *, for_intervention: bool) -> list[RuleViolation]:
+    """The group must be a known respondent group, and board and managers belong to the
+    association while every other group belongs to an intervention (``unknown_group``)."""
+    if group not in RespondentGroup.values:
+        return [RuleViolation(UNKNOWN_GROUP, "group", _("Okänd respondentgrupp ”%(group)s”.") % {"group": group})]
+    if for_intervention and group in ASSOCIATION_GROUPS:
+        return [
+            RuleViolation(
+                UNKNOWN_GROUP,
+                "group",
+                _("Respondentgruppen ”%(group)s” hör till förbundet, inte till en insats.") % {"group": group},
+            )
+        ]
+    if not for_intervention and group not in ASSOCIATION_GROUPS:
+        return [
+            RuleViolation(
+                UNKNOWN_GROUP,
+                "group",
+                _("Respondentgruppen ”%(group)s” hör till en insats, inte till förbundet.") % {"group": group},
+            )
+        ]
+    return []
 
 
 def check_national_average(code: str, value) -> RuleViolation | None:

@@ -230,3 +230,29 @@ def test_national_averages_refuse_unknown_questions_and_values_outside_0_to_100(
     }
     stored = dict(NationalAverage.objects.values_list("question__code", "percent"))
     assert {k: float(v) for k, v in stored.items()} == {"p1": 76.0, "e6": 59.0}
+
+
+def test_tables_of_many_interventions_match_one_by_one_in_four_queries(association):
+    from outcomes.selectors import survey_tables_many
+
+    interventions = [InterventionFactory(association=association) for _ in range(3)]
+    for n, intervention in enumerate(interventions):
+        save(intervention, "2024", "participant_ongoing", ongoing(p1=((0, 0, 0, 0, 24 - n, n), 0)))
+        save(
+            intervention,
+            "2023",
+            "staff",
+            SurveyInput(invited=6, answered={"men": 6}, answers=[AnswerInput("s8", (0, 0, 0, 0, 0, 6))]),
+        )
+    with CaptureQueriesContext(connection) as queries:
+        many = survey_tables_many(interventions=interventions, period="2024")
+    assert len(queries) == 4
+    for intervention in interventions:
+        assert many[intervention.pk] == survey_tables(intervention=intervention, period="2024")
+    # Each intervention gets its own answers: the means differ (5 + n/24).
+    assert [many[i.pk]["groups"][0]["rows"][0]["cells"][0]["figures"]["mean"] for i in interventions] == [
+        5.0,
+        5.04,
+        5.08,
+    ]
+    assert [len(many[i.pk]["groups"]) for i in interventions] == [2, 2, 2]

@@ -84,11 +84,25 @@ def test_a_mismatching_running_total_is_shown_after_a_refused_save(client, coord
     assert re.search(r'<span class="total-bad"><output class="running-total">23</output> av', page)
 
 
-def test_unknown_groups_and_periods_are_not_found(client, coordinator, intervention):
+@pytest.mark.parametrize(
+    ("period", "group", "rule"),
+    [("2024", "customers", "unknown_group"), ("2024", "board", "unknown_group"), ("20x4", "staff", "invalid_period")],
+)
+def test_unknown_groups_and_periods_are_refused_with_the_rule_named(
+    client, coordinator, intervention, period, group, rule
+):
     client = signed_in(client, coordinator)
-    assert client.get(edit_url(intervention, group="customers")).status_code == 404
-    assert client.get(edit_url(intervention, group="board")).status_code == 404
-    assert client.get(edit_url(intervention, period="20x4")).status_code == 404
+    page = client.get(edit_url(intervention, period=period, group=group))
+    assert page.status_code == 400 and f"regel: {rule}" in page.content.decode()
+    posted = client.post(edit_url(intervention, period=period, group=group), post_data(s8=((0, 0, 0, 0, 0, 24), 0)))
+    assert posted.status_code == 400 and f"regel: {rule}" in posted.content.decode()
+    assert not Survey.objects.exists()
+
+
+def test_a_tampered_question_field_is_not_stored(client, coordinator, intervention):
+    data = {**post_data(p1=((0, 0, 0, 0, 0, 24), 0)), "q_x99_6": 24, "q_e1_6": 24}
+    assert signed_in(client, coordinator).post(edit_url(intervention), data).status_code == 302
+    assert list(Survey.objects.get().answers.values_list("question__code", flat=True)) == ["p1"]
 
 
 def test_a_wrong_period_for_the_intervention_is_refused_with_the_rule_named(client, coordinator, intervention):
