@@ -35,7 +35,7 @@ def test_staff_see_every_intervention_with_gender_split_steps_and_last_year(asso
 
 
 def test_the_home_page_links_staff_to_the_results(association, staff, coordinator, logged_in):
-    assert "/resultat/" in logged_in(staff).get("/").content.decode()
+    assert f"/resultat/forbund/{association.pk}/" in logged_in(staff).get("/").content.decode()
     assert "/resultat/" not in logged_in(coordinator).get("/").content.decode()
 
 

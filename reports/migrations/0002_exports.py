@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('outcomes', '0001_initial'),
+        ('reports', '0001_goals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
