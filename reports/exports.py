@@ -32,7 +32,7 @@ from outcomes.periods import Period, PeriodError
 from outcomes.rules import GENDERS, ZERO
 from reports import charts
 from reports.models.exports import ExportJob, ExportStatus
-from reports.shares import Share
+from reports.shares import STATUS_LABELS, Share
 from reports.summary import (
     MEASURES,
     InterventionDetail,
@@ -82,6 +82,8 @@ class Cell:
     key: object = None
     depends: tuple = ()
     masked: bool = False
+    #: Shown in internal exports only (masked in every export for publication).
+    private: bool = False
 
     def text(self, *, csv_style: bool = False) -> str:
         """The value as people read it in Swedish: "2 403 500", "46 %", or the mask."""
@@ -136,7 +138,11 @@ class Document:
         for section in self.sections:
             for row in section.rows:
                 for cell in row:
-                    cell.masked = cell.key in self.masked or any(k in self.masked for k in cell.depends)
+                    cell.masked = (
+                        cell.key in self.masked
+                        or any(k in self.masked for k in cell.depends)
+                        or (self.publish and cell.private)
+                    )
 
 
 def _gender_cells(doc: Document, prefix: tuple, counts) -> list[Cell]:
@@ -231,7 +237,7 @@ def summary_document(summary: Summary, *, publish: bool = False) -> Document:
     rows = [(row.intervention.pk, row.intervention.name, row.current, row.previous) for row in summary.rows]
     rows.append(("total", _("Totalt"), summary.totals, summary.previous_totals))
     ids = [r[0] for r in rows[:-1]]
-    rules = step_rules([row.intervention for row in summary.rows], summary.exit_reasons)
+    rules = step_rules([row.intervention for row in summary.rows])
 
     for measure in MEASURES:
         header = [_("Insats"), *[str(GENDER_HEADERS[g]) for g in COUNT_COLUMNS]]
@@ -346,8 +352,90 @@ def summary_document(summary: Summary, *, publish: bool = False) -> Document:
         old = _money_cells(before, ("prev", "participants", row_id, "total"))
         table.append([Cell(name), *_money_cells(current, ("cur", "participants", row_id, "total")), old[1], old[3]])
     doc.sections.append(Section(_("Ekonomi"), header, table))
+    doc.sections.append(_goal_section([(row.intervention.name, row.goals) for row in summary.rows]))
     doc.protect()
     return doc
+
+
+def goal_target_text(goal: dict) -> str:
+    """ "minst 50 %", "högst 12 %" or "minst 30" (a count goal)."""
+    word = _("högst") if goal["comparator"] == "at_most" else _("minst")
+    unit = "" if goal["kind"] == "count" else " %"
+    return f"{word} {goal['target']}{unit}"
+
+
+def _goal_section(goals_by_name: list[tuple[str, list[dict]]]) -> Section:
+    """Every goal with target, result and light. For publication only the target and the light
+    are shown: a result's numerator and denominator are counts that the suppression of the
+    other sections does not cover."""
+    header = [_("Insats"), _("Mål"), _("Målvärde"), _("Resultat"), _("Täljare"), _("Nämnare"), _("Måluppfyllelse")]
+    rows = []
+    for name, goals in goals_by_name:
+        for goal in goals:
+            if goal["kind"] == "count":
+                result = Cell(
+                    goal["numerator"] if goal["numerator"] is not None else goal["value"], "count", private=True
+                )
+            else:
+                share = Share(goal["numerator"] or 0, goal["denominator"] or 0)
+                result = Cell(share, "share", private=True)
+            rows.append(
+                [
+                    Cell(name),
+                    Cell(goal["label"]),
+                    Cell(goal_target_text(goal)),
+                    result,
+                    Cell(goal["numerator"], "count", private=True),
+                    Cell(goal["denominator"], "count", private=True),
+                    Cell(str(STATUS_LABELS.get(goal["status"], goal["status"]))),
+                ]
+            )
+    return Section(_("Mål"), header, rows, note="" if rows else _("Inga mål utvärderas för perioden."))
+
+
+def _survey_sections(tables: dict) -> list[Section]:
+    """The response rates and each question's key figure for the period (internal exports only:
+    respondent counts are not protected for publication)."""
+    rates = [
+        [
+            Cell(str(rate["label"]).capitalize()),
+            Cell(rate["invited"], "count"),
+            Cell(rate["non_response"], "count"),
+            Cell(rate["answered"], "count"),
+            Cell(Share(rate["numerator"] or 0, rate["denominator"] or 0), "share"),
+        ]
+        for rate in tables["response_rates"]
+    ]
+    header = [_("Respondentgrupp"), _("Tillfrågade"), _("Bortfall"), _("Antal svar"), _("Svarsfrekvens")]
+    questions = []
+    for group in tables["groups"]:
+        current = next((row for row in group["rows"] if row["period"] == tables["period"]), None)
+        if not current or not current["has_survey"]:
+            continue
+        for question, cell in zip(group["questions"], current["cells"], strict=False):
+            questions.append(
+                [
+                    Cell(str(group["label"]).capitalize()),
+                    Cell(question["code"]),
+                    Cell(question["text"]),
+                    Cell(Share(cell["numerator"] or 0, cell["denominator"] or 0), "share"),
+                    Cell(cell["numerator"], "count"),
+                    Cell(cell["denominator"], "count"),
+                    Cell(cell["national_average"], "text"),
+                    Cell(cell["previous_percent"], "text"),
+                ]
+            )
+    question_header = [
+        _("Respondentgrupp"),
+        _("Fråga"),
+        _("Frågetext"),
+        _("Nyckeltal %"),
+        _("Positiva svar"),
+        _("Svarande"),
+        _("Rikssnitt %"),
+        _("Året före %"),
+    ]
+    return [Section(_("Enkäter"), header, rates), Section(_("Enkätfrågor"), question_header, questions)]
 
 
 def _document_notes(doc: Document, missing: int, include_drafts: bool) -> None:
@@ -419,7 +507,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
         note = _("En person kan räknas i flera kategorier.") if breakdown.multi_valued else ""
         doc.sections.append(Section(title, header, rows, note=note))
 
-    rule = step_rules([intervention], detail.exit_reasons)[intervention.pk]
+    rule = step_rules([intervention])[intervention.pk]
     header = [_("Period"), _("Stegförflyttning"), _("Avslut som räknas"), _("Andel %")]
     table = []
     for tag, code, figures in (("cur", period, detail.current), ("prev", previous, detail.previous)):
@@ -471,6 +559,11 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
         for tag, code, figures in (("cur", period, detail.current), ("prev", previous, detail.previous))
     ]
     doc.sections.append(Section(_("Ekonomi"), header, table))
+    doc.sections.append(_goal_section([(intervention.name, detail.goals)]))
+    if detail.surveys and not publish:
+        doc.sections.extend(_survey_sections(detail.surveys))
+    elif detail.surveys:
+        doc.notes.append(_("Enkätsvaren ingår bara i interna exporter."))
     doc.protect()
     if with_charts:
         for section, (breakdown, _measure, kind) in zip(doc.sections[1:], tables, strict=False):

@@ -30,8 +30,9 @@ from outcomes.models import (
 )
 from outcomes.periods import Period, PeriodError
 from outcomes.rules import GENDERS, ZERO, Counts, sum_counts
-from outcomes.selectors import period_figures
-from reports.shares import Share, StepRule, default_step_rule, share_of_exits
+from outcomes.selectors import period_figures, survey_tables
+from reports.selectors import goal_results_for, step_rules_for
+from reports.shares import Share, StepRule, share_of_exits
 
 MEASURES = ("participants", "ongoing_at_start", "new", "exits", "ongoing_at_end")
 
@@ -135,6 +136,8 @@ class InterventionSummary:
     current: Figures
     previous: Figures
     expected_reports: int
+    #: Goal results for the period, as in API.md (empty when the period is not evaluated).
+    goals: list[dict] = field(default_factory=list)
 
     @property
     def missing_reports(self) -> int:
@@ -188,6 +191,7 @@ class Summary:
                     "owner": row.intervention.owner,
                     "missing_reports": row.missing_reports,
                     **row.current.as_dict(order),
+                    "goals": row.goals,
                     "previous_year": {"period": previous, **row.previous.as_dict(order)},
                 }
                 for row in self.rows
@@ -200,15 +204,10 @@ class Summary:
         }
 
 
-def step_rules(interventions: Iterable[Intervention], reasons: Iterable[ExitReason]) -> dict[int, StepRule]:
-    """Each intervention's step definition, by intervention id.
-
-    Until interventions have their own step definitions this is the default rule over the
-    association's exit reasons for all of them; it is the one place to swap for
-    ``reports.selectors.step_rules_for``.
-    """
-    rule = default_step_rule(reasons)
-    return {intervention.pk: rule for intervention in interventions}
+def step_rules(interventions: Iterable[Intervention]) -> dict[int, StepRule]:
+    """Each intervention's step definition by id: its own, or the default rule over its
+    association's exit reasons (at most four queries however many interventions)."""
+    return step_rules_for(list(interventions))
 
 
 def expected_base_periods(intervention: Intervention, period: Period, *, today: dt.date | None = None) -> int:
@@ -270,7 +269,8 @@ def association_summary(*, association: Association, period: Period, include_dra
     ended base periods have no counted report (``missing_reports``). Interventions whose reporting
     frequency does not fit the period (a tertial of a quarterly intervention) are listed in
     ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
-    The number of SQL queries is fixed (seven), whatever the number of interventions.
+    Goals are the stored results of :func:`reports.selectors.goal_results_for`. The number of
+    SQL queries is fixed (at most twelve), whatever the number of interventions.
     """
     previous = period.same_period_last_year()
     interventions = list(
@@ -279,7 +279,8 @@ def association_summary(*, association: Association, period: Period, include_dra
         .order_by("name", "pk")
     )
     reasons = list(ExitReason.objects.filter(association=association).order_by("position", "code"))
-    rules = step_rules(interventions, reasons)
+    rules = step_rules(interventions)
+    goals = goal_results_for(intervention_ids=[i.pk for i in interventions], period_code=period.code)
     budgets = {
         (b["intervention"], b["year"]): b["budget_sek"]
         for b in Budget.objects.filter(
@@ -304,6 +305,7 @@ def association_summary(*, association: Association, period: Period, include_dra
                 current=current.get(intervention.pk, empty_now),
                 previous=before.get(intervention.pk, empty_before),
                 expected_reports=expected_base_periods(intervention, period),
+                goals=goals.get(intervention.pk, []),
             )
         )
     return Summary(
@@ -373,6 +375,9 @@ class InterventionDetail:
     dimensions: list[BreakdownTable]
     exits: BreakdownTable
     exit_reasons: list[ExitReason]
+    goals: list[dict] = field(default_factory=list)
+    #: :func:`outcomes.selectors.survey_tables` of the intervention, ``None`` without surveys.
+    surveys: dict | None = None
 
     @property
     def previous_period(self) -> Period:
@@ -418,7 +423,7 @@ def intervention_detail(
     period.base_periods(intervention.frequency)
     association = intervention.association
     reasons = list(ExitReason.objects.filter(association=association).order_by("position", "code"))
-    rule = step_rules([intervention], reasons)[intervention.pk]
+    rule = step_rules([intervention])[intervention.pk]
     budget = dict(Budget.objects.filter(intervention=intervention).values_list("year", "budget_sek"))
     current, breakdowns = _single_figures(intervention, period, include_drafts, rule, budget)
     previous, _breakdowns = _single_figures(intervention, period.same_period_last_year(), include_drafts, rule, budget)
@@ -439,6 +444,7 @@ def intervention_detail(
                 multi_valued=dimension.multi_valued,
             )
         )
+    surveys = survey_tables(intervention=intervention, period=period)
     exits = BreakdownTable.build(
         code="exits",
         title=_("Avslutsorsaker"),
@@ -456,4 +462,6 @@ def intervention_detail(
         dimensions=tables,
         exits=exits,
         exit_reasons=reasons,
+        goals=goal_results_for(intervention_ids=[intervention.pk], period_code=period.code)[intervention.pk],
+        surveys=surveys if surveys["response_rates"] else None,
     )

@@ -1,14 +1,19 @@
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
 from outcomes.periods import Period
 from outcomes.rules import Counts
 from outcomes.services import api_token_create
+from reports.services import GoalInput, goal_create, step_definition_set
 from reports.summary import association_summary
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.reports.summary_data import LEKEBERG_2024, enter, lekeberg, small
 
 pytestmark = pytest.mark.django_db
+
+STEP_GOAL = GoalInput(year=2024, label="Stegförflyttning", kind="step_progression", target=Decimal(50))
 
 
 def summary_of(association, code="2024", **kwargs):
@@ -67,16 +72,23 @@ def test_an_intervention_that_reports_by_quarter_is_listed_apart_for_a_tertial(a
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_the_number_of_queries_does_not_grow_with_the_interventions(association, count, django_assert_num_queries):
+def test_the_number_of_queries_does_not_grow_with_the_interventions(
+    association, count, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     for n in range(count):
         intervention = InterventionFactory(association=association, name=f"Insats {n:02d}")
         enter(intervention, {"2024Q1": LEKEBERG_2024["2024Q1"], "2023Q1": LEKEBERG_2024["2024Q1"]})
-    with django_assert_num_queries(7):
+        with django_capture_on_commit_callbacks(execute=True):
+            goal_create(intervention=intervention, data=STEP_GOAL)
+            if n % 2:  # half of them with their own step definition, half with the default
+                step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=[])
+    with django_assert_num_queries(11):
         summary = summary_of(association, "2024Q1")
         body = summary.as_api()
     assert len(body["interventions"]) == count
     assert body["totals"]["participants"]["total"] == 15 * count
     assert body["totals"]["previous_year"]["participants"]["total"] == 15 * count
+    assert all(len(item["goals"]) == 1 for item in body["interventions"])
 
 
 def api_client(user):
