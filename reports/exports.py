@@ -32,7 +32,7 @@ from outcomes.periods import Period, PeriodError
 from outcomes.rules import GENDERS, ZERO
 from reports import charts
 from reports.models.exports import ExportJob, ExportStatus
-from reports.shares import STATUS_LABELS, Share
+from reports.shares import STATUS_LABELS, Share, StepRule
 from reports.summary import (
     MEASURES,
     InterventionDetail,
@@ -179,13 +179,21 @@ def _stock_and_flow(doc: Document, tag: str, row_id) -> None:
         )
 
 
+def step_denominator_key(tag: str, row_id, rule) -> tuple:
+    """The count a step denominator is. Step definitions are public, so without excluded reasons
+    the denominator *is* the exits total: one cell, masked together wherever it is shown."""
+    if rule is not None and not rule.excluded:
+        return (tag, "exits", row_id, "total")
+    return (tag, "step_den", row_id)
+
+
 def _step_relations(doc: Document, tag: str, row_id, figures, rule, reasons_published: bool) -> None:
     """Tie the step numerator and denominator to the exits a reader can see.
 
     With the exits by reason shown, both are sums of shown reason counts. Without them (last
     year), the reader still knows numerator ≤ denominator ≤ exits: unknown slack cells say so.
     """
-    num, den = (tag, "step_num", row_id), (tag, "step_den", row_id)
+    num, den = (tag, "step_num", row_id), step_denominator_key(tag, row_id, rule)
     if reasons_published:
         reasons = figures.exits_by_reason
         doc.equations.append(
@@ -207,8 +215,7 @@ def _step_relations(doc: Document, tag: str, row_id, figures, rule, reasons_publ
     doc.values[slack_steps] = step.denominator - step.numerator
     doc.hidden.add(slack_steps)
     doc.equations.append([(den, -1), (num, 1), (slack_steps, 1)])
-    if not rule.excluded:  # step definitions are public: then every exit is in the denominator
-        doc.equations.append([((tag, "exits", row_id, "total"), -1), (den, 1)])
+    if not rule.excluded:  # the denominator is the exits total itself
         return
     slack_excluded = (tag, "excluded", row_id)
     doc.values[slack_excluded] = figures.exits.total - step.denominator
@@ -315,10 +322,13 @@ def summary_document(summary: Summary, *, publish: bool = False) -> Document:
         f"jmf {previous} %",
     ]
     table = []
+    any_excluded = any(rule.excluded for rule in rules.values())
+    total_rule = StepRule(frozenset(), frozenset({"any"} if any_excluded else ()))
     for row_id, name, current, before in rows:
         cells = [Cell(name)]
         for tag, figures in (("cur", current), ("prev", before)):
-            num, den = (tag, "step_num", row_id), (tag, "step_den", row_id)
+            num = (tag, "step_num", row_id)
+            den = step_denominator_key(tag, row_id, rules.get(row_id, total_rule))
             step = figures.step_progression
             cells += [
                 doc.count(num, step.numerator),
@@ -330,8 +340,9 @@ def summary_document(summary: Summary, *, publish: bool = False) -> Document:
             _step_relations(doc, "cur", row_id, current, rules[row_id], reasons_published=True)
             _step_relations(doc, "prev", row_id, before, rules[row_id], reasons_published=False)
     for tag in ("cur", "prev"):
-        for part in ("step_num", "step_den"):
-            doc.relate((tag, part, "total"), [(tag, part, i) for i in ids])
+        doc.relate((tag, "step_num", "total"), [(tag, "step_num", i) for i in ids])
+        if any_excluded:
+            doc.relate((tag, "step_den", "total"), [step_denominator_key(tag, i, rules[i]) for i in ids])
     doc.sections.append(
         Section(
             _("Stegförflyttning"),
@@ -516,7 +527,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
     header = [_("Period"), _("Stegförflyttning"), _("Avslut som räknas"), _("Andel %")]
     table = []
     for tag, code, figures in (("cur", period, detail.current), ("prev", previous, detail.previous)):
-        num, den = (tag, "step_num", row_id), (tag, "step_den", row_id)
+        num, den = (tag, "step_num", row_id), step_denominator_key(tag, row_id, rule)
         step = figures.step_progression
         table.append(
             [
@@ -539,7 +550,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
         )
         doc.equations.append(
             [
-                (("cur", "step_den", row_id), -1),
+                (step_denominator_key("cur", row_id, rule), -1),
                 *[
                     (("cur", "reason", row_id, r, "total"), 1)
                     for r in [e.code for e in detail.exits.rows]
