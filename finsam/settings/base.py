@@ -132,3 +132,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- REST API (issue 5): throttling, OpenAPI schema and its offline documentation pages ---------
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+# Requests per API token (or per signed-in user), e.g. "600/minute"; empty turns throttling off.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/minute") or None
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["outcomes.api.throttling.TokenRateThrottle"]
+SPECTACULAR_SETTINGS.update(
+    {
+        "DESCRIPTION": (
+            "Pinnstatistik för Finsam-insatser: medlemmarnas system rapporterar antal och läser "
+            "resultat. Autentisering: `Authorization: Token <nyckel>`. Fel svaras som "
+            '`{"errors": [{"field", "code", "message"}]}` med stabila engelska koder och svenska texter.'
+        ),
+        "SCHEMA_PATH_PREFIX": r"/api/v1",
+        "COMPONENT_SPLIT_REQUEST": True,
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "outcomes.api.schema.add_error_responses",
+        ],
+    }
+)

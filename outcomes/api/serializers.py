@@ -154,3 +154,40 @@ class ReportOutputSerializer(serializers.Serializer):
             "warnings": [v.as_dict() for v in warnings],
             "updated_at": report.updated_at,
         }
+
+
+class ReportListSerializer(serializers.Serializer):
+    """A report in a list: status, version and the stock-and-flow figures, without the rows by
+    reason and category (read one report for those)."""
+
+    intervention = serializers.IntegerField(source="intervention_id")
+    period = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    ongoing_at_start = GenderCountsWithTotalSerializer()
+    new = GenderCountsWithTotalSerializer()
+    exits_total = GenderCountsWithTotalSerializer()
+    ongoing_at_end = GenderCountsWithTotalSerializer()
+    participants = GenderCountsWithTotalSerializer()
+    spent_sek = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, report: PeriodReport) -> dict:
+        start, new, exits = report.ongoing_at_start, report.new, report.exits
+        return {
+            "intervention": report.intervention_id,
+            "period": report.period,
+            "status": report.status,
+            "version": report.version,
+            "ongoing_at_start": start.as_dict(with_total=True),
+            "new": new.as_dict(with_total=True),
+            "exits_total": exits.as_dict(with_total=True),
+            "ongoing_at_end": (start + new - exits).as_dict(with_total=True),
+            "participants": (start + new).as_dict(with_total=True),
+            "spent_sek": report.spent_sek,
+            "updated_at": serializers.DateTimeField().to_representation(report.updated_at),
+            "submitted_at": report.submitted_at and serializers.DateTimeField().to_representation(report.submitted_at),
+            "approved_at": report.approved_at and serializers.DateTimeField().to_representation(report.approved_at),
+        }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,10 +12,17 @@ from rest_framework.views import APIView
 
 from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.api.errors import PreconditionFailed, report_error_response
-from outcomes.api.serializers import ReportInputSerializer, ReportOutputSerializer, body_field
+from outcomes.api.filters import ReportFilter
+from outcomes.api.serializers import (
+    ReportInputSerializer,
+    ReportListSerializer,
+    ReportOutputSerializer,
+    body_field,
+)
 from outcomes.models import PeriodReport
 from outcomes.periods import PeriodError, base_period
 from outcomes.rules import RuleViolation
+from outcomes.selectors import interventions_visible_to
 from outcomes.services import (
     ReportError,
     report_approve,
@@ -165,3 +172,28 @@ class ReportReopenView(ReportTransitionView):
     def transition(self, request, report):
         reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
         return report_reopen(report=report, reason=str(reason), user=request.user)
+
+
+@extend_schema(summary="Rapporter användaren får se")
+class ReportListView(generics.ListAPIView):
+    """Reports of every intervention the user may see, newest base period first; filters narrow
+    them by intervention, association, status, year, period (``2024H1``) or change time."""
+
+    serializer_class = ReportListSerializer
+    filterset_class = ReportFilter
+
+    def get_queryset(self):
+        return PeriodReport.objects.filter(intervention__in=interventions_visible_to(self.request.user)).order_by(
+            "-period_start", "intervention_id"
+        )
+
+
+@extend_schema(summary="En insats rapporter")
+class InterventionReportListView(ReportListView):
+    """The reports of one intervention (404 when the user may not see it)."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return PeriodReport.objects.none()
+        intervention = intervention_for(self.request.user, self.kwargs["intervention_id"])
+        return PeriodReport.objects.filter(intervention=intervention).order_by("-period_start")
