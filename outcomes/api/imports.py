@@ -102,7 +102,7 @@ def _writable(user, interventions) -> set[int]:
     return {i.pk for i in interventions if i.association_id in staff_of or i.pk in granted}
 
 
-def _violation(code: str, field_name: str, message: str) -> dict:
+def _violation(code: str, field_name: str | None, message: str) -> dict:
     return {"field": field_name, "code": code, "message": str(message)}
 
 
@@ -115,10 +115,12 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
     writable = _writable(user, interventions.values())
     catalogs = {}
     seen: dict[tuple[int, str], int] = {}
+    # One serializer validates every item: building one per item deep-copies all nested fields.
+    validator = ImportItemSerializer()
     try:
         with transaction.atomic():
             for index, item in enumerate(items):
-                violations = _import_one(user, index, item, interventions, writable, catalogs, seen, summary)
+                violations = _import_one(user, index, item, validator, interventions, writable, catalogs, seen, summary)
                 if violations:
                     summary.fail(index, violations)
             if dry_run or summary.errors:
@@ -128,13 +130,13 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
     return summary
 
 
-def _import_one(user, index, item, interventions, writable, catalogs, seen, summary) -> list[dict]:
+def _import_one(user, index, item, validator, interventions, writable, catalogs, seen, summary) -> list[dict]:
     if not isinstance(item, dict):
-        return [_violation("invalid", "", _("Varje rapport ska vara ett JSON-objekt."))]
-    serializer = ImportItemSerializer(data=item)
-    if not serializer.is_valid():
-        return _flatten(serializer.errors)
-    data = serializer.validated_data
+        return [_violation("invalid", None, _("Varje rapport ska vara ett JSON-objekt."))]
+    try:
+        data = validator.run_validation(item)
+    except serializers.ValidationError as exc:
+        return _flatten(exc.detail)
     intervention = interventions.get(data["intervention"])
     if intervention is None:
         return [_violation("not_found", "intervention", _("Insatsen finns inte eller är inte din."))]
@@ -155,7 +157,7 @@ def _import_one(user, index, item, interventions, writable, catalogs, seen, summ
         result = report_save(
             intervention=intervention,
             period_code=period.code,
-            data=serializer.to_input(),
+            data=validator.to_input(data),
             user=user,
             expected_version=data.get("version"),
             catalog=catalogs[intervention.association_id],

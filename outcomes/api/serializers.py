@@ -75,8 +75,10 @@ class ReportInputSerializer(serializers.Serializer):
             seen.add(key)
         return rows
 
-    def to_input(self) -> ReportInput:
-        data = self.validated_data
+    def to_input(self, data: dict | None = None) -> ReportInput:
+        """The validated body (or ``data``, validated by this serializer) as a service input."""
+        if data is None:
+            data = self.validated_data
         breakdowns: dict[str, dict[str, Counts]] = {}
         for row in data.get("breakdowns", []):
             breakdowns.setdefault(row["dimension"], {})[row["category"]] = Counts.from_mapping(row)
