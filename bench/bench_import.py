@@ -117,7 +117,8 @@ def main(argv=None) -> None:
     payload = json.dumps(body).encode()
     n = len(body["reports"])
     print(
-        f"database: {connection.vendor}; {n} reports over {args.interventions} interventions; body {len(payload) / 1024:.0f} KiB"
+        f"database: {connection.vendor}; {n} reports over {args.interventions} interventions;"
+        f" body {len(payload) / 1024:.0f} KiB"
     )
     print(f"{'run':<22}{'wall s':>8}{'CPU s':>7}{'reports/s':>11}{'queries':>9}{'queries/report':>16}  summary")
     client = Client()
