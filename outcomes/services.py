@@ -384,6 +384,9 @@ def report_save(
         )
 
     with transaction.atomic():
+        # Writers of one intervention queue on its row: locking the report row alone cannot stop
+        # two first saves of the same period from both inserting.
+        list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
         report = PeriodReport.objects.select_for_update().filter(intervention=intervention, period=period.code).first()
         if report is not None and report.is_locked:
             raise ReportLocked(
