@@ -156,3 +156,5 @@ SPECTACULAR_SETTINGS.update(
         ],
     }
 )
+# The contract is JSON in and out: other bodies answer 415 rather than being read as form data.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]

@@ -31,8 +31,35 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class InterventionFilter(django_filters.FilterSet):
-    association = django_filters.NumberFilter(field_name="association_id", help_text="Förbundets id.")
+class IntegerFilter(django_filters.NumberFilter):
+    """An id or year: a whole number within the database's range (django-filter's NumberFilter
+    takes decimals, and a huge one would reach the database)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filterset that refuses what django-filter would silently ignore: a parameter given twice,
+    and an empty value for a filter that is not free text."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, declared in self.filters.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            if len(values) > 1:
+                self.form.add_error(name, ValidationError(_("Ange parametern en gång."), code="repeated"))
+            elif values and values[0] == "" and not isinstance(declared, django_filters.CharFilter):
+                self.form.add_error(name, ValidationError(_("Ange ett värde."), code="blank"))
+        return valid and not self.form.errors
+
+
+class InterventionFilter(StrictFilterSet):
+    association = IntegerFilter(field_name="association_id", help_text="Förbundets id.")
     active = BooleanFilter(help_text="true: bara aktiva insatser.")
     kind = django_filters.ChoiceFilter(choices=InterventionKind.choices)
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices)
@@ -44,8 +71,8 @@ class InterventionFilter(django_filters.FilterSet):
         fields = ["association", "active", "kind", "frequency", "name", "owner"]
 
 
-class CatalogFilter(django_filters.FilterSet):
-    association = django_filters.NumberFilter(field_name="association_id", help_text="Förbundets id.")
+class CatalogFilter(StrictFilterSet):
+    association = IntegerFilter(field_name="association_id", help_text="Förbundets id.")
     active = BooleanFilter(help_text="true: bara poster som används; false: bara avvecklade.")
 
 
@@ -71,11 +98,13 @@ class SurveyQuestionFilter(CatalogFilter):
         fields = ["association", "active", "group", "indicator"]
 
 
-class ReportFilter(django_filters.FilterSet):
-    intervention = django_filters.NumberFilter(field_name="intervention_id", help_text="Insatsens id.")
-    association = django_filters.NumberFilter(field_name="intervention__association_id", help_text="Förbundets id.")
+class ReportFilter(StrictFilterSet):
+    intervention = IntegerFilter(field_name="intervention_id", help_text="Insatsens id.")
+    association = IntegerFilter(field_name="intervention__association_id", help_text="Förbundets id.")
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
-    year = django_filters.NumberFilter(field_name="period_start__year", help_text="Rapporter för basperioder i året.")
+    year = IntegerFilter(
+        field_name="period_start__year", min_value=1900, max_value=2999, help_text="Rapporter för basperioder i året."
+    )
     period = django_filters.CharFilter(method="filter_period", help_text="Rapporter inom en period, t.ex. 2024H1.")
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Ändrade från och med tidpunkten (ISO 8601)."

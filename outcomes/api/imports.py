@@ -34,10 +34,13 @@ MAX_ITEMS = 2000
 class ImportItemSerializer(ReportInputSerializer):
     """One report of an import: the report body plus where it belongs."""
 
-    intervention = serializers.IntegerField(help_text="Insatsens id.")
+    intervention = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Insatsens id.")
     period = serializers.CharField(max_length=10, help_text="Basperiod, t.ex. 2024Q1.")
     version = serializers.IntegerField(
-        required=False, min_value=0, help_text="Som If-Match: sparas bara om rapporten har den versionen."
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="Som If-Match: sparas bara om rapporten har den versionen.",
     )
 
 
@@ -110,7 +113,7 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
     """Check and save every item; keep the saves only if none failed and it is not a dry run."""
     summary = ImportSummary(dry_run=dry_run)
     ids = {item.get("intervention") for item in items if isinstance(item, dict)}
-    ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+    ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63}
     interventions = {i.pk: i for i in interventions_visible_to(user).filter(pk__in=ids).select_related("association")}
     writable = _writable(user, interventions.values())
     catalogs = {}
@@ -185,7 +188,11 @@ class ImportView(APIView):
         summary="Importera många rapporter",
         parameters=[DRY_RUN],
         request=ImportRequestSerializer,
-        responses={200: ImportSummarySerializer, 400: ImportSummarySerializer},
+        responses={200: ImportSummarySerializer},
+        description=(
+            "Svarar 200 med sammanställningen, eller 400 när någon rapport har fel: då innehåller"
+            " sammanställningen varje rapports fel (index, fält, regel) och inget har sparats."
+        ),
         examples=[
             OpenApiExample(
                 "Två rapporter",

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from outcomes.access import intervention_for, is_staff_of
 from outcomes.api.filters import InterventionFilter
-from outcomes.models import Budget, Intervention
+from outcomes.models import Budget, Intervention, Membership, Role
 from outcomes.selectors import associations_visible_to, interventions_visible_to
 from outcomes.services import budget_set, intervention_create, intervention_update
 
@@ -105,7 +105,7 @@ class InterventionViewSet(
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         return (
@@ -118,6 +118,12 @@ class InterventionViewSet(
         intervention = intervention_for(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, intervention)
         return intervention
+
+    def create(self, request, *args, **kwargs):
+        # Roles first: a user who is staff nowhere is refused whatever the body holds.
+        if not Membership.objects.filter(user=request.user, role=Role.STAFF).exists():
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

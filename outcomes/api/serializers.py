@@ -9,6 +9,10 @@ from outcomes.models import PeriodReport
 from outcomes.rules import Counts, RuleViolation
 from outcomes.services import ReportInput
 
+# Upper bounds that no real count or amount reaches, so that nothing overflows a database column.
+MAX_COUNT = 1_000_000
+MAX_SEK = 10**12
+
 
 class GenderCountsSerializer(serializers.Serializer):
     """``{"women": n, "men": n, "other": n}``; a missing key means 0.
@@ -17,9 +21,9 @@ class GenderCountsSerializer(serializers.Serializer):
     ``negative_count`` and the field named, the same as in the web form.
     """
 
-    women = serializers.IntegerField(required=False, default=0)
-    men = serializers.IntegerField(required=False, default=0)
-    other = serializers.IntegerField(required=False, default=0)
+    women = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
+    men = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
+    other = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
 
     def to_counts(self, data) -> Counts:
         return Counts.from_mapping(data)
@@ -51,7 +55,7 @@ class ReportInputSerializer(serializers.Serializer):
     new = GenderCountsSerializer(required=False)
     exits = ExitRowSerializer(many=True, required=False)
     breakdowns = BreakdownRowSerializer(many=True, required=False)
-    spent_sek = serializers.IntegerField(required=False, default=0)
+    spent_sek = serializers.IntegerField(required=False, default=0, max_value=MAX_SEK)
     comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=4000)
 
     def validate_exits(self, rows):
