@@ -124,10 +124,10 @@ def report_form(request, intervention_id, period):
     }
 
     if request.method == "POST":
-        if not editable:
-            messages.error(request, _("Rapporten kan inte ändras i sin nuvarande status."))
-            return redirect(_report_url(intervention, period))
         form = ReportForm(request.POST, intervention=intervention, report=report)
+        if not editable:
+            # Submitted or approved since the editor opened the form: keep what they typed.
+            return _render_conflict(request, context, form, report)
         if not form.is_valid():
             context.update(form=form, refused=True)
             return render(request, "outcomes/report_form.html", context, status=400)
@@ -196,6 +196,7 @@ def _render_conflict(request, context, form, current: PeriodReport):
     data["version"] = str(current.version)
     again = ReportForm(data, intervention=context["intervention"], report=current)
     again.is_valid()
+    again.attach_violations([])
     context.update(form=again, conflict=current, differences=differences, report=current)
     if current.status != ReportStatus.DRAFT:
         context["editable"] = False
