@@ -41,3 +41,8 @@ __all__ = [
 from outcomes.models.history import HistoryKind, OverdueReminder, ReportHistory  # noqa: E402
 
 __all__ += ["HistoryKind", "OverdueReminder", "ReportHistory"]
+
+# --- Surveys (issue 6) ---
+from outcomes.models.surveys import NationalAverage, Survey, SurveyAnswer  # noqa: E402
+
+__all__ += ["NationalAverage", "Survey", "SurveyAnswer"]
