@@ -217,3 +217,20 @@ def test_a_report_submitted_while_someone_edits_it_keeps_their_typed_values_on_s
     assert 'name="new__women" value="6"' in html and "Spara utkast" not in html
     report.refresh_from_db()
     assert (report.new, report.status) == (Counts(1, 0, 0), ReportStatus.SUBMITTED)
+
+
+def test_the_form_makes_the_same_number_of_queries_however_many_rows_are_filled(intervention, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(coordinator)
+    report_save(intervention=intervention, period_code="2024Q1", data=report_input(exits={"employment": (1, 0, 0)}))
+    many = {code: (1, 1, 0) for code in ("employment", "studies", "care", "returned", "moved", "other")}
+    report_save(
+        intervention=intervention, period_code="2024Q2", data=report_input(start=(1, 0, 0), new=(9, 9, 0), exits=many)
+    )
+    with CaptureQueriesContext(connection) as few_rows:
+        client.get(report_url(intervention, "2024Q1"))
+    with CaptureQueriesContext(connection) as many_rows:
+        client.get(report_url(intervention, "2024Q2"))
+    assert len(many_rows.captured_queries) == len(few_rows.captured_queries) <= 20
