@@ -225,7 +225,7 @@ def test_the_form_makes_the_same_number_of_queries_however_many_rows_are_filled(
 
     client = signed_in(coordinator)
     report_save(intervention=intervention, period_code="2024Q1", data=report_input(exits={"employment": (1, 0, 0)}))
-    many = {code: (1, 1, 0) for code in ("employment", "studies", "care", "returned", "moved", "other")}
+    many = dict.fromkeys(("employment", "studies", "care", "returned", "moved", "other"), (1, 1, 0))
     report_save(
         intervention=intervention, period_code="2024Q2", data=report_input(start=(1, 0, 0), new=(9, 9, 0), exits=many)
     )
