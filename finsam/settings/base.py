@@ -141,6 +141,10 @@ LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
 # Absolute address of the service, used for links in e-mail sent by tasks (no request there).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Behind reverse proxies (production), how many add themselves to X-Forwarded-For; 0 = use REMOTE_ADDR.
+LOGIN_THROTTLE_PROXY_COUNT = env.int("LOGIN_THROTTLE_PROXY_COUNT", default=0)
+# The throttle's counts must be shared by all web processes: set e.g. redis://redis:6379/2 there.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 
 # --- REST API (issue 5): throttling, OpenAPI schema and its offline documentation pages ---------
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
