@@ -46,6 +46,7 @@ def test_the_xlsx_export_has_a_sheet_per_section_with_the_summary_numbers(associ
         "Avslutsorsaker",
         "Stegförflyttning",
         "Ekonomi",
+        "Mål",
     ]
     participants = workbook["Deltagare under perioden"]
     assert participants.freeze_panes == "B4"
