@@ -1,9 +1,20 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings.local")
 
 app = Celery("finsam")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic tasks, run by `celery -A finsam beat` (compose.yaml's beat service), in CELERY_TIMEZONE.
+app.conf.beat_schedule = {
+    # Recompute every goal result each night: repairs anything a lost message or a broker outage
+    # left stale. A no-op for results that are already right.
+    "goal-results-nightly": {
+        "task": "reports.tasks.goal_results_recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
