@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check messages clean
+.PHONY: run test lint format check messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ check: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages -l sv --ignore=.venv
+
+# Benchmarks at national scale against the local PostgreSQL and Redis (see bench/README.md).
+# Small by default; `make bench BENCH_ASSOCIATIONS=80` is the national data set.
+BENCH_DB ?= finsam_bench
+BENCH_ASSOCIATIONS ?= 10
+BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) CELERY_BROKER_URL=redis://127.0.0.1:6379/9
+bench: $(STAMP)
+	psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $(BENCH_DB) WITH (FORCE)" postgres
+	psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_DB)" postgres
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python bench/seed_national.py --associations $(BENCH_ASSOCIATIONS)
+	$(BENCH_ENV) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

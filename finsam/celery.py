@@ -11,10 +11,20 @@ app.autodiscover_tasks()
 
 # Periodic tasks, run by `celery -A finsam beat` (compose.yaml's beat service), in CELERY_TIMEZONE.
 app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
     # Recompute every goal result each night: repairs anything a lost message or a broker outage
     # left stale. A no-op for results that are already right.
     "goal-results-nightly": {
         "task": "reports.tasks.goal_results_recompute_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# --- schedule: overdue reminders (issue 3: web forms) --------------------------------------------
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "outcomes-overdue-reminders": {
+        "task": "outcomes.tasks.overdue_reminders_send_task",
+        "schedule": crontab(hour=6, minute=30),
     },
 }

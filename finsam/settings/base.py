@@ -132,3 +132,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- sign-in throttling (issue 3: web forms) -----------------------------------------------------
+# Failed sign-ins are counted in the default cache by outcomes.throttle; see its docstring.
+AUTHENTICATION_BACKENDS = ["outcomes.throttle.ThrottledModelBackend"]
+LOGIN_THROTTLE_PER_ACCOUNT = env.int("LOGIN_THROTTLE_PER_ACCOUNT", default=5)
+LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
+# Absolute address of the service, used for links in e-mail sent by tasks (no request there).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,9 +1,15 @@
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from outcomes.models import ApiToken
 from outcomes.models.tokens import hash_token
+
+#: ``last_used_at`` is a coarse "still in use" hint; writing it on every request would make every
+#: request of a member system wait for the same row lock inside its transaction.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class HashedTokenAuthentication(authentication.TokenAuthentication):
@@ -13,5 +19,7 @@ class HashedTokenAuthentication(authentication.TokenAuthentication):
         token = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(key)).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Ogiltig eller återkallad API-nyckel."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
