@@ -120,7 +120,7 @@ def test_staff_create_read_patch_and_delete_goals_of_every_kind(staff, intervent
     assert not GoalResult.objects.filter(goal_id=goals[0]["id"]).exists()
 
 
-def test_an_indicator_goal_has_no_data_until_surveys_exist(staff, intervention):
+def test_an_indicator_goal_has_no_data_without_a_survey(staff, intervention):
     body = {**STEP_GOAL, "label": "Indikator 7", "kind": "indicator", "indicator_number": 7}
     body |= {"group": "participant_exit", "figure": "key_figure"}
     committed(client_for(staff).post, base(intervention) + "goals/", body, format="json")
