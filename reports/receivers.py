@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_delete, post_save
 from kombu.exceptions import OperationalError
 
-from outcomes.models import PeriodReport, ReportStatus
+from outcomes.models import Budget, PeriodReport, ReportStatus
 from outcomes.periods import Period, PeriodError
 from reports import services, tasks
 from reports.models import Goal, GoalKind, GoalResult
@@ -98,10 +99,33 @@ def on_survey_changed(
         enqueue(tasks.goal_results_recompute_goals, goal_intervention, goal_ids)
 
 
+def on_budget_changed(sender, *, instance, **kwargs) -> None:
+    """A year's budget saved or deleted: recompute that year's budget goals after the commit."""
+    intervention_id, year = instance.intervention_id, instance.year
+
+    def recompute():
+        goal_ids = list(
+            Goal.objects.filter(intervention_id=intervention_id, year=year, kind=GoalKind.BUDGET).values_list(
+                "pk", flat=True
+            )
+        )
+        if not goal_ids:
+            return
+        try:
+            services.goal_results_mark_stale(results=GoalResult.objects.filter(goal_id__in=goal_ids))
+        except DatabaseError:
+            logger.exception("Could not mark budget results of intervention %s stale", intervention_id)
+        enqueue(tasks.goal_results_recompute_goals, intervention_id, goal_ids)
+
+    transaction.on_commit(recompute)
+
+
 def connect() -> None:
     from outcomes import signals as outcome_signals
     from reports.signals import goals_changed
 
     outcome_signals.report_changed.connect(on_report_changed, dispatch_uid="reports.goals.report_changed")
     goals_changed.connect(on_goals_changed, dispatch_uid="reports.goals.goals_changed")
+    post_save.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_saved")
+    post_delete.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_deleted")
     outcome_signals.survey_changed.connect(on_survey_changed, dispatch_uid="reports.goals.survey_changed")

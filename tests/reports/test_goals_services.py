@@ -150,3 +150,22 @@ def test_the_nightly_task_is_on_the_beat_schedule():
     entry = app.conf.beat_schedule["goal-results-nightly"]
     assert entry["task"] == tasks.goal_results_recompute_all.name
     assert entry["task"] in app.tasks
+
+
+def test_a_changed_budget_recomputes_the_budget_goal(intervention):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        goal = services.goal_create(
+            intervention=intervention, data=GoalInput(year=2024, label="Budget", kind="budget", target=Decimal(90))
+        )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report = report_save(intervention=intervention, period_code="2024Q1", data=report_input(spent_sek=50_000))
+        report_submit(report=report.report)
+    assert results(goal)["2024"].status == "no_data"  # no budget yet
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        budget = Budget.objects.create(intervention=intervention, year=2024, budget_sek=100_000)
+    year = results(goal)["2024"]
+    assert (year.numerator, year.denominator, year.percent, year.status) == (50_000, 100_000, 50, "red")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        budget.budget_sek = 55_000
+        budget.save()
+    assert results(goal)["2024"].status == "green"  # 91 % of the budget spent
