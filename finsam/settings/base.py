@@ -141,3 +141,9 @@ LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
 # Absolute address of the service, used for links in e-mail sent by tasks (no request there).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Goals (issue 4) ----------------------------------------------------------------------------
+# A change queues its goal recomputation from the web request after the commit. If the broker
+# host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
+# instead of holding the request until the OS gives up on the TCP connect.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
