@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("API_THROTTLE_RATE", "")  # measure latency, not the rate limit
 
 import django  # noqa: E402
 
