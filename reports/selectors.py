@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from outcomes.models import Budget, ExitReason, Intervention, PeriodReport
 from outcomes.periods import Period
-from outcomes.selectors import period_figures
+from outcomes.selectors import period_figures, survey_figure
 from reports import goals as goal_math
 from reports import shares
 from reports.models import Goal, GoalKind, GoalResult, StepDefinition
@@ -172,14 +172,10 @@ def goal_spec(goal: Goal, *, step_rule: shares.StepRule | None = None) -> goal_m
 def survey_figure_for(goal: Goal, period: Period) -> tuple[int, int] | None:
     """The indicator figure of an indicator goal for ``period``, or None without a survey.
 
-    Uses ``outcomes.selectors.survey_figure`` of the indicator-survey feature; until that exists
-    every indicator goal has no data.
+    Reads :func:`outcomes.selectors.survey_figure`: the survey entered for exactly ``period``, or
+    those entered for periods inside it pooled; a year's survey therefore answers for the year's
+    result and not for a year-to-date one.
     """
-    from outcomes import selectors as outcome_selectors
-
-    survey_figure = getattr(outcome_selectors, "survey_figure", None)
-    if survey_figure is None:
-        return None
     group = goal.group or (goal.question.group if goal.question_id else "")
     return survey_figure(
         intervention=goal.intervention,
@@ -187,7 +183,7 @@ def survey_figure_for(goal: Goal, period: Period) -> tuple[int, int] | None:
         figure=goal.figure,
         group=group,
         question_code=goal.question.code if goal.question_id else None,
-        indicator_number=goal.indicator_number,
+        indicator_number=None if goal.question_id else goal.indicator_number,
     )
 
 

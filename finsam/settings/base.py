@@ -172,3 +172,9 @@ SPECTACULAR_SETTINGS.update(
 # The contract is JSON in and out: other bodies answer 415 rather than being read as form data.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
 REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+
+# --- Goals (issue 4) ----------------------------------------------------------------------------
+# A change queues its goal recomputation from the web request after the commit. If the broker
+# host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
+# instead of holding the request until the OS gives up on the TCP connect.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
