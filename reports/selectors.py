@@ -96,7 +96,7 @@ def result_as_dict(result: GoalResult, *, period_code: str | None = None) -> dic
         "denominator": result.denominator,
         "value": float(result.value) if result.value is not None else None,
         "percent": result.percent,
-        "target": _number(result.target),
+        "target": json_number(result.target),
         "comparator": goal.comparator,
         "status": result.status,
         "computed_at": result.computed_at.isoformat() if result.computed_at else None,
@@ -104,7 +104,7 @@ def result_as_dict(result: GoalResult, *, period_code: str | None = None) -> dic
     }
 
 
-def _number(value):
+def json_number(value):
     """A Decimal as an int when whole (55), else a float (55.5), for JSON."""
     if value is None:
         return None

@@ -57,7 +57,7 @@ def goal_as_dict(goal: Goal) -> dict:
         "label": goal.label,
         "kind": goal.kind,
         "comparator": goal.comparator,
-        "target": selectors._number(goal.target),
+        "target": selectors.json_number(goal.target),
         "yellow_ratio": float(goal.yellow_ratio),
         "reasons": sorted(r.code for r in goal.reasons.all()),
         "excluded_reasons": sorted(r.code for r in goal.excluded_reasons.all()),
