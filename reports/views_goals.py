@@ -52,7 +52,7 @@ def _shown(kind: str, numerator, denominator, value) -> str:
 
 def _target_text(goal, target) -> str:
     comparator = _("minst") if goal.comparator == shares.AT_LEAST else _("högst")
-    number = selectors._number(target)
+    number = selectors.json_number(target)
     unit = "" if goal.kind == GoalKind.COUNT else " %"
     return f"{comparator} {number}{unit}".replace(".", ",")
 

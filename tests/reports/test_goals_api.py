@@ -204,3 +204,18 @@ def test_goal_results_take_the_same_number_of_queries_for_one_or_many_goals(staf
         committed(api.post, base(intervention) + "goals/", {**STEP_GOAL, "target": target}, format="json")
     assert len(api.get(url).json()) == 4
     assert queries() == one
+
+
+def test_a_coordinator_previews_results_with_drafts_and_nothing_is_stored(staff, coordinator, intervention):
+    viewer = MembershipFactory(association=intervention.association, role="viewer").user
+    committed(client_for(staff).post, base(intervention) + "goals/", STEP_GOAL, format="json")
+    start, new, exits = LEKEBERG_2024["2024Q1"]
+    api = client_for(coordinator)
+    committed(api.put, f"{base(intervention)}reports/2024Q1/", report_body(start, new, exits), format="json")
+    preview = api.get(base(intervention) + "goal-results/?period=2024&include_drafts=true").json()
+    assert (preview[0]["numerator"], preview[0]["denominator"], preview[0]["preview"]) == (1, 3, True)
+    assert api.get(base(intervention) + "goal-results/?period=2024").json()[0]["status"] == "no_data"
+    assert GoalResult.objects.get(period="2024").status == "no_data"
+    assert api.get(base(intervention) + "goal-results/?include_drafts=true").status_code == 400
+    denied = client_for(viewer).get(base(intervention) + "goal-results/?period=2024&include_drafts=true")
+    assert denied.status_code == 403
