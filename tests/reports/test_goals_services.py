@@ -169,3 +169,27 @@ def test_a_changed_budget_recomputes_the_budget_goal(intervention):
         budget.budget_sek = 55_000
         budget.save()
     assert results(goal)["2024"].status == "green"  # 91 % of the budget spent
+
+
+def test_the_nightly_task_queues_one_recomputation_per_intervention_with_goals(intervention):
+    other = InterventionFactory(association=intervention.association)
+    InterventionFactory(association=intervention.association, name="Utan mål")
+    step_goal(intervention)
+    step_goal(other)
+    with mock.patch.object(tasks.goal_results_recompute_goals, "delay") as delay:
+        assert tasks.goal_results_recompute_all() == 2
+    assert sorted(call.args for call in delay.call_args_list) == sorted([(intervention.pk,), (other.pk,)])
+
+
+def test_a_result_stored_meanwhile_by_another_recomputation_is_overwritten_not_an_error(intervention):
+    goal = step_goal(intervention)
+    enter(intervention, "2024Q1", exits={"employment": (1, 0, 0)})
+    services.goal_results_recompute(intervention=intervention)
+    year = results(goal)["2024"]
+    # As if another run had stored its row between this run's read and its insert.
+    GoalResult.objects.filter(pk=year.pk).update(numerator=7, denominator=9)
+    evaluation = services.selectors.goal_evaluate(
+        goal=goal, period=services.Period.parse("2024"), inputs=None, step_rule=None
+    )
+    assert services._store(goal, services.Period.parse("2024"), evaluation, None, year.computed_at) == 1
+    assert (results(goal)["2024"].numerator, results(goal)["2024"].denominator) == (1, 1)
