@@ -129,3 +129,12 @@ def test_putting_the_same_report_twice_stores_one_version_and_changes_nothing_th
 def test_a_viewer_lists_reports_but_cannot_import_for_the_intervention(intervention, reports):
     viewer = MembershipFactory(association=intervention.association, role="viewer").user
     assert len(listed(client_for(viewer), "/api/v1/reports/")) == 4
+
+
+def test_reports_changed_since_a_time_in_any_utc_offset(staff, reports):
+    client = client_for(staff)
+    assert len(listed(client, "/api/v1/reports/?updated_since=2000-01-01T00:00:00-17:00")) == 4
+    assert listed(client, "/api/v1/reports/?updated_since=2999-01-01T00:00:00%2B01:00") == []
+    out_of_range = client.get("/api/v1/reports/?updated_since=0001-01-01T00:00:00%2B05:00")
+    assert out_of_range.status_code == 400
+    assert out_of_range.json()["errors"][0]["field"] == "updated_since"
