@@ -120,3 +120,32 @@ class PeriodReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Surveys (issue 6) -------------------------------------------------------------------------
+
+
+class SurveyAnswerInline(admin.TabularInline):
+    model = models.SurveyAnswer
+    extra = 0
+
+
+@admin.register(models.Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    """Read-only: surveys change only through the services, which check the rules."""
+
+    list_display = ["__str__", "association", "intervention", "period", "group", "invited", "version", "updated_at"]
+    list_filter = ["association", "group"]
+    inlines = [SurveyAnswerInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.NationalAverage)
+class NationalAverageAdmin(admin.ModelAdmin):
+    list_display = ["question", "year", "percent", "association"]
+    list_filter = ["association", "year"]

@@ -26,9 +26,11 @@ from outcomes.models import (
     DimensionCategory,
     ExitCount,
     ExitReason,
+    HistoryKind,
     Intervention,
     Membership,
     PeriodReport,
+    ReportHistory,
     ReportStatus,
     Role,
     SurveyIndicator,
@@ -46,7 +48,7 @@ from outcomes.rules import (
     refused_even_for_draft,
     sum_counts,
 )
-from outcomes.validators import find_identity_numbers
+from outcomes.validators import personal_data_message
 
 
 class ReportError(Exception):
@@ -374,14 +376,9 @@ def report_save(
                 _("Perioden %(period)s ligger utanför insatsens tid.") % {"period": period.code},
             )
         )
-    if find_identity_numbers(data.comment):
-        violations.append(
-            RuleViolation(
-                "personal_data",
-                "comment",
-                _("Kommentaren innehåller något som liknar ett personnummer. Ta bort det."),
-            )
-        )
+    comment_refusal = personal_data_message(data.comment)
+    if comment_refusal:
+        violations.append(RuleViolation("personal_data", "comment", comment_refusal))
 
     with transaction.atomic():
         # Writers of one intervention queue on its row: locking the report row alone cannot stop
@@ -440,6 +437,7 @@ def report_save(
             return SaveResult(report=report, created=False, changed=False, warnings=warnings)
 
         created = report is None
+        before = None if created else _history_values(_normalise(report.figures()), report.comment)
         if created:
             report = PeriodReport(intervention=intervention, period=period.code)
         else:
@@ -459,11 +457,14 @@ def report_save(
             for dimension, cats in figures.breakdowns.items()
             for code, counts in cats.items()
         )
+        _history_record_values(report=report, before=before, after=_history_values(figures, data.comment), user=user)
         signals.announce_report_change(report=report, action="saved", user=user)
     return SaveResult(report=report, created=created, changed=True, warnings=warnings)
 
 
-def _transition(report: PeriodReport, *, allowed_from: tuple[str, ...], to: str, action: str, user) -> PeriodReport:
+def _transition(
+    report: PeriodReport, *, allowed_from: tuple[str, ...], to: str, action: str, user, reason: str = ""
+) -> PeriodReport:
     if report.status not in allowed_from:
         raise ReportError(
             [
@@ -475,6 +476,7 @@ def _transition(report: PeriodReport, *, allowed_from: tuple[str, ...], to: str,
                 )
             ]
         )
+    old_status = report.status
     report.status = to
     report.version += 1
     now = timezone.now()
@@ -483,6 +485,16 @@ def _transition(report: PeriodReport, *, allowed_from: tuple[str, ...], to: str,
     elif to == ReportStatus.APPROVED:
         report.approved_at = now
     report.save()
+    ReportHistory.objects.create(
+        report=report,
+        user=user,
+        kind=HistoryKind.STATUS,
+        field="status",
+        old=old_status,
+        new=to,
+        reason=reason,
+        version=report.version,
+    )
     signals.announce_report_change(report=report, action=to, user=user)
     return report
 
@@ -523,15 +535,350 @@ def report_reopen(*, report: PeriodReport, reason: str, user: User | None = None
     """Approved back to draft; staff must give a reason, which may not hold personal data."""
     if not (reason or "").strip():
         raise ReportError([RuleViolation("reason_required", "reason", _("Ange varför rapporten öppnas igen."))])
-    if find_identity_numbers(reason):
-        raise ReportError(
-            [RuleViolation("personal_data", "reason", _("Motiveringen innehåller något som liknar ett personnummer."))]
-        )
+    reason_refusal = personal_data_message(reason)
+    if reason_refusal:
+        raise ReportError([RuleViolation("personal_data", "reason", reason_refusal)])
     with transaction.atomic():
         report = PeriodReport.objects.select_for_update().get(pk=report.pk)
         return _transition(
-            report, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.DRAFT, action=_("öppnas igen"), user=user
+            report,
+            allowed_from=(ReportStatus.APPROVED,),
+            to=ReportStatus.DRAFT,
+            action=_("öppnas igen"),
+            user=user,
+            reason=reason.strip(),
         )
+
+
+# --- Surveys (issue 6) -------------------------------------------------------------------------
+# Writes of indicator surveys and national averages. The rules live in :mod:`outcomes.surveys`.
+
+from collections.abc import Mapping  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from outcomes import surveys as survey_rules  # noqa: E402
+from outcomes.models.surveys import OPTION_FIELDS, NationalAverage, Survey, SurveyAnswer  # noqa: E402
+from outcomes.periods import Period  # noqa: E402
+
+
+class SurveyError(ReportError):
+    """Survey input that was refused; ``violations`` names each field and rule. Nothing stored."""
+
+
+@dataclass
+class SurveySaveResult:
+    survey: Survey
+    created: bool
+    changed: bool
+
+
+def _survey_period(period_code: str, intervention: Intervention | None) -> tuple[Period | None, list[RuleViolation]]:
+    try:
+        period = Period.parse(period_code)
+    except PeriodError as exc:
+        return None, [RuleViolation(exc.code, "period", exc.message)]
+    if period.kind.startswith("YTD"):
+        return None, [
+            RuleViolation(
+                "invalid_period",
+                "period",
+                _("En enkät gäller ett år eller en hel period, inte ”hittills i år” (%(code)s).")
+                % {"code": period.code},
+            )
+        ]
+    if intervention is None:
+        return period, []
+    try:
+        period.base_periods(intervention.frequency)
+    except PeriodError as exc:
+        return None, [RuleViolation(exc.code, "period", exc.message)]
+    if period.end < intervention.start or (intervention.end and period.start > intervention.end):
+        return None, [
+            RuleViolation(
+                "period_outside_intervention",
+                "period",
+                _("Perioden %(period)s ligger utanför insatsens tid.") % {"period": period.code},
+            )
+        ]
+    return period, []
+
+
+def survey_save(
+    *,
+    period_code: str,
+    group: str,
+    data: survey_rules.SurveyInput,
+    intervention: Intervention | None = None,
+    association: Association | None = None,
+    user: User | None = None,
+) -> SurveySaveResult:
+    """Create or replace the survey of one intervention (or, for board and managers, of the
+    association), period and respondent group.
+
+    The period is a year or any whole period that fits the intervention's frequency (not a
+    year-to-date). Refused with :class:`SurveyError`, nothing stored, when the period or group is
+    wrong or :func:`outcomes.surveys.check_survey` finds a broken rule (negative numbers, more
+    answered than invited, answers that do not add up to the number who answered, unknown
+    questions). Questions left out are not part of the survey. Saving the same content again
+    changes nothing (the version stays). Announces :data:`outcomes.signals.survey_changed` on commit.
+    """
+    if intervention is None and association is None:
+        raise ValueError("give the intervention, or the association for board and managers")
+    association_id = intervention.association_id if intervention is not None else association.pk
+    period, violations = _survey_period(period_code, intervention)
+    violations += survey_rules.check_group(group, for_intervention=intervention is not None)
+    if violations:
+        raise SurveyError(violations)
+
+    owner = {"intervention": intervention} if intervention is not None else {"intervention_id__isnull": True}
+    with transaction.atomic():
+        # Writers queue on the owner's row: locking the survey row alone cannot stop two first
+        # saves of the same survey from both inserting.
+        if intervention is not None:
+            list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
+        else:
+            list(Association.objects.select_for_update().filter(pk=association_id).values_list("pk", flat=True))
+        survey = (
+            Survey.objects.select_for_update(of=("self",))
+            .filter(association_id=association_id, period=period.code, group=group, **owner)
+            .first()
+        )
+        answered_before = set(survey.answers.values_list("question_id", flat=True)) if survey else set()
+        questions = {
+            q.code: q
+            for q in SurveyQuestion.objects.filter(association_id=association_id, group=group)
+            if q.active or q.pk in answered_before
+        }
+        violations = survey_rules.check_survey(data, questions=questions, group=group)
+        if violations:
+            raise SurveyError(violations)
+
+        answered = Counts.from_mapping(data.answered)
+        new_rows = {questions[a.question].pk: (*a.counts, *([0] * (6 - len(a.counts))), a.blank) for a in data.answers}
+        if survey is not None:
+            old_rows = {
+                r.question_id: tuple(getattr(r, f) for f in (*OPTION_FIELDS, "blank")) for r in survey.answers.all()
+            }
+            if survey.invited == data.invited and survey.answered == answered and old_rows == new_rows:
+                return SurveySaveResult(survey=survey, created=False, changed=False)
+        created = survey is None
+        if created:
+            survey = Survey(association_id=association_id, intervention=intervention, period=period.code, group=group)
+        else:
+            survey.version += 1
+        survey.invited = data.invited
+        for gender, count in answered.as_dict().items():
+            setattr(survey, f"answered_{gender}", count)
+        survey.save()
+        survey.answers.all().delete()
+        SurveyAnswer.objects.bulk_create(
+            SurveyAnswer(
+                survey=survey, question_id=question_id, **dict(zip((*OPTION_FIELDS, "blank"), values, strict=True))
+            )
+            for question_id, values in new_rows.items()
+        )
+        signals.announce_survey_change(survey=survey, action="saved", user=user)
+    return SurveySaveResult(survey=survey, created=created, changed=True)
+
+
+def national_averages_set(
+    *, association: Association, year: int, values: Mapping[str, object], user: User | None = None
+) -> dict[str, Decimal]:
+    """Replace the national averages of one year: ``values`` maps question code to a percent.
+
+    Questions left out (or given ``None``) have no national average that year afterwards. Refused
+    with :class:`SurveyError`, nothing stored, for an unknown question code, a value outside
+    0–100 or a year before 1900. Answers the stored averages by code.
+    """
+    violations = []
+    if not 1900 <= int(year) <= 9999:
+        violations.append(RuleViolation("invalid_year", "year", _("Ogiltigt år %(year)s.") % {"year": year}))
+    questions = {q.code: q for q in SurveyQuestion.objects.filter(association=association)}
+    cleaned: dict[str, Decimal] = {}
+    for code, value in values.items():
+        if code not in questions:
+            violations.append(
+                RuleViolation(survey_rules.UNKNOWN_QUESTION, code, _("Okänd enkätfråga ”%(code)s”.") % {"code": code})
+            )
+            continue
+        if value is None or value == "":
+            continue
+        problem = survey_rules.check_national_average(code, value)
+        if problem:
+            violations.append(problem)
+            continue
+        cleaned[code] = Decimal(str(value)).quantize(Decimal("0.1"))
+    if violations:
+        raise SurveyError(violations)
+    with transaction.atomic():
+        NationalAverage.objects.filter(association=association, year=year).exclude(
+            question__code__in=list(cleaned)
+        ).delete()
+        for code, percent in cleaned.items():
+            NationalAverage.objects.update_or_create(
+                association=association, question=questions[code], year=year, defaults={"percent": percent}
+            )
+    return cleaned
+
+
+# --- report history (issue 3: web forms) ---------------------------------------------------------
+
+
+def _history_values(figures: ReportFigures, comment: str) -> dict[str, str]:
+    """The report flattened to field keys and their stored values, as text.
+
+    Keys: ``ongoing_at_start.women``, ``new.men``, ``exits.other``,
+    ``exits_by_reason.<reason>.<gender>``, ``breakdowns.<dimension>.<category>.<gender>``,
+    ``spent_sek`` and ``comment``. Zero counts and an empty comment are left out, so a key that is
+    missing on one side of a comparison was zero (or empty) there.
+    """
+    values: dict[str, str] = {}
+
+    def put(prefix: str, counts: Counts) -> None:
+        for gender, value in counts.as_dict().items():
+            if value:
+                values[f"{prefix}.{gender}"] = str(value)
+
+    put("ongoing_at_start", figures.ongoing_at_start)
+    put("new", figures.new)
+    put("exits", figures.exits)
+    for reason, counts in figures.exits_by_reason.items():
+        put(f"exits_by_reason.{reason}", counts)
+    for dimension, categories in figures.breakdowns.items():
+        for category, counts in categories.items():
+            put(f"breakdowns.{dimension}.{category}", counts)
+    if figures.spent_sek:
+        values["spent_sek"] = str(figures.spent_sek)
+    if comment:
+        values["comment"] = comment
+    return values
+
+
+def _history_record_values(
+    *, report: PeriodReport, before: dict[str, str] | None, after: dict[str, str], user: User | None
+) -> None:
+    """Write one history entry per changed value; a new report also gets its first status.
+
+    ``before`` ``None`` means the report was created by this save: every entered value is recorded
+    with an empty old value.
+    """
+    entries = []
+    created = before is None
+    if created:
+        entries.append(
+            ReportHistory(
+                report=report,
+                user=user,
+                kind=HistoryKind.STATUS,
+                field="status",
+                old="",
+                new=report.status,
+                version=report.version,
+            )
+        )
+        before = {}
+    for key in sorted(before.keys() | after.keys()):
+        zero = "" if key == "comment" else "0"
+        old, new = before.get(key, zero), after.get(key, zero)
+        if old != new:
+            entries.append(
+                ReportHistory(
+                    report=report,
+                    user=user,
+                    kind=HistoryKind.VALUE,
+                    field=key,
+                    old="" if created else old,
+                    new=new,
+                    version=report.version,
+                )
+            )
+    ReportHistory.objects.bulk_create(entries)
+
+
+def report_values(*, report: PeriodReport) -> dict[str, str]:
+    """The stored values of ``report`` by history field key (zeros and an empty comment left
+    out), as the history records them; used to compare with what an editor typed."""
+    return _history_values(_normalise(report.figures()), report.comment)
+
+
+# --- overdue reminders (issue 3: web forms) ------------------------------------------------------
+
+REMINDER_LOOKBACK_DAYS = 365
+
+
+def overdue_reminders_send(*, today, site_url: str = "") -> int:
+    """E-mail the coordinators of every intervention with an overdue base period, once per period.
+
+    A base period is overdue when its report is not submitted or approved more than the
+    association's ``overdue_days`` after the period ended. Only periods that ended within the
+    last year are considered, so a new installation does not mail about years of history. An
+    intervention without coordinators gets no reminder (and none is recorded, so a coordinator
+    granted later is reminded). Idempotent: an :class:`OverdueReminder` row per intervention and
+    period is written in the same transaction as the mail is sent, so running again sends nothing
+    new, and a failed send leaves no row and is retried on the next run. Answers how many
+    reminders (intervention and period) were sent.
+    """
+    import datetime as dt
+
+    from django.core.mail import send_mass_mail
+    from django.db import IntegrityError
+
+    from outcomes.models import OverdueReminder
+    from outcomes.periods import Period
+
+    earliest_end = today - dt.timedelta(days=REMINDER_LOOKBACK_DAYS)
+    interventions = list(Intervention.objects.filter(active=True, start__lte=today).select_related("association"))
+    done = set(
+        PeriodReport.objects.filter(
+            intervention__in=interventions, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+        ).values_list("intervention_id", "period")
+    )
+    reminded = set(
+        OverdueReminder.objects.filter(intervention__in=interventions).values_list("intervention_id", "period")
+    )
+    coordinators: dict[int, list[str]] = {}
+    for intervention_id, email in Membership.objects.filter(
+        intervention__in=interventions, role=Role.COORDINATOR, user__is_active=True
+    ).values_list("intervention_id", "user__email"):
+        coordinators.setdefault(intervention_id, []).append(email)
+
+    sent = 0
+    for intervention in interventions:
+        recipients = sorted(set(coordinators.get(intervention.pk, [])))
+        if not recipients:
+            continue
+        period = Period.for_date(today, intervention.frequency)
+        while period.end >= max(earliest_end, intervention.start):
+            deadline = period.end + dt.timedelta(days=intervention.association.overdue_days)
+            key = (intervention.pk, period.code)
+            ended_in_time = intervention.end is None or period.start <= intervention.end
+            if today > deadline and ended_in_time and key not in done and key not in reminded:
+                subject = _("Påminnelse: rapporten för %(intervention)s %(period)s är försenad") % {
+                    "intervention": intervention.name,
+                    "period": period.code,
+                }
+                body = _(
+                    "Hej!\n\nRapporten (pinnstatistiken) för %(intervention)s för perioden %(period)s "
+                    "skulle ha skickats in senast %(deadline)s men är inte inskickad ännu.\n\n"
+                    "Fyll i och skicka in den här: %(url)s\n\nHälsningar\n%(association)s"
+                ) % {
+                    "intervention": intervention.name,
+                    "period": period.code,
+                    "deadline": deadline.isoformat(),
+                    "url": f"{site_url}/insatser/{intervention.pk}/{period.code}/",
+                    "association": intervention.association.name,
+                }
+                try:
+                    with transaction.atomic():
+                        OverdueReminder.objects.create(
+                            intervention=intervention, period=period.code, recipients=len(recipients)
+                        )
+                        send_mass_mail([(subject, body, None, [email]) for email in recipients])
+                except IntegrityError:  # another run reminded about this period meanwhile
+                    continue
+                sent += 1
+            period = period.previous()
+    return sent
 
 
 # --- interventions and budgets (API issue 5) ---------------------------------------------------

@@ -22,3 +22,25 @@ def announce_report_change(*, report, action: str, user=None) -> None:
         "user_id": getattr(user, "pk", None),
     }
     transaction.on_commit(lambda: report_changed.send(sender=report.__class__, **payload))
+
+
+# --- Surveys (issue 6) -------------------------------------------------------------------------
+
+# Sent with ``survey_id``, ``intervention_id`` (``None`` for the association's own board and
+# managers' surveys), ``association_id``, ``period``, ``group``, ``action`` ("saved") and
+# ``user_id`` after the change has been committed. Indicator goals recompute on it.
+survey_changed = Signal()
+
+
+def announce_survey_change(*, survey, action: str = "saved", user=None) -> None:
+    """Send :data:`survey_changed` once the surrounding transaction commits."""
+    payload = {
+        "survey_id": survey.pk,
+        "intervention_id": survey.intervention_id,
+        "association_id": survey.association_id,
+        "period": survey.period,
+        "group": survey.group,
+        "action": action,
+        "user_id": getattr(user, "pk", None),
+    }
+    transaction.on_commit(lambda: survey_changed.send(sender=survey.__class__, **payload))

@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from outcomes.models import Intervention
 from outcomes.periods import Period
 from outcomes.selectors import period_figures
+from reports import services as goal_services
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
@@ -25,3 +26,35 @@ def period_figures_compute(intervention_id: int, period_code: str, include_draft
         "participants": figures.participants.as_dict(with_total=True),
         "spent_sek": figures.spent_sek,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Goals
+# ---------------------------------------------------------------------------------------------
+# Each task takes ids, loads them and calls one service. The services are idempotent, so a retry
+# or a duplicate message stores the same results. ``ignore_result``: callers look at the stored
+# results, not at the task's return value, so the broker's result backend is never needed.
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5, ignore_result=True)
+def goal_results_recompute_for_report(intervention_id: int, period_code: str) -> int:
+    """Recompute the results a changed base-period report affects; answers rows changed."""
+    intervention = Intervention.objects.filter(pk=intervention_id).first()
+    if intervention is None:
+        return 0
+    return goal_services.goal_results_recompute(intervention=intervention, base_period=Period.parse(period_code))
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5, ignore_result=True)
+def goal_results_recompute_goals(intervention_id: int, goal_ids: list[int] | None = None) -> int:
+    """Recompute every result of the given goals (all of the intervention's when None)."""
+    intervention = Intervention.objects.filter(pk=intervention_id).first()
+    if intervention is None:
+        return 0
+    return goal_services.goal_results_recompute(intervention=intervention, goal_ids=goal_ids)
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5, ignore_result=True)
+def goal_results_recompute_all() -> dict:
+    """The nightly beat task: recompute everything, repairing what a lost message missed."""
+    return goal_services.goal_results_recompute_all()

@@ -133,6 +133,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# --- sign-in throttling (issue 3: web forms) -----------------------------------------------------
+# Failed sign-ins are counted in the default cache by outcomes.throttle; see its docstring.
+AUTHENTICATION_BACKENDS = ["outcomes.throttle.ThrottledModelBackend"]
+LOGIN_THROTTLE_PER_ACCOUNT = env.int("LOGIN_THROTTLE_PER_ACCOUNT", default=5)
+LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
+# Absolute address of the service, used for links in e-mail sent by tasks (no request there).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # --- REST API (issue 5): throttling, OpenAPI schema and its offline documentation pages ---------
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
 # Requests per API token (or per signed-in user), e.g. "600/minute"; empty turns throttling off.
@@ -158,3 +167,5 @@ SPECTACULAR_SETTINGS.update(
 )
 # The contract is JSON in and out: other bodies answer 415 rather than being read as form data.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+# Test clients send JSON unless told otherwise, as the API's clients do.
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"

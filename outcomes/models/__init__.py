@@ -36,3 +36,13 @@ __all__ = [
     "SurveyQuestion",
     "User",
 ]
+
+# --- Surveys (issue 6) ---
+from outcomes.models.surveys import NationalAverage, Survey, SurveyAnswer  # noqa: E402
+
+__all__ += ["NationalAverage", "Survey", "SurveyAnswer"]
+
+# --- report history and reminders (issue 3: web forms) -----------------------------------------
+from outcomes.models.history import HistoryKind, OverdueReminder, ReportHistory  # noqa: E402
+
+__all__ += ["HistoryKind", "OverdueReminder", "ReportHistory"]

@@ -1,0 +1,75 @@
+"""Throttling of failed sign-ins, as an authentication backend in front of Django's own.
+
+After ``LOGIN_THROTTLE_PER_ACCOUNT`` failures for one e-mail address, or
+``LOGIN_THROTTLE_PER_ADDRESS`` from one client address, within ``LOGIN_THROTTLE_WINDOW`` seconds,
+further attempts are refused without checking the password until the window has passed; the
+request is marked so that the sign-in page can say why. Counts live in the default cache (shared
+between processes once a shared cache such as Redis is configured). A successful sign-in clears
+the account's count. Requests without ``request`` (management commands, the test client's
+``login``) are not throttled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+
+
+def _limits() -> tuple[int, int, int]:
+    return (
+        getattr(settings, "LOGIN_THROTTLE_PER_ACCOUNT", 5),
+        getattr(settings, "LOGIN_THROTTLE_PER_ADDRESS", 20),
+        getattr(settings, "LOGIN_THROTTLE_WINDOW", 15 * 60),
+    )
+
+
+def _keys(request, username: str | None) -> tuple[str, str]:
+    account = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
+    address = request.META.get("REMOTE_ADDR", "")
+    return f"login-fail:account:{account}", f"login-fail:address:{address}"
+
+
+def _failures(key: str) -> int:
+    return cache.get(key, 0)
+
+
+def _add_failure(key: str, window: int) -> None:
+    if cache.add(key, 1, timeout=window):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+
+
+def is_throttled(request, username: str | None) -> bool:
+    per_account, per_address, _window = _limits()
+    account_key, address_key = _keys(request, username)
+    return _failures(account_key) >= per_account or _failures(address_key) >= per_address
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's model backend, refusing further attempts after too many failures; the e-mail
+    address is matched case-insensitively."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # Addresses are stored in lower case (EmailUserManager); accept them however typed.
+        if isinstance(username, str):
+            username = username.strip().lower()
+        if request is None:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        if is_throttled(request, username):
+            request.login_throttled = True
+            return None
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        account_key, address_key = _keys(request, username)
+        if user is None:
+            window = _limits()[2]
+            _add_failure(account_key, window)
+            _add_failure(address_key, window)
+        else:
+            cache.delete(account_key)
+        return user

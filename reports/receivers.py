@@ -1,0 +1,96 @@
+"""Receivers that keep goal results current: mark them stale, then queue their recomputation.
+
+Connected in :meth:`reports.apps.ReportsConfig.ready`. Every signal here is sent after the
+change has been committed, so the change is already saved when the broker is asked to queue
+work. A broker that cannot be reached must never fail that change: the error is logged, the
+results stay marked stale, and the nightly recomputation (or the next change) catches up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError
+from kombu.exceptions import OperationalError
+
+from outcomes.models import PeriodReport, ReportStatus
+from outcomes.periods import Period, PeriodError
+from reports import services, tasks
+from reports.models import GoalKind, GoalResult
+
+logger = logging.getLogger(__name__)
+
+try:  # the Redis client's errors, when Redis is the broker
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a runtime requirement
+    RedisError = OSError
+
+BROKER_ERRORS = (OperationalError, OSError, RedisError)
+# One quick retry (a pooled connection that went away while Redis restarted), then give up fast:
+# the web request is waiting.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def enqueue(task, *args) -> bool:
+    """Queue ``task`` with ``args``; answers False (and logs) when the broker is unreachable."""
+    try:
+        task.apply_async(args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except BROKER_ERRORS:
+        logger.exception(
+            "Could not queue %s%r; the results stay stale until the nightly recomputation", task.name, args
+        )
+        return False
+    return True
+
+
+def on_report_changed(sender, *, intervention_id: int, period: str, action: str, report_id=None, **kwargs) -> None:
+    """Mark the results a committed report change affects as stale and queue their recomputation.
+
+    A save of a draft changes nothing that is counted and is skipped; so is an intervention
+    without goals (nothing was marked).
+    """
+    if action == "saved" and not PeriodReport.objects.filter(pk=report_id).exclude(status=ReportStatus.DRAFT).exists():
+        return
+    try:
+        marked = services.goal_results_mark_stale_for_report(intervention_id=intervention_id, period_code=period)
+    except DatabaseError:
+        logger.exception("Could not mark goal results of intervention %s stale", intervention_id)
+        marked = 1
+    if marked:
+        enqueue(tasks.goal_results_recompute_for_report, intervention_id, period)
+
+
+def on_goals_changed(sender, *, intervention_id: int, goal_ids: list[int], **kwargs) -> None:
+    """Queue the recomputation of goals whose definition (or step definition) changed."""
+    enqueue(tasks.goal_results_recompute_goals, intervention_id, list(goal_ids))
+
+
+def on_survey_changed(sender, *, intervention_id: int, period, **kwargs) -> None:
+    """A saved indicator survey: recompute the intervention's indicator goals of that year."""
+    try:
+        year = Period.parse(str(period)).year
+    except PeriodError:
+        logger.warning("survey_changed with an unknown period %r", period)
+        return
+    results = GoalResult.objects.filter(
+        goal__intervention_id=intervention_id, goal__year=year, goal__kind=GoalKind.INDICATOR
+    )
+    goal_ids = sorted(set(results.values_list("goal_id", flat=True)))
+    if not goal_ids:
+        return
+    try:
+        services.goal_results_mark_stale(results=results)
+    except DatabaseError:
+        logger.exception("Could not mark indicator results of intervention %s stale", intervention_id)
+    enqueue(tasks.goal_results_recompute_goals, intervention_id, goal_ids)
+
+
+def connect() -> None:
+    from outcomes import signals as outcome_signals
+    from reports.signals import goals_changed
+
+    outcome_signals.report_changed.connect(on_report_changed, dispatch_uid="reports.goals.report_changed")
+    goals_changed.connect(on_goals_changed, dispatch_uid="reports.goals.goals_changed")
+    survey_changed = getattr(outcome_signals, "survey_changed", None)
+    if survey_changed is not None:
+        survey_changed.connect(on_survey_changed, dispatch_uid="reports.goals.survey_changed")

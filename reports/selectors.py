@@ -1,0 +1,259 @@
+"""Reads of the reports app that are more than a one-line queryset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from django.db.models import QuerySet
+
+from outcomes.models import Budget, ExitReason, Intervention, PeriodReport
+from outcomes.periods import Period
+from outcomes.selectors import period_figures
+from reports import goals as goal_math
+from reports import shares
+from reports.models import Goal, GoalKind, GoalResult, StepDefinition
+
+# ---------------------------------------------------------------------------------------------
+# Goals
+# ---------------------------------------------------------------------------------------------
+
+
+def _intervention_associations(interventions: Iterable) -> dict[int, int]:
+    """intervention id -> association id, for Intervention rows or plain ids (one query for ids)."""
+    items = list(interventions)
+    known = {i.pk: i.association_id for i in items if isinstance(i, Intervention)}
+    ids = [int(i) for i in items if not isinstance(i, Intervention)]
+    if ids:
+        known.update(Intervention.objects.filter(pk__in=ids).values_list("pk", "association_id"))
+    return known
+
+
+def step_rules_for(interventions: Iterable[Intervention | int]) -> dict[int, shares.StepRule]:
+    """The step rule of each intervention, by intervention id, in at most four queries.
+
+    An intervention with a stored :class:`StepDefinition` uses its reasons and excluded reasons;
+    one without gets :func:`reports.shares.default_step_rule` over all of its association's exit
+    reasons (retired ones too, so earlier years keep counting the way they did).
+    ``interventions`` may be Intervention rows (no query for them) or ids.
+    """
+    associations = _intervention_associations(interventions)
+    if not associations:
+        return {}
+    defined: dict[int, dict[str, set[str]]] = {}
+    definitions = StepDefinition.objects.filter(intervention_id__in=associations)
+    for intervention_id, code in definitions.values_list("intervention_id", "reasons__code"):
+        defined.setdefault(intervention_id, {"steps": set(), "excluded": set()})
+        if code:
+            defined[intervention_id]["steps"].add(code)
+    for intervention_id, code in definitions.values_list("intervention_id", "excluded_reasons__code"):
+        if code:
+            defined[intervention_id]["excluded"].add(code)
+    rules = {
+        pk: shares.StepRule(steps=frozenset(sets["steps"]), excluded=frozenset(sets["excluded"]))
+        for pk, sets in defined.items()
+    }
+    missing = {association for pk, association in associations.items() if pk not in rules}
+    if missing:
+        reasons: dict[int, list] = {}
+        for reason in ExitReason.objects.filter(association_id__in=missing).only(
+            "code", "outcome_class", "association_id"
+        ):
+            reasons.setdefault(reason.association_id, []).append(reason)
+        for pk, association in associations.items():
+            if pk not in rules:
+                rules[pk] = shares.default_step_rule(reasons.get(association, []))
+    return rules
+
+
+def step_definition_of(intervention: Intervention) -> dict[str, list[str]]:
+    """The intervention's step definition as sorted reason codes (the default when none is stored)."""
+    rule = step_rules_for([intervention])[intervention.pk]
+    return {"reasons": sorted(rule.steps), "excluded_reasons": sorted(rule.excluded)}
+
+
+def goals_of(intervention: Intervention, *, year: int | None = None) -> QuerySet[Goal]:
+    """The intervention's goals (of one year when given), with their reason sets prefetched."""
+    goals = Goal.objects.filter(intervention=intervention).select_related("question")
+    if year is not None:
+        goals = goals.filter(year=year)
+    return goals.prefetch_related("reasons", "excluded_reasons")
+
+
+def result_as_dict(result: GoalResult, *, period_code: str | None = None) -> dict:
+    """A stored result in the shape of API.md (``goal``, ``label``, ``period``, ``numerator`` …).
+
+    ``result.goal`` must be loaded (``select_related("goal")``).
+    """
+    goal = result.goal
+    return {
+        "goal": goal.pk,
+        "label": goal.label,
+        "kind": goal.kind,
+        "period": period_code or result.period,
+        "numerator": result.numerator,
+        "denominator": result.denominator,
+        "value": float(result.value) if result.value is not None else None,
+        "percent": result.percent,
+        "target": _number(result.target),
+        "comparator": goal.comparator,
+        "status": result.status,
+        "computed_at": result.computed_at.isoformat() if result.computed_at else None,
+        "stale": result.stale,
+    }
+
+
+def _number(value):
+    """A Decimal as an int when whole (55), else a float (55.5), for JSON."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def goal_results_for(*, intervention_ids: Iterable[int], period_code: str) -> dict[int, list[dict]]:
+    """Stored goal results of the given interventions for one period, in one query.
+
+    Answers ``{intervention_id: [result dict, ...]}`` in goal order, each shaped as in API.md with
+    ``period`` set to ``period_code``. A result is found when its period spans the same months
+    as ``period_code`` (``2024YTDQ2`` finds the ``2024H1`` result, ``2024Q1`` the year-to-date Q1
+    one). Periods that are not evaluated (a lone Q3, a tertial) and interventions without goals
+    answer an empty list. Raises :class:`~outcomes.periods.PeriodError` for a bad code.
+    """
+    period = Period.parse(period_code)
+    ids = [int(i) for i in intervention_ids]
+    answer: dict[int, list[dict]] = {pk: [] for pk in ids}
+    results = (
+        GoalResult.objects.filter(
+            goal__intervention_id__in=ids,
+            goal__year=period.year,
+            period_start=period.start,
+            period_end=period.end,
+        )
+        .select_related("goal")
+        .order_by("goal__intervention_id", "goal__position", "goal_id")
+    )
+    for result in results:
+        answer[result.goal.intervention_id].append(result_as_dict(result, period_code=period.code))
+    return answer
+
+
+def goal_results_of(intervention: Intervention, *, period_code: str | None = None) -> list[dict]:
+    """The intervention's stored results, of one period when given, else of every period."""
+    if period_code is not None:
+        return goal_results_for(intervention_ids=[intervention.pk], period_code=period_code)[intervention.pk]
+    results = (
+        GoalResult.objects.filter(goal__intervention=intervention)
+        .select_related("goal")
+        .order_by("goal__year", "goal__position", "goal_id", "period_end", "period_start")
+    )
+    return [result_as_dict(r) for r in results]
+
+
+def goal_spec(goal: Goal, *, step_rule: shares.StepRule | None = None) -> goal_math.GoalSpec:
+    """The pure-computation view of a goal. ``step_rule`` is needed for step progression goals."""
+    rule = None
+    if goal.kind == GoalKind.STEP_PROGRESSION:
+        rule = step_rule
+    elif goal.kind == GoalKind.SHARE_OF_EXITS:
+        rule = shares.StepRule(
+            steps=frozenset(r.code for r in goal.reasons.all()),
+            excluded=frozenset(r.code for r in goal.excluded_reasons.all()),
+        )
+    return goal_math.GoalSpec(
+        kind=goal.kind,
+        target=goal.target,
+        comparator=goal.comparator,
+        yellow_ratio=goal.yellow_ratio,
+        rule=rule,
+        measure=goal.measure,
+    )
+
+
+def survey_figure_for(goal: Goal, period: Period) -> tuple[int, int] | None:
+    """The indicator figure of an indicator goal for ``period``, or None without a survey.
+
+    Uses ``outcomes.selectors.survey_figure`` of the indicator-survey feature; until that exists
+    every indicator goal has no data.
+    """
+    from outcomes import selectors as outcome_selectors
+
+    survey_figure = getattr(outcome_selectors, "survey_figure", None)
+    if survey_figure is None:
+        return None
+    group = goal.group or (goal.question.group if goal.question_id else "")
+    return survey_figure(
+        intervention=goal.intervention,
+        period=period,
+        figure=goal.figure,
+        group=group,
+        question_code=goal.question.code if goal.question_id else None,
+        indicator_number=goal.indicator_number,
+    )
+
+
+def period_inputs(
+    *, intervention: Intervention, period: Period, include_drafts: bool = False
+) -> goal_math.PeriodInputs:
+    """The figures goals are evaluated on for one intervention and period (four queries).
+
+    Counts only submitted and approved reports unless ``include_drafts``; the survey figure is
+    added per goal by :func:`goal_evaluate`.
+    """
+    figures = period_figures(intervention=intervention, period=period, include_drafts=include_drafts)
+    reports = (
+        PeriodReport.objects.filter(intervention=intervention)
+        .counted(include_drafts=include_drafts)
+        .within(period)
+        .count()
+    )
+    budget = Budget.objects.filter(intervention=intervention, year=period.year).values_list("budget_sek", flat=True)
+    return goal_math.PeriodInputs(
+        reports=reports,
+        exits_by_reason=figures.exits_by_reason,
+        participants=figures.participants.total,
+        new=figures.new.total,
+        exits=figures.exits.total,
+        spent_sek=figures.spent_sek,
+        budget_sek=next(iter(budget), None),
+    )
+
+
+def goal_evaluate(
+    *,
+    goal: Goal,
+    period: Period,
+    inputs: goal_math.PeriodInputs | None = None,
+    step_rule: shares.StepRule | None = None,
+    include_drafts: bool = False,
+) -> goal_math.Evaluation:
+    """The goal's result over ``period`` computed now, without storing it.
+
+    Used by the recomputation, for last year's comparison on the goal page and for a
+    coordinator's preview with drafts. ``inputs`` and ``step_rule`` may be passed in when
+    several goals of one intervention share them.
+    """
+    if inputs is None:
+        inputs = period_inputs(intervention=goal.intervention, period=period, include_drafts=include_drafts)
+    if goal.kind == GoalKind.STEP_PROGRESSION and step_rule is None:
+        step_rule = step_rules_for([goal.intervention])[goal.intervention_id]
+    if goal.kind == GoalKind.INDICATOR:
+        inputs = replace(inputs, survey=survey_figure_for(goal, period))
+    return goal_math.evaluate(goal_spec(goal, step_rule=step_rule), inputs, period)
+
+
+def affected_results(*, intervention_id: int, period: Period | None = None) -> QuerySet[GoalResult]:
+    """Results that a change of ``intervention_id``'s report for base ``period`` can change.
+
+    That is the results of the intervention's goals of that year whose period contains the base
+    period (a change of Q2 touches year-to-date Q2 and Q3, H1 and the year, not Q1 or H2). Without
+    a period: every result of the intervention.
+    """
+    results = GoalResult.objects.filter(goal__intervention_id=intervention_id)
+    if period is None:
+        return results
+    return results.filter(goal__year=period.year, period_start__lte=period.start, period_end__gte=period.end)
+
+
+def intervention_years_with_goals() -> QuerySet:
+    """(intervention id, year) pairs that have goals, for the nightly recomputation."""
+    return Goal.objects.values_list("intervention_id", "year").distinct().order_by("intervention_id", "year")
