@@ -101,7 +101,7 @@ def test_the_documentation_pages_load_everything_from_the_service_itself(db, pat
 # it. Each operation gets a bounded number of generated requests, valid ones and invalid ones,
 # all signed with a staff member's token; half of them address a real intervention and period.
 
-EXAMPLES_PER_MODE = 10
+EXAMPLES_PER_MODE = 6
 # Operation labels for the test ids, from the generator; the run itself uses the served schema.
 LABELS = sorted(
     f"{method.upper()} {path}"
