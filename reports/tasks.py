@@ -58,3 +58,16 @@ def goal_results_recompute_goals(intervention_id: int, goal_ids: list[int] | Non
 def goal_results_recompute_all() -> dict:
     """The nightly beat task: recompute everything, repairing what a lost message missed."""
     return goal_services.goal_results_recompute_all()
+
+
+# --- Summaries and exports (issue 7) -----------------------------------------------------------
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def export_job_run_task(job_id: str) -> str:
+    """Produce the file of one export job; a finished job is left as it is (idempotent)."""
+    from reports.exports import export_job_run
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.select_related("association", "intervention").get(pk=job_id)
+    return export_job_run(job=job).status

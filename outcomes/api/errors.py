@@ -103,6 +103,9 @@ def exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": _django_validation_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, PeriodError):
+        # Every period an API call names (path or ``?period=``) is parsed by outcomes.periods.
+        return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

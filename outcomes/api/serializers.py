@@ -43,7 +43,7 @@ class BreakdownRowSerializer(GenderCountsSerializer):
 
 
 class ViolationSerializer(serializers.Serializer):
-    field = serializers.CharField(allow_null=True, help_text="Fältet felet gäller; null när det gäller hela anropet.")
+    field = serializers.CharField(allow_null=True, help_text="Fältet i anropet; null när felet gäller hela anropet.")
     code = serializers.CharField()
     message = serializers.CharField()
 

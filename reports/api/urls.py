@@ -3,6 +3,7 @@
 from django.urls import path
 
 from reports.api import goals
+from reports.api.summary import AssociationSummaryView
 
 intervention = "interventions/<int:intervention_id>/"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path(f"{intervention}goals/", goals.GoalListView.as_view(), name="api-goals"),
     path(f"{intervention}goals/<int:goal_id>/", goals.GoalDetailView.as_view(), name="api-goal"),
     path(f"{intervention}goal-results/", goals.GoalResultsView.as_view(), name="api-goal-results"),
+    path("associations/<int:association_id>/summary/", AssociationSummaryView.as_view(), name="api-summary"),
 ]

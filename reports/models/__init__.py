@@ -1,3 +1,4 @@
+from reports.models.exports import ExportJob
 from reports.models.goals import (
     Comparator,
     Goal,
@@ -10,6 +11,7 @@ from reports.models.goals import (
 )
 
 __all__ = [
+    "ExportJob",
     "Comparator",
     "Goal",
     "GoalKind",

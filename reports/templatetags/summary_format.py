@@ -1,0 +1,27 @@
+"""Swedish number formats for the summary pages: "2 403 500", "46 %", "46 % (26/57)"."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def grouped(value):
+    """A whole number with a non-breaking space between thousands; "–" when missing."""
+    if value is None or value == "":
+        return "–"
+    return f"{int(value):,}".replace(",", "\u00a0")
+
+
+@register.filter
+def percent(share):
+    """The whole percent of a :class:`~reports.shares.Share`, or "–" without a denominator."""
+    if share is None or share.percent is None:
+        return "–"
+    return f"{share.percent}\u00a0%"
+
+
+@register.filter
+def share_text(share):
+    """ "46 % (26/57)", or "–" without a denominator."""
+    return "–" if share is None else str(share)

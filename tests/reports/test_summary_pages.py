@@ -1,0 +1,116 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from outcomes.models import Membership
+from reports.models import ExportJob
+from tests.factories import PASSWORD, MembershipFactory
+from tests.reports.summary_data import lekeberg, small
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged_in(client):
+    def login(user):
+        assert client.login(email=user.email, password=PASSWORD)
+        return client
+
+    return login
+
+
+def test_staff_see_every_intervention_with_gender_split_steps_and_last_year(association, staff, logged_in):
+    lekeberg(association)
+    small(association)
+    response = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Coachingteamet Lekeberg" in html and "Unga vuxna" in html
+    assert "14 (52\u00a0%)" in html  # women among Lekeberg's 27 participants
+    assert "45 % (5/11)" in html
+    assert "jmf 2023: 14" in html
+    assert "2\u00a0403\u00a0500" in html
+    assert "2 rapporter saknas ännu för perioden." in html  # Unga vuxna reported Q1 and Q2 only
+
+
+def test_the_home_page_links_staff_to_the_results(association, staff, coordinator, logged_in):
+    assert f"/resultat/forbund/{association.pk}/" in logged_in(staff).get("/").content.decode()
+    assert "/resultat/forbund/" not in logged_in(coordinator).get("/").content.decode()
+
+
+def test_a_coordinator_and_an_outsider_get_404_for_the_summary_pages(
+    association, intervention, coordinator, outsider, client
+):
+    for user in (coordinator, outsider):
+        client.force_login(user)
+        assert client.get(f"/resultat/forbund/{association.pk}/?period=2024").status_code == 404
+        assert client.get(f"/resultat/insatser/{intervention.pk}/?period=2024").status_code == 404
+        assert client.get(f"/resultat/forbund/{association.pk}/export.xlsx?period=2024").status_code == 404
+
+
+def test_a_bad_period_gives_a_swedish_message_and_changes_nothing(association, staff, logged_in):
+    response = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024Q7")
+    assert response.status_code == 400
+    assert "Ogiltig period ”2024Q7”" in response.content.decode()
+
+
+def test_a_viewer_opens_an_intervention_with_tables_and_charts(association, logged_in):
+    intervention = lekeberg(association)
+    viewer = MembershipFactory(association=association, role="viewer").user
+    client = logged_in(viewer)
+    response = client.get(f"/resultat/insatser/{intervention.pk}/?period=2024")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Åter till remittent/anvisande part" in html
+    assert "3 (60\u00a0%)" in html  # 3 of the 5 women who left went back to the referrer
+    assert f"/resultat/insatser/{intervention.pk}/diagram/exits.svg?period=2024" in html
+    svg = client.get(f"/resultat/insatser/{intervention.pk}/diagram/exits.svg?period=2024")
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"Avslutade per orsak, 2024" in svg.content and b"Kvinnor" in svg.content
+    png = client.get(f"/resultat/insatser/{intervention.pk}/diagram/age_band.png?period=2024")
+    assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    assert client.get(f"/resultat/insatser/{intervention.pk}/diagram/nothing.png?period=2024").status_code == 404
+
+
+def test_the_xlsx_is_downloaded_at_once_and_a_published_one_masks_small_counts(association, staff, logged_in):
+    lekeberg(association)
+    client = logged_in(staff)
+    response = client.get(f"/resultat/forbund/{association.pk}/export.xlsx?period=2024")
+    assert response.status_code == 200
+    assert 'filename="sammanstallning-2024.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["Avslutsorsaker"]
+    assert sheet["C4"].value == 1  # one woman to work, exact internally
+    published = client.get(f"/resultat/forbund/{association.pk}/export.xlsx?period=2024&publicera=1")
+    sheet = load_workbook(io.BytesIO(published.content))["Avslutsorsaker"]
+    assert sheet["C4"].value == ".."
+
+
+def test_a_pdf_runs_as_a_job_whose_page_shows_progress_and_then_the_file(
+    association, staff, logged_in, django_capture_on_commit_callbacks
+):
+    intervention = lekeberg(association)
+    client = logged_in(staff)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.get(f"/resultat/insatser/{intervention.pk}/export.pdf?period=2024")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/resultat/export/{job.pk}/"
+    waiting = client.get(response["Location"]).content.decode()
+    assert "Filen skapas" in waiting and 'http-equiv="refresh"' in waiting
+    assert client.get(f"/resultat/export/{job.pk}/fil/").status_code == 404
+    for callback in callbacks:  # the worker picks the job up after the commit
+        callback()
+    job.refresh_from_db()
+    assert (job.status, job.progress) == ("done", 100)
+    done = client.get(response["Location"]).content.decode()
+    assert "coachingteamet-lekeberg-2024.pdf" in done and "refresh" not in done
+    file = client.get(f"/resultat/export/{job.pk}/fil/")
+    assert file["Content-Type"] == "application/pdf" and file.content.startswith(b"%PDF")
+
+
+def test_another_associations_staff_cannot_fetch_an_export_job(association, staff, outsider, client):
+    intervention = lekeberg(association)
+    job = ExportJob.objects.create(association=association, intervention=intervention, period="2024", format="pdf")
+    client.force_login(outsider)
+    assert client.get(f"/resultat/export/{job.pk}/").status_code == 404
+    assert Membership.objects.filter(user=outsider, association=association).count() == 0
