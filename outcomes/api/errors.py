@@ -98,6 +98,9 @@ def _django_validation_errors(exc: DjangoValidationError) -> list[dict]:
 def exception_handler(exc, context):
     if isinstance(exc, ReportError):
         return report_error_response(exc)
+    if isinstance(exc, PeriodError):
+        # A period code that a view passed on unchecked is the client's error, never a 500.
+        return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": _django_validation_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PeriodError):

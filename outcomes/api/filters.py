@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -41,6 +43,23 @@ class IntegerFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", -(2**63))
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time, compared in UTC (some databases refuse unusual UTC offsets)."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(dt.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(_("Tidpunkten ligger utanför det tillåtna intervallet."), code="invalid") from exc
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -106,7 +125,7 @@ class ReportFilter(StrictFilterSet):
         field_name="period_start__year", min_value=1900, max_value=2999, help_text="Rapporter för basperioder i året."
     )
     period = django_filters.CharFilter(method="filter_period", help_text="Rapporter inom en period, t.ex. 2024H1.")
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Ändrade från och med tidpunkten (ISO 8601)."
     )
 

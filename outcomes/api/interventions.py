@@ -133,14 +133,15 @@ class InterventionViewSet(
         serializer.instance = intervention_create(association=association, user=self.request.user, **data)
 
     def perform_update(self, serializer):
-        intervention = serializer.instance
-        if not is_staff_of(self.request.user, intervention.association_id):
-            raise PermissionDenied
         serializer.instance = intervention_update(
-            intervention=intervention, user=self.request.user, **serializer.validated_data
+            intervention=serializer.instance, user=self.request.user, **serializer.validated_data
         )
 
     def update(self, request, *args, **kwargs):
+        # 404 for an intervention the user may not see, then 403 unless staff, before the body.
+        intervention = self.get_object()
+        if not is_staff_of(request.user, intervention.association_id):
+            raise PermissionDenied
         kwargs["partial"] = True
         return super().update(request, *args, **kwargs)
 

@@ -92,3 +92,17 @@ def test_catalogs_are_read_only_in_the_api(staff):
     response = client_for(staff).post("/api/v1/catalog/exit-reasons/", {"code": "x"}, format="json")
     assert response.status_code == 405
     assert response.json()["errors"][0]["code"] == "method_not_allowed"
+
+
+def test_the_dimension_list_takes_the_same_number_of_queries_for_one_association_or_two(staff, association, outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(staff)
+    client.get("/api/v1/catalog/dimensions/")  # the token's first use writes its last-use time once
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/catalog/dimensions/").json()["results"]) == 8
+    MembershipFactory(user=staff, association=outsider.memberships.get().association, role="viewer")
+    with CaptureQueriesContext(connection) as two:
+        assert len(client.get("/api/v1/catalog/dimensions/").json()["results"]) == 16
+    assert len(two) == len(one)

@@ -102,3 +102,15 @@ def test_past_the_rate_a_token_gets_429_with_retry_after_and_another_token_is_no
 def test_throttling_is_off_when_the_rate_is_empty(staff, fresh_throttle_cache):
     client = client_for(staff)
     assert {client.get("/api/v1/catalog/dimensions/").status_code for _ in range(8)} == {200}
+
+
+def test_a_bad_period_code_that_reaches_the_handler_is_a_400_on_the_period(staff, monkeypatch):
+    from outcomes.api import catalogs
+    from outcomes.periods import Period
+
+    def parse_the_query(self, request, *args, **kwargs):
+        Period.parse(request.query_params.get("period", ""))
+
+    monkeypatch.setattr(catalogs.ExitReasonViewSet, "list", parse_the_query)
+    error = only_error(client_for(staff).get("/api/v1/catalog/exit-reasons/?period=2024Q9"), 400)
+    assert (error["field"], error["code"]) == ("period", "invalid_period")

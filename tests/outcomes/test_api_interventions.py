@@ -134,6 +134,7 @@ def test_an_end_before_the_start_is_refused_on_the_end(staff, intervention):
 def test_staff_patch_an_intervention_and_others_may_not(staff, viewer, coordinator, outsider, intervention):
     url = f"/api/v1/interventions/{intervention.pk}/"
     assert client_for(viewer).patch(url, {"name": "Nytt"}, format="json").status_code == 403
+    assert client_for(viewer).patch(url, {"kind": "giant"}, format="json").status_code == 403
     assert client_for(coordinator).patch(url, {"name": "Nytt"}, format="json").status_code == 403
     assert client_for(outsider).patch(url, {"name": "Nytt"}, format="json").status_code == 404
     response = client_for(staff).patch(url, {"name": "Nytt namn", "active": False}, format="json")
