@@ -203,11 +203,16 @@ def _step_relations(doc: Document, tag: str, row_id, figures, rule, reasons_publ
         )
         return
     step = figures.step_progression
-    slack_steps, slack_excluded = (tag, "non_steps", row_id), (tag, "excluded", row_id)
+    slack_steps = (tag, "non_steps", row_id)
     doc.values[slack_steps] = step.denominator - step.numerator
-    doc.values[slack_excluded] = figures.exits.total - step.denominator
-    doc.hidden |= {slack_steps, slack_excluded}
+    doc.hidden.add(slack_steps)
     doc.equations.append([(den, -1), (num, 1), (slack_steps, 1)])
+    if not rule.excluded:  # step definitions are public: then every exit is in the denominator
+        doc.equations.append([((tag, "exits", row_id, "total"), -1), (den, 1)])
+        return
+    slack_excluded = (tag, "excluded", row_id)
+    doc.values[slack_excluded] = figures.exits.total - step.denominator
+    doc.hidden.add(slack_excluded)
     doc.equations.append([((tag, "exits", row_id, "total"), -1), (den, 1), (slack_excluded, 1)])
 
 

@@ -39,44 +39,59 @@ def _candidate_order(values: Mapping[Key, int], key: Key) -> tuple:
     return (value == 0, value, str(key))
 
 
+class _Attack:
+    """The attacker's linear system over the unknown (masked and hidden) cells.
+
+    Unknowns are bounded below by zero and above by a generous ceiling (ten times the sum of
+    every value), which keeps each programme bounded and only ever narrows a range, so a cell
+    found protected here is protected against the unbounded attack too.
+    """
+
+    def __init__(self, values: Mapping[Key, int], equations: Iterable[Equation], unknown: set[Key]):
+        self.order = sorted(unknown, key=str)
+        self.index = {key: i for i, key in enumerate(self.order)}
+        rows, rhs = [], []
+        for equation in equations:
+            row = np.zeros(len(self.order))
+            constant = 0.0
+            touched = False
+            for key, coefficient in equation:
+                if key in self.index:
+                    row[self.index[key]] += coefficient
+                    touched = True
+                else:
+                    constant += coefficient * values[key]
+            if touched:
+                rows.append(row)
+                rhs.append(-constant)
+        self.a_eq = np.array(rows) if rows else None
+        self.b_eq = np.array(rhs) if rows else None
+        self.truth = np.array([values[key] for key in self.order], dtype=float)
+        self.ceiling = 10.0 * (sum(abs(v) for v in values.values()) + 1)
+
+    def solve(self, objective: np.ndarray) -> np.ndarray | None:
+        """The point minimising ``objective`` (None if the solver fails)."""
+        result = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, self.ceiling), method="highs")
+        return result.x if result.status == 0 else None
+
+    def range_of(self, key: Key) -> tuple[float, float]:
+        objective = np.zeros(len(self.order))
+        objective[self.index[key]] = 1
+        low, high = self.solve(objective), self.solve(-objective)
+        i = self.index[key]
+        return (low[i] if low is not None else 0.0, high[i] if high is not None else float("inf"))
+
+
 def feasible_ranges(
     values: Mapping[Key, int], equations: Iterable[Equation], masked: set[Key]
 ) -> dict[Key, tuple[float, float]]:
     """The smallest and largest value each masked cell can take given every shown cell.
 
     This is the attack the protection must withstand: every equation, the shown values as
-    constants and every masked cell at least zero. An unbounded maximum is ``inf``.
+    constants and every masked cell at least zero (and at most a generous ceiling).
     """
-    order = sorted(masked, key=str)
-    if not order:
-        return {}
-    index = {key: i for i, key in enumerate(order)}
-    rows, rhs = [], []
-    for equation in equations:
-        row = np.zeros(len(order))
-        constant = 0.0
-        touched = False
-        for key, coefficient in equation:
-            if key in index:
-                row[index[key]] += coefficient
-                touched = True
-            else:
-                constant += coefficient * values[key]
-        if touched:
-            rows.append(row)
-            rhs.append(-constant)
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
-    ranges = {}
-    for key, i in index.items():
-        objective = np.zeros(len(order))
-        objective[i] = 1
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        minimum = low.fun if low.status == 0 else 0.0
-        maximum = -high.fun if high.status == 0 else float("inf")
-        ranges[key] = (minimum, maximum)
-    return ranges
+    attack = _Attack(values, list(equations), set(masked))
+    return {key: attack.range_of(key) for key in attack.order}
 
 
 def exposed_cells(
@@ -84,10 +99,33 @@ def exposed_cells(
 ) -> set[Key]:
     """Masked cells an attacker can pin to one value (range narrower than one unit).
 
-    ``hidden`` cells are never shown at all (unknown to the reader) and are not reported.
+    A cell is protected as soon as some solution of the attacker's system differs from the true
+    value by at least one. A few programmes with objectives over all undecided cells settle most
+    cells at once; only the rest get their own minimum and maximum. ``hidden`` cells are never
+    shown at all (unknown to the reader) and are not reported.
     """
-    ranges = feasible_ranges(values, list(equations), set(masked) | set(hidden))
-    return {key for key in masked if key not in hidden and ranges[key][1] - ranges[key][0] < 1 - 1e-6}
+    attack = _Attack(values, list(equations), set(masked) | set(hidden))
+    undecided = [key for key in attack.order if key in masked and key not in hidden]
+    rng = np.random.default_rng(0)
+    for round_number in range(6):
+        if not undecided:
+            return set()
+        objective = np.zeros(len(attack.order))
+        signs = [1.0] * len(undecided) if round_number == 0 else [-1.0] * len(undecided)
+        if round_number > 1:
+            signs = rng.choice([-1.0, 1.0], size=len(undecided))
+        for key, sign in zip(undecided, signs, strict=True):
+            objective[attack.index[key]] = sign
+        point = attack.solve(objective)
+        if point is None:
+            break
+        undecided = [k for k in undecided if abs(point[attack.index[k]] - attack.truth[attack.index[k]]) < 1 - 1e-6]
+    exposed = set()
+    for key in undecided:
+        low, high = attack.range_of(key)
+        if high - low < 1 - 1e-6:
+            exposed.add(key)
+    return exposed
 
 
 def suppress(

@@ -269,3 +269,33 @@ def test_the_attack_works_out_a_small_count_masked_without_complementary_cells()
     assert attack.ranges()["women"] == pytest.approx((3, 3))
     with pytest.raises(AssertionError, match="works out"):
         assert_protected(attack)
+
+
+def random_quarters(rng: random.Random, year: int) -> dict:
+    """A year of small, rule-abiding random counts: exits never exceed who is there."""
+    reasons = ["employment", "studies", "af_programme", "care", "returned", "dropped_out", "moved"]
+    quarters, present = {}, [rng.randint(0, 6) for _ in range(3)]
+    for quarter in range(1, 5):
+        new = [rng.choice([0, 0, 1, 2, 3, 5, 9]) for _ in range(3)]
+        exits: dict[str, list[int]] = {}
+        for g in range(3):
+            for _ in range(rng.randint(0, present[g] + new[g])):
+                exits.setdefault(rng.choice(reasons), [0, 0, 0])[g] += 1
+        body = {"new": tuple(new), "exits": {r: tuple(c) for r, c in exits.items()}, "spent_sek": 10000}
+        if quarter == 1:
+            body["start"] = tuple(present)
+        quarters[f"{year}Q{quarter}"] = body
+        present = [present[g] + new[g] - sum(c[g] for c in exits.values()) for g in range(3)]
+    return quarters
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_no_masked_cell_can_be_worked_out_in_a_summary_full_of_small_random_counts(association, seed):
+    rng = random.Random(seed)
+    for n in range(4):
+        intervention = InterventionFactory(association=association, name=f"Insats {n}")
+        enter(intervention, random_quarters(rng, 2023))
+        enter(intervention, random_quarters(rng, 2024))
+    attack = attack_summary(published_summary(association), association)
+    masked, visible = assert_protected(attack)
+    assert all(v == 0 or v > association.small_count_threshold for v in visible)

@@ -1,0 +1,93 @@
+"""Time the association summary and its exports on a seeded database; print a table of figures.
+
+Seed first (see bench/seed_national.py), then for example:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/finsam_bench .venv/bin/python bench/summaries.py
+
+For the association with the most interventions it measures the summary selector (SQL queries
+and milliseconds), each export format, internal and for publication, and one intervention's PDF
+with its charts. The figures say which exports answer at once and which the web runs as a job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from outcomes.models import Association  # noqa: E402
+from outcomes.periods import Period  # noqa: E402
+from reports.exports import export_document  # noqa: E402
+from reports.summary import association_summary  # noqa: E402
+
+
+def timed(func, repeats: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = func()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--period", default=None, help="period code; default the last seeded year")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    association = Association.objects.annotate(n=Count("interventions")).order_by("-n").first()
+    if association is None:
+        sys.exit("No association: seed the database first (bench/seed_national.py).")
+    last = association.interventions.order_by("-reports__period_start").values_list("reports__period_start", flat=True)
+    period = Period.parse(args.period or str(last.first().year))
+    interventions = association.interventions.count()
+    print(f"{association.name}: {interventions} interventions, period {period.code}, median of {args.repeats}")
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = association_summary(association=association, period=period)
+    ms, _ = timed(lambda: association_summary(association=association, period=period), args.repeats)
+    print(f"{'summary selector':<40} {ms:9.1f} ms  {len(queries.captured_queries)} SQL queries")
+
+    for fmt in ("xlsx", "csv", "pdf"):
+        for publish in (False, True):
+            label = f"summary {fmt}{' publication' if publish else ''}"
+            ms, data = timed(
+                lambda fmt=fmt, publish=publish: export_document(
+                    association=association, period=period, fmt=fmt, publish=publish, include_drafts=False
+                ),
+                args.repeats,
+            )
+            print(f"{label:<40} {ms:9.1f} ms  {len(data) / 1024:7.1f} KiB")
+    intervention = summary.rows[0].intervention
+    ms, data = timed(
+        lambda: export_document(
+            association=association,
+            intervention=intervention,
+            period=period,
+            fmt="pdf",
+            publish=False,
+            include_drafts=False,
+        ),
+        args.repeats,
+    )
+    print(f"{'intervention pdf with charts':<40} {ms:9.1f} ms  {len(data) / 1024:7.1f} KiB")
+
+
+if __name__ == "__main__":
+    main()
