@@ -47,7 +47,7 @@ from outcomes.models import Association, Intervention, PeriodReport, Role  # noq
 from outcomes.periods import Period  # noqa: E402
 from outcomes.services import api_token_create, association_create, user_create  # noqa: E402
 from reports.models import GoalResult  # noqa: E402
-from reports.summary import national_summary  # noqa: E402
+from reports.summary import association_summary, national_summary  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -288,6 +288,11 @@ def measure_summaries(table: Table, api: Api, association: Association, year: in
     print(f"association-year summary: {association.name}, {n} interventions, {year}", flush=True)
     sql = timed(lambda: bare_sql(period, association.pk), repeats)
     table.add("association-year summary, bare SQL (baseline)", sql)
+    table.add(
+        "association-year summary, selector association_summary()",
+        timed(lambda: association_summary(association=association, period=period), repeats),
+        baseline_ms=sql,
+    )
     table.add(
         "association-year summary, API (GET …/summary/)",
         timed(lambda: api.call("GET", path), repeats),
