@@ -21,6 +21,7 @@ run: $(STAMP) var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_results
 	@echo "Tjänsten startar på http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
