@@ -4,7 +4,7 @@ The views raise the same few errors everywhere (the exception handler in
 :mod:`outcomes.api.errors` shapes them), so rather than repeating them on each view this hook adds
 the ``Error`` component and, where a view has not said otherwise, the statuses an operation can
 answer: 400, 401, 403, 404 and 429 for all; 415 for those with a body; 409 and 412 for report
-writes.
+writes. Operations of the contract whose views give no example body get the contract's own.
 """
 
 from __future__ import annotations
@@ -52,6 +52,26 @@ def _response(status: str) -> dict:
     return response
 
 
+# The contract's own example bodies (API.md), for operations whose view gives none.
+CONTRACT_EXAMPLES = {
+    ("put", "/surveys/{period}/{group}/"): {
+        "invited": 33,
+        "answered": {"women": 14, "men": 9, "other": 1},
+        "answers": [{"question": "p1", "counts": [0, 1, 2, 6, 8, 7], "blank": 0}],
+    },
+    ("put", "/national-averages/{year}/"): {"p1": 76.0, "e6": 59.0},
+}
+
+
+def _add_contract_example(path: str, method: str, operation: dict) -> None:
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if body is None or "examples" in body or "example" in body:
+        return
+    for (example_method, suffix), value in CONTRACT_EXAMPLES.items():
+        if method == example_method and path.endswith(suffix):
+            body["examples"] = {"Kontraktets exempel": {"value": value, "summary": "Exempel ur API-kontraktet"}}
+
+
 def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, operations in result.get("paths", {}).items():
@@ -63,6 +83,7 @@ def add_error_responses(result, generator, request, public):
                 statuses.append("415")
             if "/reports/{period}/" in path and method in {"put", "post"}:
                 statuses += ["409", "412"]
+            _add_contract_example(path, method, operation)
             responses = operation.setdefault("responses", {})
             for status in statuses:
                 responses.setdefault(status, _response(status))

@@ -77,6 +77,17 @@ def test_the_schema_names_the_contracts_fields_and_codes(served_schema):
     assert any(e["value"].get("exits") for e in examples.values())
 
 
+def test_the_report_and_survey_bodies_have_examples_in_the_schema(served_schema):
+    paths = served_schema["paths"]
+    report = paths["/api/v1/interventions/{intervention_id}/reports/{period}/"]["put"]
+    survey = paths["/api/v1/interventions/{id}/surveys/{period}/{group}/"]["put"]
+    for operation in (report, survey):
+        examples = operation["requestBody"]["content"]["application/json"]["examples"]
+        assert examples and all(example["value"] for example in examples.values())
+    survey_example = next(iter(survey["requestBody"]["content"]["application/json"]["examples"].values()))
+    assert survey_example["value"]["answers"][0]["counts"] == [0, 1, 2, 6, 8, 7]
+
+
 def test_the_schema_is_also_served_at_the_issues_unversioned_address(db):
     assert Client().get("/api/schema/?format=json").json()["paths"]
 
