@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=finsam.settings.production
 
+# WeasyPrint (PDF exports) draws with Pango and HarfBuzz; DejaVu has every Swedish glyph.
+RUN apt-get update \
+    && apt-get install --no-install-recommends -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 finsam
 
 WORKDIR /app

@@ -21,6 +21,7 @@ run: $(STAMP) var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_results
 	@echo "Tjänsten startar på http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -49,7 +50,8 @@ messages: $(STAMP)
 # Small by default; `make bench BENCH_ASSOCIATIONS=80` is the national data set.
 BENCH_DB ?= finsam_bench
 BENCH_ASSOCIATIONS ?= 10
-BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) CELERY_BROKER_URL=redis://127.0.0.1:6379/9
+BENCH_BROKER ?= redis://127.0.0.1:6379/9
+BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) CELERY_BROKER_URL=$(BENCH_BROKER)
 bench: $(STAMP)
 	psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $(BENCH_DB) WITH (FORCE)" postgres
 	psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_DB)" postgres

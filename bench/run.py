@@ -14,9 +14,12 @@ same run: the floor is the database itself).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -26,11 +29,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings.local")
+os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log growing in this process
 
 import django  # noqa: E402
 
@@ -39,7 +44,10 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from outcomes.models import Association, Intervention, PeriodReport, Role  # noqa: E402
-from outcomes.services import api_token_create, user_create  # noqa: E402
+from outcomes.periods import Period  # noqa: E402
+from outcomes.services import api_token_create, association_create, user_create  # noqa: E402
+from reports.models import GoalResult  # noqa: E402
+from reports.summary import association_summary, national_summary  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -90,6 +98,9 @@ class Processes:
         self.children: dict[str, subprocess.Popen] = {}
 
     def start(self, env: dict[str, str]):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"port {self.port} is taken (a web process left from an earlier run?)")
         self.children["web"] = subprocess.Popen(
             [
                 sys.executable,
@@ -117,7 +128,7 @@ class Processes:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/konto/login/", timeout=2)
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while gunicorn boots
                 time.sleep(0.2)
         raise RuntimeError("the web process did not start")
 
@@ -149,6 +160,7 @@ class Processes:
 
 class Api:
     def __init__(self, port: int, token: str):
+        self.port = port
         self.base = f"http://127.0.0.1:{port}/api/v1/"
         self.token = token
 
@@ -209,36 +221,216 @@ def measure_puts(
     return total / elapsed, latencies
 
 
+# The floor: hand-written SQL that computes the summary's numbers for the period and the same
+# period a year earlier (stock and flow per intervention, exits by reason, budgets, goal results).
+TOTALS_SQL = """
+SELECT r.intervention_id, r.period_start >= %(start)s AS current, count(*),
+       sum(r.new_women), sum(r.new_men), sum(r.new_other),
+       sum(r.exits_women), sum(r.exits_men), sum(r.exits_other), sum(r.spent_sek),
+       (array_agg(r.ongoing_start_women ORDER BY r.period_start))[1],
+       (array_agg(r.ongoing_start_men ORDER BY r.period_start))[1],
+       (array_agg(r.ongoing_start_other ORDER BY r.period_start))[1]
+FROM outcomes_periodreport r JOIN outcomes_intervention i ON i.id = r.intervention_id
+WHERE {scope} r.status IN ('submitted', 'approved')
+  AND r.period_start >= %(previous_start)s AND r.period_end <= %(end)s
+  AND NOT (r.period_end > %(previous_end)s AND r.period_start < %(start)s)
+GROUP BY r.intervention_id, current
+"""
+REASONS_SQL = """
+SELECT r.intervention_id, r.period_start >= %(start)s AS current, e.code,
+       sum(x.women), sum(x.men), sum(x.other)
+FROM outcomes_exitcount x JOIN outcomes_periodreport r ON r.id = x.report_id
+JOIN outcomes_intervention i ON i.id = r.intervention_id JOIN outcomes_exitreason e ON e.id = x.reason_id
+WHERE {scope} r.status IN ('submitted', 'approved')
+  AND r.period_start >= %(previous_start)s AND r.period_end <= %(end)s
+  AND NOT (r.period_end > %(previous_end)s AND r.period_start < %(start)s)
+GROUP BY r.intervention_id, current, e.code
+"""
+BUDGETS_SQL = """
+SELECT b.intervention_id, b.year, b.budget_sek FROM outcomes_budget b
+JOIN outcomes_intervention i ON i.id = b.intervention_id WHERE {scope} b.year IN (%(year)s, %(year)s - 1)
+"""
+GOALS_SQL = """
+SELECT g.intervention_id, g.label, gr.numerator, gr.denominator, gr.value, gr.percent, gr.target, gr.status
+FROM reports_goalresult gr JOIN reports_goal g ON g.id = gr.goal_id
+JOIN outcomes_intervention i ON i.id = g.intervention_id WHERE {scope} gr.period = %(period)s
+"""
+
+
+def bare_sql(period: Period, association_id: int | None) -> int:
+    """Run the baseline queries for one association (or all); answers the rows read."""
+    previous = period.same_period_last_year()
+    params = {
+        "start": period.start,
+        "end": period.end,
+        "previous_start": previous.start,
+        "previous_end": previous.end,
+        "year": period.year,
+        "period": period.code,
+        "association": association_id,
+    }
+    scope = "i.association_id = %(association)s AND" if association_id else ""
+    rows = 0
+    with connection.cursor() as cursor:
+        for sql in (TOTALS_SQL, REASONS_SQL, BUDGETS_SQL, GOALS_SQL):
+            cursor.execute(sql.format(scope=scope), params)
+            rows += len(cursor.fetchall())
+    return rows
+
+
+def measure_summaries(table: Table, api: Api, association: Association, year: int, repeats: int) -> None:
+    period = Period.parse(str(year))
+    path = f"associations/{association.pk}/summary/?period={year}"
+    status, body = api.call("GET", path)
+    if status != 200:
+        raise RuntimeError(f"summary answered {status}: {body}")
+    n = len(body["interventions"])
+    print(f"association-year summary: {association.name}, {n} interventions, {year}", flush=True)
+    sql = timed(lambda: bare_sql(period, association.pk), repeats)
+    table.add("association-year summary, bare SQL (baseline)", sql)
+    table.add(
+        "association-year summary, selector association_summary()",
+        timed(lambda: association_summary(association=association, period=period), repeats),
+        baseline_ms=sql,
+    )
+    table.add(
+        "association-year summary, API (GET …/summary/)",
+        timed(lambda: api.call("GET", path), repeats),
+        baseline_ms=sql,
+        target="≤ 2 × SQL, median < 100 ms",
+    )
+    national_repeats = max(3, repeats // 4)
+    print(f"national-year summary: {Association.objects.count()} associations", flush=True)
+    sql = timed(lambda: bare_sql(period, None), national_repeats)
+    table.add("national-year summary, bare SQL (baseline)", sql)
+    table.add(
+        "national-year summary, selector national_summary()",
+        timed(lambda: national_summary(period=period), national_repeats),
+        baseline_ms=sql,
+        target="≤ 2 × SQL",
+    )
+
+
+def measure_recompute(table: Table) -> None:
+    """Every goal result of the data set, recomputed by the nightly job's per-intervention tasks
+    on the real worker (joined through the result backend so the time ends with the last one)."""
+    from celery import group
+
+    from reports.selectors import intervention_years_with_goals
+    from reports.tasks import goal_results_recompute_goals
+
+    ids = sorted({pk for pk, _year in intervention_years_with_goals()})
+    for label in ("first run (results created)", "repair run (nothing changed)"):
+        print(f"recomputing every goal result of {len(ids)} interventions: {label} …", flush=True)
+        started = time.perf_counter()
+        job = group(goal_results_recompute_goals.s(pk).set(ignore_result=False) for pk in ids).apply_async()
+        changed = sum(job.get(timeout=3600))
+        elapsed = time.perf_counter() - started
+        table.add(f"recompute every goal result, {label}", text=f"{elapsed:.1f} s", target="< 60 s")
+        print(f"  {changed} results written in {elapsed:.1f} s; {GoalResult.objects.count()} stored", flush=True)
+
+
+def measure_import(table: Table, api: Api, repeats: int) -> None:
+    """500 reports in one POST /imports/, each time into a fresh association."""
+    from bench.bench_import import build_body
+    from bench.submit_to_result import fresh_org_number
+
+    times = []
+    for run in range(repeats):
+        association = association_create(name=f"Import {run}", org_number=fresh_org_number())
+        user = user_create(email=f"bench-import-{association.pk}@example.se", association=association, role=Role.STAFF)
+        importer = Api(api.port, api_token_create(user=user, name="bench")[1])
+        body = build_body(association, interventions=25, reports=500, rng=random.Random(run))
+        started = time.perf_counter()
+        status, summary = importer.call("POST", "imports/", body)
+        times.append((time.perf_counter() - started) * 1000)
+        if status != 200 or summary.get("created") != 500:
+            raise RuntimeError(f"import answered {status}: {str(summary)[:500]}")
+    table.add("bulk import of 500 reports (POST /imports/)", times, target="< 5 s")
+
+
+def measure_submit_to_result(table: Table, api: Api, submits: int) -> None:
+    """Submit over the API, then poll until the year's goal result is fresh with the new numbers."""
+    from bench.submit_to_result import fresh_org_number, wait_for_result
+    from bench.submit_to_result import report_body as draft_body
+    from reports.services import GoalInput, goal_create
+
+    association = association_create(name="Submit", org_number=fresh_org_number())
+    user = user_create(email=f"bench-submit-{association.pk}@example.se", association=association, role=Role.STAFF)
+    submitter = Api(api.port, api_token_create(user=user, name="bench")[1])
+    cases = []
+    for index in range(submits + 1):  # the first is a warm-up
+        intervention = Intervention.objects.create(
+            association=association, name=f"Submit {index}", owner="Kommunen", start=dt.date(2024, 1, 1)
+        )
+        goal = goal_create(
+            intervention=intervention,
+            data=GoalInput(year=2024, label="Stegförflyttning", kind="step_progression", target=Decimal(50)),
+        )
+        path = f"interventions/{intervention.pk}/reports/2024Q1/"
+        status, body = submitter.call("PUT", path, draft_body(index))
+        if status != 201:
+            raise RuntimeError(f"draft PUT answered {status}: {body}")
+        cases.append((path, goal.pk, 1 + index % 3))
+    print(f"submit → updated result: {submits} submits", flush=True)
+    totals = []
+    for position, (path, goal_id, numerator) in enumerate(cases):
+        started = time.perf_counter()
+        status, body = submitter.call("POST", path + "submit/")
+        if status != 200:
+            raise RuntimeError(f"submit answered {status}: {body}")
+        if not wait_for_result(goal_id, numerator, timeout=30, interval=0.005):
+            raise RuntimeError(f"goal {goal_id} was not updated within 30 s")
+        if position:
+            totals.append((time.perf_counter() - started) * 1000)
+    table.add("submit → updated goal result (real worker)", totals, target="p95 < 2 s")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--port", type=int, default=8321)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--puts", type=int, default=800)
+    parser.add_argument("--imports", type=int, default=3, help="500-report imports (each a fresh association)")
+    parser.add_argument("--submits", type=int, default=50)
+    parser.add_argument("--skip-recompute", action="store_true")
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
-        print("note: not PostgreSQL; the targets are defined for PostgreSQL", flush=True)
+        parser.error("the benchmark is defined for PostgreSQL (DATABASE_URL)")
     association = Association.objects.order_by("pk").first()
     if association is None:
         parser.error("the database is empty; run bench/seed_national.py first")
     token = bench_user(association)
     table = Table()
     processes = Processes(args.port)
-    processes.start(dict(os.environ))
+    # Measure the service, not its rate limit; production settings otherwise (no debug).
+    started = time.perf_counter()
     try:
+        processes.start({**os.environ, "API_THROTTLE_RATE": "", "DJANGO_DEBUG": "false"})
         api = Api(args.port, token)
         interventions = list(Intervention.objects.filter(association=association).values_list("pk", flat=True))
         last = PeriodReport.objects.order_by("-period_start").values_list("period_start", flat=True).first()
-        next_year = last.year + 1
+        if not args.skip_recompute:
+            measure_recompute(table)
+        measure_summaries(table, api, association, last.year, args.repeats)
         print(f"PUT throughput: {args.puts} PUTs from {args.clients} clients", flush=True)
-        rate, latencies = measure_puts(api, interventions, f"{next_year}Q1", clients=args.clients, total=args.puts)
+        rate, latencies = measure_puts(api, interventions, f"{last.year + 1}Q1", clients=args.clients, total=args.puts)
         table.add(f"report PUT latency, {args.clients} concurrent clients", latencies)
         table.add(f"report PUTs per second, {args.clients} clients", text=f"{rate:.0f} /s", target="≥ 100 /s")
+        measure_import(table, api, args.imports)
+        measure_submit_to_result(table, api, args.submits)
         table.add("peak memory, web (gunicorn, all workers)", text=f"{processes.peak_memory_mb('web'):.0f} MiB")
         table.add("peak memory, Celery worker", text=f"{processes.peak_memory_mb('worker'):.0f} MiB")
     finally:
         processes.stop()
     print()
+    reports = PeriodReport.objects.count()
+    print(
+        f"{Association.objects.count()} associations, {Intervention.objects.count()} interventions, "
+        f"{reports} period reports, {GoalResult.objects.count()} goal results; "
+        f"run took {time.perf_counter() - started:.0f} s"
+    )
     table.print()
 
 

@@ -40,11 +40,14 @@ from outcomes.models import (  # noqa: E402
     Intervention,
     PeriodReport,
     ReportStatus,
+    SurveyQuestion,
 )
+from outcomes.models.surveys import OPTION_FIELDS, Survey, SurveyAnswer  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
 from outcomes.services import catalog_load  # noqa: E402
 from outcomes.synthetic import DimensionShape, synthetic_periods  # noqa: E402
 from outcomes.validators import luhn_valid  # noqa: E402
+from reports.models import Goal, GoalKind  # noqa: E402
 
 OWNERS = ["Arbetsförmedlingen", "Försäkringskassan", "Region", "Kommunen"]
 BATCH = 5000
@@ -119,7 +122,85 @@ def seed_association(index: int, *, interventions: int, years: list[int], rng: r
         ]
     ExitCount.objects.bulk_create(exit_rows, batch_size=BATCH)
     BreakdownCount.objects.bulk_create(breakdown_rows, batch_size=BATCH)
+    seed_goals(association, made, years, reasons, rng)
+    seed_surveys(association, made, years, rng)
     return len(reports)
+
+
+SURVEY_GROUP = "participant_ongoing"
+
+
+def seed_goals(association, interventions, years, reasons, rng: random.Random) -> None:
+    """Five goals per intervention and year, one of every kind, as an association would set them."""
+    goals, employment = [], []
+    for intervention in interventions:
+        for year in years:
+            common = {"intervention": intervention, "year": year}
+            goals += [
+                Goal(
+                    **common, label="Stegförflyttning", kind=GoalKind.STEP_PROGRESSION, target=rng.choice([40, 50, 55])
+                ),
+                Goal(**common, label="Till arbete", kind=GoalKind.SHARE_OF_EXITS, target=10, position=1),
+                Goal(**common, label="Nya deltagare", kind=GoalKind.COUNT, measure="new", target=30, position=2),
+                Goal(
+                    **common,
+                    label="Indikator 7",
+                    kind=GoalKind.INDICATOR,
+                    indicator_number=7,
+                    group=SURVEY_GROUP,
+                    figure="key_figure",
+                    target=70,
+                    position=3,
+                ),
+                Goal(**common, label="Budget", kind=GoalKind.BUDGET, comparator="at_most", target=100, position=4),
+            ]
+    Goal.objects.bulk_create(goals, batch_size=BATCH)
+    employment = [
+        Goal.reasons.through(goal_id=goal.pk, exitreason_id=reasons["employment"].pk)
+        for goal in goals
+        if goal.kind == GoalKind.SHARE_OF_EXITS
+    ]
+    Goal.reasons.through.objects.bulk_create(employment, batch_size=BATCH)
+
+
+def seed_surveys(association, interventions, years, rng: random.Random) -> None:
+    """One yearly survey of ongoing participants per intervention and year; answers add up."""
+    questions = list(SurveyQuestion.objects.filter(association=association, group=SURVEY_GROUP))
+    surveys = []
+    for intervention in interventions:
+        for year in years:
+            period = Period.parse(str(year))
+            answered = (rng.randint(3, 12), rng.randint(2, 10), rng.randint(0, 1))
+            surveys.append(
+                Survey(
+                    association=association,
+                    intervention=intervention,
+                    period=period.code,
+                    period_start=period.start,
+                    period_end=period.end,
+                    group=SURVEY_GROUP,
+                    invited=sum(answered) + rng.randint(0, 8),
+                    answered_women=answered[0],
+                    answered_men=answered[1],
+                    answered_other=answered[2],
+                )
+            )
+    Survey.objects.bulk_create(surveys, batch_size=BATCH)
+    answers = []
+    for survey in surveys:
+        total = survey.answered_women + survey.answered_men + survey.answered_other
+        for question in questions:
+            options = 2 if question.scale == "yes_no" else 6
+            counts = [0] * 6
+            blank = rng.randint(0, 1) if total else 0
+            for _ in range(total - blank):
+                counts[min(options - 1, int(rng.triangular(0, options, options * 0.8)))] += 1
+            answers.append(
+                SurveyAnswer(
+                    survey=survey, question=question, blank=blank, **dict(zip(OPTION_FIELDS, counts, strict=True))
+                )
+            )
+    SurveyAnswer.objects.bulk_create(answers, batch_size=BATCH)
 
 
 def main(argv=None) -> None:

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings.local")
 
@@ -8,9 +9,18 @@ app = Celery("finsam")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# --- schedule: overdue reminders (issue 3: web forms) --------------------------------------------
-from celery.schedules import crontab  # noqa: E402
+# Periodic tasks, run by `celery -A finsam beat` (compose.yaml's beat service), in CELERY_TIMEZONE.
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    # Recompute every goal result each night: repairs anything a lost message or a broker outage
+    # left stale. A no-op for results that are already right.
+    "goal-results-nightly": {
+        "task": "reports.tasks.goal_results_recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
+# --- schedule: overdue reminders (issue 3: web forms) --------------------------------------------
 app.conf.beat_schedule = {
     **(app.conf.beat_schedule or {}),
     "outcomes-overdue-reminders": {

@@ -251,15 +251,43 @@ def _normalise(figures: ReportFigures) -> ReportFigures:
     )
 
 
-def _resolve_codes(intervention: Intervention, figures: ReportFigures):
+@dataclass
+class ReportCatalog:
+    """The catalog entries a report save looks codes up in, loaded once per association.
+
+    An import of many reports passes one to :func:`report_save` so that the catalogs are read
+    once for the whole import rather than once per report.
+    """
+
+    reasons: dict[str, ExitReason]
+    categories: dict[tuple[str, str], DimensionCategory]
+    single_valued_dimensions: list[str]
+
+
+def report_catalog(*, association_id: int) -> ReportCatalog:
+    """Every exit reason and dimension category of the association (retired ones included), and
+    the codes of its active single-valued dimensions (those with a sum rule); three queries."""
+    return ReportCatalog(
+        reasons={r.code: r for r in ExitReason.objects.filter(association_id=association_id)},
+        categories={
+            (c.dimension.code, c.code): c
+            for c in DimensionCategory.objects.filter(dimension__association_id=association_id).select_related(
+                "dimension"
+            )
+        },
+        single_valued_dimensions=list(
+            Dimension.objects.filter(association_id=association_id, multi_valued=False, active=True).values_list(
+                "code", flat=True
+            )
+        ),
+    )
+
+
+def _resolve_codes(intervention: Intervention, figures: ReportFigures, catalog: ReportCatalog | None = None):
     """Map codes to catalog rows; unknown or retired-and-unused codes become violations."""
-    reasons = {r.code: r for r in ExitReason.objects.filter(association_id=intervention.association_id)}
-    categories = {
-        (c.dimension.code, c.code): c
-        for c in DimensionCategory.objects.filter(dimension__association_id=intervention.association_id).select_related(
-            "dimension"
-        )
-    }
+    if catalog is None:
+        catalog = report_catalog(association_id=intervention.association_id)
+    reasons, categories = catalog.reasons, catalog.categories
     violations = []
     for index, code in enumerate(figures.exits_by_reason):
         if code not in reasons:
@@ -286,15 +314,34 @@ def _resolve_codes(intervention: Intervention, figures: ReportFigures):
     return reasons, categories, violations
 
 
-def report_check(*, intervention: Intervention, period_code: str, figures: ReportFigures) -> list[RuleViolation]:
-    """Every rule the figures break for this intervention and base period (errors and warnings)."""
-    single_valued = Dimension.objects.filter(
-        association_id=intervention.association_id, multi_valued=False, active=True
-    ).values_list("code", flat=True)
+_NOT_GIVEN = object()
+
+
+def report_check(
+    *,
+    intervention: Intervention,
+    period_code: str,
+    figures: ReportFigures,
+    catalog: ReportCatalog | None = None,
+    previous_end=_NOT_GIVEN,
+) -> list[RuleViolation]:
+    """Every rule the figures break for this intervention and base period (errors and warnings).
+
+    ``catalog`` and ``previous_end`` (the previous base period's ongoing at end, ``None`` when not
+    reported) may be passed by a caller that already has them, to save their queries.
+    """
+    if catalog is not None:
+        single_valued = catalog.single_valued_dimensions
+    else:
+        single_valued = Dimension.objects.filter(
+            association_id=intervention.association_id, multi_valued=False, active=True
+        ).values_list("code", flat=True)
+    if previous_end is _NOT_GIVEN:
+        previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period_code)
     return check_report(
         figures,
         single_valued_dimensions=list(single_valued),
-        previous_ongoing_at_end=previous_ongoing_at_end(intervention=intervention, period_code=period_code),
+        previous_ongoing_at_end=previous_end,
     )
 
 
@@ -305,6 +352,7 @@ def report_save(
     data: ReportInput,
     user: User | None = None,
     expected_version: int | None = None,
+    catalog: ReportCatalog | None = None,
 ) -> SaveResult:
     """Create or replace the report of one base period as a draft-level save.
 
@@ -312,7 +360,8 @@ def report_save(
     the intervention, unknown codes, negative numbers and personal data in the comment; with
     :class:`ReportLocked` for an approved report and :class:`VersionConflict` when
     ``expected_version`` is not the stored version. Sum rules may be broken and come back as
-    ``warnings``. Saving the same content again changes nothing: the version stays.
+    ``warnings``. Saving the same content again changes nothing: the version stays. ``catalog``
+    (from :func:`report_catalog`) saves the catalog queries when many reports are saved at once.
     """
     try:
         period = base_period(period_code, intervention.frequency)
@@ -354,9 +403,10 @@ def report_save(
                 else ReportError([RuleViolation("version_conflict", "version", _("Rapporten finns inte ännu."))])
             )
 
+        previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period.code)
         start = data.ongoing_at_start
         if start is None:
-            start = previous_ongoing_at_end(intervention=intervention, period_code=period.code) or Counts()
+            start = previous_end or Counts()
         exits = data.exits if data.exits is not None else sum_counts(data.exits_by_reason.values())
         figures = _normalise(
             ReportFigures(
@@ -368,8 +418,16 @@ def report_save(
                 spent_sek=data.spent_sek,
             )
         )
-        reasons, categories, unknown = _resolve_codes(intervention, figures)
-        checked = report_check(intervention=intervention, period_code=period.code, figures=figures)
+        if catalog is None:
+            catalog = report_catalog(association_id=intervention.association_id)
+        reasons, categories, unknown = _resolve_codes(intervention, figures, catalog)
+        checked = report_check(
+            intervention=intervention,
+            period_code=period.code,
+            figures=figures,
+            catalog=catalog,
+            previous_end=previous_end,
+        )
         violations += unknown + refused_even_for_draft(checked)
         if violations:
             raise ReportError(violations)
@@ -387,8 +445,9 @@ def report_save(
         report.ongoing_at_start, report.new, report.exits = figures.ongoing_at_start, figures.new, figures.exits
         report.spent_sek, report.comment = figures.spent_sek, data.comment
         report.save()
-        report.exit_counts.all().delete()
-        report.breakdown_counts.all().delete()
+        if not created:  # a new report has no rows to replace
+            report.exit_counts.all().delete()
+            report.breakdown_counts.all().delete()
         ExitCount.objects.bulk_create(
             ExitCount(report=report, reason=reasons[code], **counts.as_dict())
             for code, counts in figures.exits_by_reason.items()
@@ -820,3 +879,77 @@ def overdue_reminders_send(*, today, site_url: str = "") -> int:
                 sent += 1
             period = period.previous()
     return sent
+
+
+# --- interventions and budgets (API issue 5) ---------------------------------------------------
+
+INTERVENTION_FIELDS = ("name", "owner", "kind", "frequency", "start", "end", "active")
+
+
+def intervention_create(*, association: Association, user: User | None = None, **fields) -> Intervention:
+    """Create an intervention of ``association`` from the fields in :data:`INTERVENTION_FIELDS`.
+
+    Raises ``ValidationError`` naming the field and the rule (personal data in the name or owner,
+    an end before the start, an unknown kind or frequency); nothing is stored then.
+    """
+    unknown = set(fields) - set(INTERVENTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown intervention fields: {sorted(unknown)}")
+    intervention = Intervention(association=association, **fields)
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+def intervention_update(*, intervention: Intervention, user: User | None = None, **fields) -> Intervention:
+    """Change some of the fields in :data:`INTERVENTION_FIELDS`; the others keep their values.
+
+    The reporting frequency cannot change once the intervention has reports, because every stored
+    report is one base period of the old frequency; that is refused with code
+    ``frequency_has_reports``. Raises ``ValidationError`` and stores nothing on bad input.
+    """
+    unknown = set(fields) - set(INTERVENTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown intervention fields: {sorted(unknown)}")
+    if (
+        "frequency" in fields
+        and fields["frequency"] != intervention.frequency
+        and PeriodReport.objects.filter(intervention=intervention).exists()
+    ):
+        raise ValidationError(
+            {
+                "frequency": ValidationError(
+                    _("Rapporteringsfrekvensen kan inte ändras när insatsen redan har rapporter."),
+                    code="frequency_has_reports",
+                )
+            }
+        )
+    for name, value in fields.items():
+        setattr(intervention, name, value)
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+def budget_set(*, intervention: Intervention, year: int, budget_sek: int, user: User | None = None):
+    """Create or replace the intervention's budget for ``year``; answer ``(budget, created)``.
+
+    Setting the same amount again changes nothing. A negative amount or a year outside 1900–2999
+    raises ``ValidationError`` naming the field.
+    """
+    from outcomes.models import Budget
+
+    errors = {}
+    if not 1900 <= int(year) <= 2999:
+        errors["year"] = ValidationError(_("Året ska ligga mellan 1900 och 2999."), code="invalid_year")
+    if int(budget_sek) < 0:
+        errors["budget_sek"] = ValidationError(_("Budgeten kan inte vara negativ."), code="negative_amount")
+    if errors:
+        raise ValidationError(errors)
+    budget, created = Budget.objects.get_or_create(
+        intervention=intervention, year=year, defaults={"budget_sek": budget_sek}
+    )
+    if not created and budget.budget_sek != budget_sek:
+        budget.budget_sek = budget_sek
+        budget.save(update_fields=["budget_sek"])
+    return budget, created

@@ -26,9 +26,21 @@ def _limits() -> tuple[int, int, int]:
     )
 
 
+def client_address(request) -> str:
+    """The client's address. Behind ``LOGIN_THROTTLE_PROXY_COUNT`` reverse proxies it is the
+    entry of ``X-Forwarded-For`` that the outermost trusted proxy added (counting from the
+    right); entries further left are written by the client and could be forged."""
+    proxies = getattr(settings, "LOGIN_THROTTLE_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(request, username: str | None) -> tuple[str, str]:
     account = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return f"login-fail:account:{account}", f"login-fail:address:{address}"
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from outcomes.access import association_for, can_write_reports, intervention_for, is_staff_of
 from outcomes.forms import ReopenForm, ReportForm
-from outcomes.models import PeriodReport, ReportStatus
+from outcomes.models import Membership, PeriodReport, ReportStatus, Role
 from outcomes.periods import Period, PeriodError, base_period
 from outcomes.selectors import (
     field_labels,
@@ -53,7 +53,10 @@ def _today():
 def home(request):
     """The start page: each visible intervention with its recent base periods and their status."""
     overview = home_overview(request.user, _today())
-    staff_associations = {i.association for i, _periods in overview if is_staff_of(request.user, i.association_id)}
+    staff_of = set(
+        Membership.objects.filter(user=request.user, role=Role.STAFF).values_list("association_id", flat=True)
+    )
+    staff_associations = {i.association for i, _periods in overview if i.association_id in staff_of}
     return render(
         request,
         "outcomes/home.html",
@@ -124,10 +127,10 @@ def report_form(request, intervention_id, period):
     }
 
     if request.method == "POST":
-        if not editable:
-            messages.error(request, _("Rapporten kan inte ändras i sin nuvarande status."))
-            return redirect(_report_url(intervention, period))
         form = ReportForm(request.POST, intervention=intervention, report=report)
+        if not editable:
+            # Submitted or approved since the editor opened the form: keep what they typed.
+            return _render_conflict(request, context, form, report)
         if not form.is_valid():
             context.update(form=form, refused=True)
             return render(request, "outcomes/report_form.html", context, status=400)
@@ -196,6 +199,7 @@ def _render_conflict(request, context, form, current: PeriodReport):
     data["version"] = str(current.version)
     again = ReportForm(data, intervention=context["intervention"], report=current)
     again.is_valid()
+    again.attach_violations([])
     context.update(form=again, conflict=current, differences=differences, report=current)
     if current.status != ReportStatus.DRAFT:
         context["editable"] = False

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_delete, post_save
 from kombu.exceptions import OperationalError
 
-from outcomes.models import PeriodReport, ReportStatus
+from outcomes.models import Budget, PeriodReport, ReportStatus
 from outcomes.periods import Period, PeriodError
 from reports import services, tasks
-from reports.models import GoalKind, GoalResult
+from reports.models import Goal, GoalKind, GoalResult
 
 logger = logging.getLogger(__name__)
 
@@ -65,24 +66,58 @@ def on_goals_changed(sender, *, intervention_id: int, goal_ids: list[int], **kwa
     enqueue(tasks.goal_results_recompute_goals, intervention_id, list(goal_ids))
 
 
-def on_survey_changed(sender, *, intervention_id: int, period, **kwargs) -> None:
-    """A saved indicator survey: recompute the intervention's indicator goals of that year."""
+def on_survey_changed(
+    sender, *, intervention_id: int | None, period, group: str = "", association_id: int | None = None, **kwargs
+) -> None:
+    """A saved indicator survey: recompute the indicator goals of that year and respondent group.
+
+    A board or managers' survey belongs to the association (``intervention_id`` is None) and
+    feeds the indicator goals of that group of every one of its interventions.
+    """
     try:
         year = Period.parse(str(period)).year
     except PeriodError:
         logger.warning("survey_changed with an unknown period %r", period)
         return
-    results = GoalResult.objects.filter(
-        goal__intervention_id=intervention_id, goal__year=year, goal__kind=GoalKind.INDICATOR
-    )
-    goal_ids = sorted(set(results.values_list("goal_id", flat=True)))
-    if not goal_ids:
+    goals = Goal.objects.filter(kind=GoalKind.INDICATOR, year=year)
+    if group:
+        goals = goals.filter(group=group)
+    if intervention_id is not None:
+        goals = goals.filter(intervention_id=intervention_id)
+    elif association_id is not None:
+        goals = goals.filter(intervention__association_id=association_id)
+    else:
         return
-    try:
-        services.goal_results_mark_stale(results=results)
-    except DatabaseError:
-        logger.exception("Could not mark indicator results of intervention %s stale", intervention_id)
-    enqueue(tasks.goal_results_recompute_goals, intervention_id, goal_ids)
+    by_intervention: dict[int, list[int]] = {}
+    for goal_id, goal_intervention in goals.values_list("pk", "intervention_id"):
+        by_intervention.setdefault(goal_intervention, []).append(goal_id)
+    for goal_intervention, goal_ids in by_intervention.items():
+        try:
+            services.goal_results_mark_stale(results=GoalResult.objects.filter(goal_id__in=goal_ids))
+        except DatabaseError:
+            logger.exception("Could not mark indicator results of intervention %s stale", goal_intervention)
+        enqueue(tasks.goal_results_recompute_goals, goal_intervention, goal_ids)
+
+
+def on_budget_changed(sender, *, instance, **kwargs) -> None:
+    """A year's budget saved or deleted: recompute that year's budget goals after the commit."""
+    intervention_id, year = instance.intervention_id, instance.year
+
+    def recompute():
+        goal_ids = list(
+            Goal.objects.filter(intervention_id=intervention_id, year=year, kind=GoalKind.BUDGET).values_list(
+                "pk", flat=True
+            )
+        )
+        if not goal_ids:
+            return
+        try:
+            services.goal_results_mark_stale(results=GoalResult.objects.filter(goal_id__in=goal_ids))
+        except DatabaseError:
+            logger.exception("Could not mark budget results of intervention %s stale", intervention_id)
+        enqueue(tasks.goal_results_recompute_goals, intervention_id, goal_ids)
+
+    transaction.on_commit(recompute)
 
 
 def connect() -> None:
@@ -91,6 +126,6 @@ def connect() -> None:
 
     outcome_signals.report_changed.connect(on_report_changed, dispatch_uid="reports.goals.report_changed")
     goals_changed.connect(on_goals_changed, dispatch_uid="reports.goals.goals_changed")
-    survey_changed = getattr(outcome_signals, "survey_changed", None)
-    if survey_changed is not None:
-        survey_changed.connect(on_survey_changed, dispatch_uid="reports.goals.survey_changed")
+    post_save.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_saved")
+    post_delete.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_deleted")
+    outcome_signals.survey_changed.connect(on_survey_changed, dispatch_uid="reports.goals.survey_changed")

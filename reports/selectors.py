@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from outcomes.models import Budget, ExitReason, Intervention, PeriodReport
 from outcomes.periods import Period
-from outcomes.selectors import period_figures
+from outcomes.selectors import period_figures, survey_figure
 from reports import goals as goal_math
 from reports import shares
 from reports.models import Goal, GoalKind, GoalResult, StepDefinition
@@ -95,7 +96,7 @@ def result_as_dict(result: GoalResult, *, period_code: str | None = None) -> dic
         "denominator": result.denominator,
         "value": float(result.value) if result.value is not None else None,
         "percent": result.percent,
-        "target": _number(result.target),
+        "target": json_number(result.target),
         "comparator": goal.comparator,
         "status": result.status,
         "computed_at": result.computed_at.isoformat() if result.computed_at else None,
@@ -103,7 +104,7 @@ def result_as_dict(result: GoalResult, *, period_code: str | None = None) -> dic
     }
 
 
-def _number(value):
+def json_number(value):
     """A Decimal as an int when whole (55), else a float (55.5), for JSON."""
     if value is None:
         return None
@@ -172,14 +173,10 @@ def goal_spec(goal: Goal, *, step_rule: shares.StepRule | None = None) -> goal_m
 def survey_figure_for(goal: Goal, period: Period) -> tuple[int, int] | None:
     """The indicator figure of an indicator goal for ``period``, or None without a survey.
 
-    Uses ``outcomes.selectors.survey_figure`` of the indicator-survey feature; until that exists
-    every indicator goal has no data.
+    Reads :func:`outcomes.selectors.survey_figure`: the survey entered for exactly ``period``, or
+    those entered for periods inside it pooled; a year's survey therefore answers for the year's
+    result and not for a year-to-date one.
     """
-    from outcomes import selectors as outcome_selectors
-
-    survey_figure = getattr(outcome_selectors, "survey_figure", None)
-    if survey_figure is None:
-        return None
     group = goal.group or (goal.question.group if goal.question_id else "")
     return survey_figure(
         intervention=goal.intervention,
@@ -187,7 +184,7 @@ def survey_figure_for(goal: Goal, period: Period) -> tuple[int, int] | None:
         figure=goal.figure,
         group=group,
         question_code=goal.question.code if goal.question_id else None,
-        indicator_number=goal.indicator_number,
+        indicator_number=None if goal.question_id else goal.indicator_number,
     )
 
 
@@ -239,6 +236,38 @@ def goal_evaluate(
     if goal.kind == GoalKind.INDICATOR:
         inputs = replace(inputs, survey=survey_figure_for(goal, period))
     return goal_math.evaluate(goal_spec(goal, step_rule=step_rule), inputs, period)
+
+
+def goal_results_preview(*, intervention: Intervention, period_code: str) -> list[dict]:
+    """The intervention's goal results for one period computed now with drafts counted too.
+
+    For a coordinator's own preview before submitting: nothing is stored, ``computed_at`` is now,
+    ``stale`` is false and ``preview`` true. Periods that are not evaluated answer no results,
+    as for stored ones.
+    """
+    period = Period.parse(period_code)
+    goals = list(goals_of(intervention, year=period.year))
+    evaluated = {(p.start, p.end) for p in goal_math.evaluated_periods(period.year, intervention.frequency)}
+    if not goals or (period.start, period.end) not in evaluated:
+        return []
+    inputs = period_inputs(intervention=intervention, period=period, include_drafts=True)
+    step_rule = step_rules_for([intervention])[intervention.pk]
+    now = timezone.now()
+    answer = []
+    for goal in goals:
+        goal.intervention = intervention
+        evaluation = goal_evaluate(goal=goal, period=period, inputs=inputs, step_rule=step_rule)
+        row = GoalResult(
+            goal=goal,
+            period=period.code,
+            computed_at=now,
+            stale=False,
+            **{name: getattr(evaluation, name) for name in ("numerator", "denominator", "value", "percent")},
+            target=evaluation.target,
+            status=evaluation.status,
+        )
+        answer.append({**result_as_dict(row, period_code=period.code), "preview": True})
+    return answer
 
 
 def affected_results(*, intervention_id: int, period: Period | None = None) -> QuerySet[GoalResult]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -432,16 +432,22 @@ def goal_results_recompute(
 def _store(goal: Goal, period: Period, evaluation: goal_math.Evaluation, row: GoalResult | None, now) -> int:
     values = {name: getattr(evaluation, name) for name in _RESULT_FIELDS}
     if row is None:
-        GoalResult.objects.create(
-            goal=goal,
-            period=period.code,
-            period_start=period.start,
-            period_end=period.end,
-            computed_at=now,
-            stale=False,
-            **values,
-        )
-        return 1
+        try:
+            with transaction.atomic():
+                GoalResult.objects.create(
+                    goal=goal,
+                    period=period.code,
+                    period_start=period.start,
+                    period_end=period.end,
+                    computed_at=now,
+                    stale=False,
+                    **values,
+                )
+            return 1
+        except IntegrityError:
+            # Another recomputation (a change's own, or the nightly one) stored it first; both
+            # read committed reports, so overwrite it like any existing row.
+            row = GoalResult.objects.get(goal=goal, period=period.code)
     same = all(_same(getattr(row, name), value) for name, value in values.items())
     if same and not row.stale:
         return 0

@@ -231,10 +231,14 @@ def expected_base_periods(intervention: Intervention, period: Period, *, today: 
 
 
 def _figures_by_intervention(
-    association: Association, period: Period, include_drafts: bool, rules: dict[int, StepRule], budgets: dict
+    association: Association | None, period: Period, include_drafts: bool, rules: dict[int, StepRule], budgets: dict
 ) -> dict[int, Figures]:
-    """Figures per intervention id for ``period``: two aggregate queries whatever the number."""
-    reports = PeriodReport.objects.filter(intervention__association=association).counted(include_drafts=include_drafts)
+    """Figures per intervention id for ``period`` (of every association when ``association`` is
+    None): two aggregate queries whatever the number."""
+    reports = PeriodReport.objects.all()
+    if association is not None:
+        reports = reports.filter(intervention__association=association)
+    reports = reports.counted(include_drafts=include_drafts)
     reasons: dict[int, dict[str, Counts]] = {}
     for row in (
         ExitCount.objects.filter(report__in=reports.within(period))
@@ -273,11 +277,7 @@ def association_summary(*, association: Association, period: Period, include_dra
     SQL queries is fixed (at most twelve), whatever the number of interventions.
     """
     previous = period.same_period_last_year()
-    interventions = list(
-        Intervention.objects.filter(association=association, start__lte=period.end)
-        .filter(Q(end__isnull=True) | Q(end__gte=period.start))
-        .order_by("name", "pk")
-    )
+    interventions = list(_running_in(period).filter(association=association).order_by("name", "pk"))
     reasons = list(ExitReason.objects.filter(association=association).order_by("position", "code"))
     rules = step_rules(interventions)
     goals = goal_results_for(intervention_ids=[i.pk for i in interventions], period_code=period.code)
@@ -316,6 +316,49 @@ def association_summary(*, association: Association, period: Period, include_dra
         exit_reasons=reasons,
         not_aligned=not_aligned,
     )
+
+
+@dataclass
+class NationalRow:
+    association: Association
+    interventions: int
+    figures: Figures
+
+
+def _running_in(period: Period):
+    return Intervention.objects.filter(start__lte=period.end).filter(Q(end__isnull=True) | Q(end__gte=period.start))
+
+
+def national_summary(*, period: Period, include_drafts: bool = False) -> list[NationalRow]:
+    """The network's picture for ``period``: one row per association with its totals.
+
+    Each association's figures are the totals of its own summary (the same interventions, rules
+    and step definitions; interventions whose frequency does not fit the period are left out).
+    An association with no running intervention has a row of zeros. Eight queries, however many
+    associations and interventions.
+    """
+    associations = list(Association.objects.order_by("name", "pk"))
+    interventions = []
+    for intervention in _running_in(period).only("pk", "association_id", "frequency"):
+        try:
+            period.base_periods(intervention.frequency)
+        except PeriodError:
+            continue
+        interventions.append(intervention)
+    rules = step_rules(interventions)
+    budgets = {
+        (row["intervention"], row["year"]): row["budget_sek"]
+        for row in Budget.objects.filter(year=period.year).values("intervention", "year", "budget_sek")
+    }
+    figures = _figures_by_intervention(None, period, include_drafts, rules, budgets)
+    grouped: dict[int, list[Figures]] = {}
+    for intervention in interventions:
+        empty = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
+        grouped.setdefault(intervention.association_id, []).append(figures.get(intervention.pk, empty))
+    return [
+        NationalRow(association=a, interventions=len(grouped.get(a.pk, [])), figures=sum_figures(grouped.get(a.pk, [])))
+        for a in associations
+    ]
 
 
 # --- intervention detail -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from outcomes.models import Intervention
 from outcomes.periods import Period
 from outcomes.selectors import period_figures
+from reports import selectors as goal_selectors
 from reports import services as goal_services
 
 
@@ -55,9 +56,17 @@ def goal_results_recompute_goals(intervention_id: int, goal_ids: list[int] | Non
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5, ignore_result=True)
-def goal_results_recompute_all() -> dict:
-    """The nightly beat task: recompute everything, repairing what a lost message missed."""
-    return goal_services.goal_results_recompute_all()
+def goal_results_recompute_all() -> int:
+    """The nightly beat task: recompute everything, repairing what a lost message missed.
+
+    Queues one task per intervention with goals rather than doing the work itself, so every
+    worker process shares the night's work and a change's own recomputation never waits behind
+    all of it. Answers how many were queued.
+    """
+    intervention_ids = sorted({pk for pk, _year in goal_selectors.intervention_years_with_goals()})
+    for intervention_id in intervention_ids:
+        goal_results_recompute_goals.delay(intervention_id)
+    return len(intervention_ids)
 
 
 # --- Summaries and exports (issue 7) -----------------------------------------------------------

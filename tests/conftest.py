@@ -82,3 +82,12 @@ def report_input(*, start=(0, 0, 0), new=(0, 0, 0), exits=None, spent_sek=0, com
         spent_sek=spent_sek,
         comment=comment,
     )
+
+
+# --- web forms (issue 3): every test starts with an empty cache (sign-in throttle counts) -------
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -20,3 +20,31 @@ def test_the_national_seed_makes_continuous_reports_that_pass_every_rule():
     report = PeriodReport.objects.filter(period="2024Q1").first()
     year = period_figures(intervention=report.intervention, period=Period.parse("2023"))
     assert year.ongoing_at_end == report.ongoing_at_start
+
+
+def test_the_national_seed_sets_goals_of_every_kind_with_surveys_that_pass_the_survey_rules():
+    from outcomes.models import Survey, SurveyQuestion
+    from outcomes.surveys import AnswerInput, SurveyInput, check_survey
+    from reports.models import Goal, GoalKind, GoalResult, ResultStatus
+    from reports.services import goal_results_recompute_all
+
+    seed_association(0, interventions=2, years=[2023, 2024], rng=random.Random(5))
+    assert sorted(set(Goal.objects.values_list("kind", flat=True))) == sorted(GoalKind.values)
+    assert Goal.objects.count() == 2 * 2 * len(GoalKind.values)
+    for survey in Survey.objects.prefetch_related("answers__question"):
+        questions = {a.question.code: a.question for a in survey.answers.all()}
+        data = SurveyInput(
+            invited=survey.invited,
+            answered={"women": survey.answered_women, "men": survey.answered_men, "other": survey.answered_other},
+            answers=[
+                AnswerInput(a.question.code, list(a.counts_for(a.question.scale)), a.blank)
+                for a in survey.answers.all()
+            ],
+        )
+        assert check_survey(data, questions=questions, group=survey.group) == []
+    assert Survey.objects.count() == 4 and SurveyQuestion.objects.exists()
+
+    goal_results_recompute_all()
+    statuses = set(GoalResult.objects.filter(goal__kind=GoalKind.INDICATOR).values_list("status", flat=True))
+    assert statuses - {ResultStatus.NO_DATA}, "indicator goals read the seeded surveys"
+    assert not GoalResult.objects.filter(stale=True).exists()

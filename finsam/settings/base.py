@@ -141,3 +141,40 @@ LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
 # Absolute address of the service, used for links in e-mail sent by tasks (no request there).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Behind reverse proxies (production), how many add themselves to X-Forwarded-For; 0 = use REMOTE_ADDR.
+LOGIN_THROTTLE_PROXY_COUNT = env.int("LOGIN_THROTTLE_PROXY_COUNT", default=0)
+# The throttle's counts must be shared by all web processes: set e.g. redis://redis:6379/2 there.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+
+# --- REST API (issue 5): throttling, OpenAPI schema and its offline documentation pages ---------
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+# Requests per API token (or per signed-in user), e.g. "600/minute"; empty turns throttling off.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/minute") or None
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["outcomes.api.throttling.TokenRateThrottle"]
+SPECTACULAR_SETTINGS.update(
+    {
+        "DESCRIPTION": (
+            "Pinnstatistik för Finsam-insatser: medlemmarnas system rapporterar antal och läser "
+            "resultat. Autentisering: `Authorization: Token <nyckel>`. Fel svaras som "
+            '`{"errors": [{"field", "code", "message"}]}` med stabila engelska koder och svenska texter.'
+        ),
+        "SCHEMA_PATH_PREFIX": r"/api/v1",
+        "COMPONENT_SPLIT_REQUEST": True,
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "outcomes.api.schema.add_error_responses",
+        ],
+    }
+)
+# The contract is JSON in and out: other bodies answer 415 rather than being read as form data.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+
+# --- Goals (issue 4) ----------------------------------------------------------------------------
+# A change queues its goal recomputation from the web request after the commit. If the broker
+# host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
+# instead of holding the request until the OS gives up on the TCP connect.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}

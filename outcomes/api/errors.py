@@ -8,12 +8,15 @@ Codes are stable English, messages Swedish. Services raise
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from outcomes.periods import PeriodError
 from outcomes.services import ReportError, ReportLocked, VersionConflict
 
 
@@ -53,17 +56,56 @@ def report_error_response(error: ReportError) -> Response:
     return Response({"errors": [v.as_dict() for v in error.violations]}, status=code)
 
 
+# Messages are translated when an error is answered (gettext_lazy), in the request's language.
 _GENERIC = {
-    status.HTTP_401_UNAUTHORIZED: ("not_authenticated", _("Inloggning eller API-nyckel krävs.")),
-    status.HTTP_403_FORBIDDEN: ("permission_denied", _("Din roll får inte göra detta.")),
-    status.HTTP_404_NOT_FOUND: ("not_found", _("Hittades inte.")),
-    status.HTTP_405_METHOD_NOT_ALLOWED: ("method_not_allowed", _("Metoden är inte tillåten här.")),
+    status.HTTP_400_BAD_REQUEST: ("parse_error", gettext_lazy("Anropets innehåll är inte giltig JSON.")),
+    status.HTTP_401_UNAUTHORIZED: ("not_authenticated", gettext_lazy("Inloggning eller API-nyckel krävs.")),
+    status.HTTP_403_FORBIDDEN: ("permission_denied", gettext_lazy("Din roll får inte göra detta.")),
+    status.HTTP_404_NOT_FOUND: ("not_found", gettext_lazy("Hittades inte.")),
+    status.HTTP_405_METHOD_NOT_ALLOWED: ("method_not_allowed", gettext_lazy("Metoden är inte tillåten här.")),
+    status.HTTP_406_NOT_ACCEPTABLE: ("not_acceptable", gettext_lazy("Tjänsten kan bara svara med JSON.")),
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: (
+        "unsupported_media_type",
+        gettext_lazy("Skicka innehållet som JSON (Content-Type: application/json)."),
+    ),
 }
+
+
+def error_body(code: str, message, field: str | None = None) -> dict:
+    return {"errors": [{"field": field, "code": code, "message": str(message)}]}
+
+
+def json_error(status_code: int, code: str | None = None, message=None) -> JsonResponse:
+    """An error in the contract's format for views outside DRF (unknown URLs, server errors)."""
+    default_code, default_message = _GENERIC.get(status_code, ("server_error", gettext_lazy("Ett fel uppstod.")))
+    return JsonResponse(error_body(code or default_code, message or default_message), status=status_code)
+
+
+def _django_validation_errors(exc: DjangoValidationError) -> list[dict]:
+    """A model ``ValidationError`` (from ``full_clean`` or a service) as contract errors."""
+    if hasattr(exc, "error_dict"):
+        pairs = [(name, error) for name, errors in exc.error_dict.items() for error in errors]
+    else:
+        pairs = [(None, error) for error in exc.error_list]
+    errors = []
+    for name, error in pairs:
+        message = error.message % error.params if error.params else error.message
+        field = None if name in (None, "__all__") else name
+        errors.append({"field": field, "code": error.code or "invalid", "message": str(message)})
+    return errors
 
 
 def exception_handler(exc, context):
     if isinstance(exc, ReportError):
         return report_error_response(exc)
+    if isinstance(exc, PeriodError):
+        # A period code that a view passed on unchecked is the client's error, never a 500.
+        return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"errors": _django_validation_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, PeriodError):
+        # Every period an API call names (path or ``?period=``) is parsed by outcomes.periods.
+        return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -80,7 +122,28 @@ def exception_handler(exc, context):
             code, message = "throttled", _("För många anrop. Försök igen om %(s)s sekunder.") % {"s": exc.wait or 1}
         response.data = {
             "errors": [
-                {"field": None, "code": getattr(detail, "code", None) or code, "message": message or str(detail)}
+                {
+                    "field": None,
+                    "code": getattr(detail, "code", None) or code,
+                    "message": str(message or detail),
+                }
             ]
         }
     return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown URLs under ``/api/``: the contract's 404, whatever the method."""
+    return json_error(status.HTTP_404_NOT_FOUND)
+
+
+api_not_found.csrf_exempt = True
+
+
+def server_error(request, *args, **kwargs):
+    """``handler500``: JSON for ``/api/`` requests, Django's plain server error page otherwise."""
+    if request.path.startswith("/api/"):
+        return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", _("Ett oväntat fel uppstod."))
+    from django.views.defaults import server_error as html_server_error
+
+    return html_server_error(request, *args, **kwargs)

@@ -9,6 +9,10 @@ from outcomes.models import PeriodReport
 from outcomes.rules import Counts, RuleViolation
 from outcomes.services import ReportInput
 
+# Upper bounds that no real count or amount reaches, so that nothing overflows a database column.
+MAX_COUNT = 1_000_000
+MAX_SEK = 10**12
+
 
 class GenderCountsSerializer(serializers.Serializer):
     """``{"women": n, "men": n, "other": n}``; a missing key means 0.
@@ -17,9 +21,9 @@ class GenderCountsSerializer(serializers.Serializer):
     ``negative_count`` and the field named, the same as in the web form.
     """
 
-    women = serializers.IntegerField(required=False, default=0)
-    men = serializers.IntegerField(required=False, default=0)
-    other = serializers.IntegerField(required=False, default=0)
+    women = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
+    men = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
+    other = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
 
     def to_counts(self, data) -> Counts:
         return Counts.from_mapping(data)
@@ -39,7 +43,7 @@ class BreakdownRowSerializer(GenderCountsSerializer):
 
 
 class ViolationSerializer(serializers.Serializer):
-    field = serializers.CharField()
+    field = serializers.CharField(allow_null=True, help_text="Fältet i anropet; null när felet gäller hela anropet.")
     code = serializers.CharField()
     message = serializers.CharField()
 
@@ -51,7 +55,7 @@ class ReportInputSerializer(serializers.Serializer):
     new = GenderCountsSerializer(required=False)
     exits = ExitRowSerializer(many=True, required=False)
     breakdowns = BreakdownRowSerializer(many=True, required=False)
-    spent_sek = serializers.IntegerField(required=False, default=0)
+    spent_sek = serializers.IntegerField(required=False, default=0, max_value=MAX_SEK)
     comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=4000)
 
     def validate_exits(self, rows):
@@ -75,8 +79,10 @@ class ReportInputSerializer(serializers.Serializer):
             seen.add(key)
         return rows
 
-    def to_input(self) -> ReportInput:
-        data = self.validated_data
+    def to_input(self, data: dict | None = None) -> ReportInput:
+        """The validated body (or ``data``, validated by this serializer) as a service input."""
+        if data is None:
+            data = self.validated_data
         breakdowns: dict[str, dict[str, Counts]] = {}
         for row in data.get("breakdowns", []):
             breakdowns.setdefault(row["dimension"], {})[row["category"]] = Counts.from_mapping(row)
@@ -153,4 +159,41 @@ class ReportOutputSerializer(serializers.Serializer):
             "comment": report.comment,
             "warnings": [v.as_dict() for v in warnings],
             "updated_at": report.updated_at,
+        }
+
+
+class ReportListSerializer(serializers.Serializer):
+    """A report in a list: status, version and the stock-and-flow figures, without the rows by
+    reason and category (read one report for those)."""
+
+    intervention = serializers.IntegerField(source="intervention_id")
+    period = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    ongoing_at_start = GenderCountsWithTotalSerializer()
+    new = GenderCountsWithTotalSerializer()
+    exits_total = GenderCountsWithTotalSerializer()
+    ongoing_at_end = GenderCountsWithTotalSerializer()
+    participants = GenderCountsWithTotalSerializer()
+    spent_sek = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, report: PeriodReport) -> dict:
+        start, new, exits = report.ongoing_at_start, report.new, report.exits
+        return {
+            "intervention": report.intervention_id,
+            "period": report.period,
+            "status": report.status,
+            "version": report.version,
+            "ongoing_at_start": start.as_dict(with_total=True),
+            "new": new.as_dict(with_total=True),
+            "exits_total": exits.as_dict(with_total=True),
+            "ongoing_at_end": (start + new - exits).as_dict(with_total=True),
+            "participants": (start + new).as_dict(with_total=True),
+            "spent_sek": report.spent_sek,
+            "updated_at": serializers.DateTimeField().to_representation(report.updated_at),
+            "submitted_at": report.submitted_at and serializers.DateTimeField().to_representation(report.submitted_at),
+            "approved_at": report.approved_at and serializers.DateTimeField().to_representation(report.approved_at),
         }

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,10 +12,17 @@ from rest_framework.views import APIView
 
 from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.api.errors import PreconditionFailed, report_error_response
-from outcomes.api.serializers import ReportInputSerializer, ReportOutputSerializer, body_field
+from outcomes.api.filters import ReportFilter
+from outcomes.api.serializers import (
+    ReportInputSerializer,
+    ReportListSerializer,
+    ReportOutputSerializer,
+    body_field,
+)
 from outcomes.models import PeriodReport
 from outcomes.periods import PeriodError, base_period
 from outcomes.rules import RuleViolation
+from outcomes.selectors import interventions_visible_to
 from outcomes.services import (
     ReportError,
     report_approve,
@@ -79,27 +86,60 @@ class ReportMixin:
 PERIOD = OpenApiParameter(
     "period", str, OpenApiParameter.PATH, description="Basperiod, till exempel 2024Q3 eller 2024M05."
 )
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description='Rapportens version, till exempel "3"; skicka den som If-Match vid nästa ändring.',
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='Spara bara om rapporten har denna version (ETag, till exempel "3"); annars 412.',
+)
+REPORT_EXAMPLE = OpenApiExample(
+    "Rapport för en basperiod",
+    request_only=True,
+    value={
+        "ongoing_at_start": {"women": 20, "men": 15, "other": 1},
+        "new": {"women": 12, "men": 9, "other": 0},
+        "exits": [
+            {"reason": "employment", "women": 2, "men": 1, "other": 0},
+            {"reason": "returned", "women": 3, "men": 2, "other": 0},
+        ],
+        "breakdowns": [{"dimension": "education", "category": "upper_secondary", "women": 7, "men": 4, "other": 0}],
+        "spent_sek": 590000,
+        "comment": "",
+    },
+)
 
 
 class ReportView(ReportMixin, APIView):
     """One base-period report of an intervention: read it, or create or replace it (idempotent)."""
 
-    @extend_schema(responses=ReportOutputSerializer, parameters=[PERIOD])
+    @extend_schema(summary="En rapport", responses=ReportOutputSerializer, parameters=[PERIOD, ETAG])
     def get(self, request, intervention_id: int, period: str):
         intervention = self.intervention(request, intervention_id)
         return report_response(self.stored_report(intervention, period))
 
     @extend_schema(
+        summary="Skapa eller ersätt en rapport (idempotent)",
         request=ReportInputSerializer,
         responses={200: ReportOutputSerializer, 201: ReportOutputSerializer},
-        parameters=[PERIOD],
+        parameters=[PERIOD, IF_MATCH, ETAG],
+        examples=[REPORT_EXAMPLE],
     )
     def put(self, request, intervention_id: int, period: str):
         intervention = self.writable_intervention(request, intervention_id)
         period_code = self.period_code(intervention, period)
-        expected = parse_if_match(request.headers.get("If-Match"))
         serializer = ReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # A malformed body is a 400 whatever If-Match says (RFC 9110: conditions apply to requests
+        # that would otherwise succeed).
+        expected = parse_if_match(request.headers.get("If-Match"))
         body = request.data if isinstance(request.data, dict) else None
         try:
             result = report_save(
@@ -128,7 +168,7 @@ class ReportTransitionView(ReportMixin, APIView):
     def transition(self, request, report):
         raise NotImplementedError
 
-    @extend_schema(request=None, responses=ReportOutputSerializer, parameters=[PERIOD])
+    @extend_schema(request=None, responses=ReportOutputSerializer, parameters=[PERIOD, ETAG])
     def post(self, request, intervention_id: int, period: str):
         intervention = self.writable_intervention(request, intervention_id)
         if self.staff_only and not is_staff_of(request.user, intervention.association_id):
@@ -157,7 +197,7 @@ class ReportReopenView(ReportTransitionView):
             "application/json": {"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]}
         },
         responses=ReportOutputSerializer,
-        parameters=[PERIOD],
+        parameters=[PERIOD, ETAG],
     )
     def post(self, request, intervention_id: int, period: str):
         return super().post(request, intervention_id, period)
@@ -165,3 +205,28 @@ class ReportReopenView(ReportTransitionView):
     def transition(self, request, report):
         reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
         return report_reopen(report=report, reason=str(reason), user=request.user)
+
+
+@extend_schema(summary="Rapporter användaren får se")
+class ReportListView(generics.ListAPIView):
+    """Reports of every intervention the user may see, newest base period first; filters narrow
+    them by intervention, association, status, year, period (``2024H1``) or change time."""
+
+    serializer_class = ReportListSerializer
+    filterset_class = ReportFilter
+
+    def get_queryset(self):
+        return PeriodReport.objects.filter(intervention__in=interventions_visible_to(self.request.user)).order_by(
+            "-period_start", "intervention_id"
+        )
+
+
+@extend_schema(summary="En insats rapporter")
+class InterventionReportListView(ReportListView):
+    """The reports of one intervention (404 when the user may not see it)."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return PeriodReport.objects.none()
+        intervention = intervention_for(self.request.user, self.kwargs["intervention_id"])
+        return PeriodReport.objects.filter(intervention=intervention).order_by("-period_start")

@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outcomes.access import intervention_for, is_staff_of
+from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.periods import Period, PeriodError
 from outcomes.rules import RuleViolation
 from reports import selectors, services
@@ -57,7 +57,7 @@ def goal_as_dict(goal: Goal) -> dict:
         "label": goal.label,
         "kind": goal.kind,
         "comparator": goal.comparator,
-        "target": selectors._number(goal.target),
+        "target": selectors.json_number(goal.target),
         "yellow_ratio": float(goal.yellow_ratio),
         "reasons": sorted(r.code for r in goal.reasons.all()),
         "excluded_reasons": sorted(r.code for r in goal.excluded_reasons.all()),
@@ -176,7 +176,9 @@ GOAL_RESULT = inline_serializer(
 class GoalResultsView(InterventionMixin, APIView):
     """Computed results of the intervention's goals; ``?period=2024`` for one period.
 
-    A result carries ``"stale": true`` while a recomputation is pending.
+    A result carries ``"stale": true`` while a recomputation is pending. With
+    ``include_drafts=true`` (coordinators and staff, one period) the results are computed now with
+    drafts counted, for a preview, and not stored.
     """
 
     @extend_schema(
@@ -184,7 +186,14 @@ class GoalResultsView(InterventionMixin, APIView):
         parameters=[
             OpenApiParameter(
                 "period", str, OpenApiParameter.QUERY, required=False, description="Till exempel 2024, 2024H1."
-            )
+            ),
+            OpenApiParameter(
+                "include_drafts",
+                bool,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="Förhandsvisning med utkast (för den som får rapportera för insatsen; kräver period).",
+            ),
         ],
     )
     def get(self, request, intervention_id: int):
@@ -197,4 +206,10 @@ class GoalResultsView(InterventionMixin, APIView):
             except PeriodError as exc:
                 raise GoalError([RuleViolation(exc.code, "period", exc.message)]) from exc
             code = period.code
+        if request.query_params.get("include_drafts") in ("true", "1"):
+            if not can_write_reports(request.user, intervention):
+                raise PermissionDenied
+            if not code:
+                raise GoalError([RuleViolation("required", "period", "Ange en period för förhandsvisning med utkast.")])
+            return Response(selectors.goal_results_preview(intervention=intervention, period_code=code))
         return Response(selectors.goal_results_of(intervention, period_code=code))

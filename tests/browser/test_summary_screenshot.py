@@ -84,13 +84,13 @@ def test_a_screenshot_of_the_summary_page_and_a_png_chart_are_saved(browser, liv
     assert_a_real_picture(page.read_bytes(), min_width=1000)
     keep(page)
 
-    chart_url = f"/resultat/insats/{intervention.pk}/diagram/exits.png?period=2024"
+    chart_url = f"/resultat/insatser/{intervention.pk}/diagram/exits.png?period=2024"
     chart = tmp_path / "avslutade-per-orsak-2024.png"
     chart.write_bytes(client.get(chart_url).content)
     assert_a_real_picture(chart.read_bytes(), min_width=800)
     keep(chart)
 
-    browser.get(f"{live_server.url}/resultat/insats/{intervention.pk}/?period=2024")
+    browser.get(f"{live_server.url}/resultat/insatser/{intervention.pk}/?period=2024")
     images = browser.find_elements(By.CSS_SELECTOR, "figure img")
     assert len(images) == association.dimensions.count() + 1  # every dimension and the exit reasons
     loaded = "return [...document.images].every(img => img.complete && img.naturalWidth > 0)"

@@ -109,3 +109,39 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(db):
     response = Client().post(reverse("password_reset"), {"email": "okand@example.se"}, follow=True)
     assert "Kolla din e-post" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_throttled_not_the_proxy(staff, settings):
+    settings.LOGIN_THROTTLE_PER_ADDRESS = 2
+    settings.LOGIN_THROTTLE_PROXY_COUNT = 1
+    client = Client()
+
+    def attempt(forwarded, password):
+        return client.post(
+            reverse("login"),
+            {"username": staff.email, "password": password},
+            REMOTE_ADDR="10.0.0.254",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    # the attacker forges a left-hand entry; the proxy appends the real address
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        attempt(f"{forged}, 203.0.113.7", "fel")
+    assert (
+        "För många"
+        in Client()
+        .post(
+            reverse("login"),
+            {"username": "annan@example.se", "password": "fel"},
+            REMOTE_ADDR="10.0.0.254",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+        .content.decode()
+    )
+    other = Client().post(
+        reverse("login"),
+        {"username": staff.email.replace("@", "+x@"), "password": "fel"},
+        REMOTE_ADDR="10.0.0.254",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert "För många" not in other.content.decode()

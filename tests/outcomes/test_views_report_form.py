@@ -205,3 +205,32 @@ def test_the_history_page_shows_who_changed_what(intervention, coordinator):
     assert re.search(r"Nya deltagare, kvinnor</th><td>1</td><td>3</td>", html)
     assert coordinator.email in html
     assert "(ny rapport)" in html
+
+
+def test_a_report_submitted_while_someone_edits_it_keeps_their_typed_values_on_screen(intervention, coordinator, staff):
+    report = report_save(intervention=intervention, period_code="2024Q1", data=report_input(new=(1, 0, 0))).report
+    report_submit(report=report, user=coordinator)
+    response = signed_in(staff).post(report_url(intervention), form_data(new=(6, 0, 0), version=1))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "med status inskickad" in html and "kan inte ändras i sin nuvarande status" in html
+    assert 'name="new__women" value="6"' in html and "Spara utkast" not in html
+    report.refresh_from_db()
+    assert (report.new, report.status) == (Counts(1, 0, 0), ReportStatus.SUBMITTED)
+
+
+def test_the_form_makes_the_same_number_of_queries_however_many_rows_are_filled(intervention, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(coordinator)
+    report_save(intervention=intervention, period_code="2024Q1", data=report_input(exits={"employment": (1, 0, 0)}))
+    many = dict.fromkeys(("employment", "studies", "care", "returned", "moved", "other"), (1, 1, 0))
+    report_save(
+        intervention=intervention, period_code="2024Q2", data=report_input(start=(1, 0, 0), new=(9, 9, 0), exits=many)
+    )
+    with CaptureQueriesContext(connection) as few_rows:
+        client.get(report_url(intervention, "2024Q1"))
+    with CaptureQueriesContext(connection) as many_rows:
+        client.get(report_url(intervention, "2024Q2"))
+    assert len(many_rows.captured_queries) == len(few_rows.captured_queries) <= 20

@@ -118,3 +118,21 @@ def test_the_start_page_query_count_does_not_grow_with_interventions(association
     with CaptureQueriesContext(connection) as many:
         home_overview(staff, dt.date(2024, 7, 5))
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_start_page_links_staff_to_the_completeness_page_and_nobody_else(association, staff, coordinator):
+    link = reverse("completeness", args=[association.pk])
+    assert link in signed_in(staff).get(reverse("home")).content.decode()
+    assert link not in signed_in(coordinator).get(reverse("home")).content.decode()
+
+
+def test_the_start_page_makes_the_same_number_of_queries_for_more_interventions(association, staff):
+    client = signed_in(staff)
+    InterventionFactory(association=association)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    for _ in range(4):
+        _submit(InterventionFactory(association=association), "2024Q2")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("home"))
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -33,3 +33,25 @@ def report_body(start, new, exits) -> dict:
     if start is not None:
         body["ongoing_at_start"] = gender(start)
     return body
+
+
+def enter_lekeberg(intervention, *, year: int = 2024, submit: bool = True) -> None:
+    """Enter (and submit) the Lekeberg quarters through the services, for ``year``."""
+    from django.test import TestCase
+
+    from outcomes.rules import Counts
+    from outcomes.services import ReportInput, report_save, report_submit
+
+    for period, (start, new, exits) in LEKEBERG_2024.items():
+        data = ReportInput(
+            ongoing_at_start=Counts(*start) if start else None,
+            new=Counts(*new),
+            exits_by_reason={reason: Counts(*c) for reason, c in exits.items()},
+            breakdowns={d: {"unknown": Counts(*new)} for d in DIMENSIONS},
+        )
+        code = period.replace("2024", str(year))
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            report = report_save(intervention=intervention, period_code=code, data=data).report
+        if submit:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                report_submit(report=report)

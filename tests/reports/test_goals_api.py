@@ -1,7 +1,9 @@
 """The goals API of API.md, with the worked example of DOMAIN.md entered over it."""
 
 import pytest
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from outcomes.models import PeriodReport
 from reports.models import Goal, GoalResult
@@ -120,7 +122,7 @@ def test_staff_create_read_patch_and_delete_goals_of_every_kind(staff, intervent
     assert not GoalResult.objects.filter(goal_id=goals[0]["id"]).exists()
 
 
-def test_an_indicator_goal_has_no_data_until_surveys_exist(staff, intervention):
+def test_an_indicator_goal_has_no_data_without_a_survey(staff, intervention):
     body = {**STEP_GOAL, "label": "Indikator 7", "kind": "indicator", "indicator_number": 7}
     body |= {"group": "participant_exit", "figure": "key_figure"}
     committed(client_for(staff).post, base(intervention) + "goals/", body, format="json")
@@ -184,3 +186,36 @@ def test_outsiders_and_ungranted_coordinators_get_404(staff, coordinator, outsid
         assert api.delete(f"{base(target)}goals/{goal.pk}/").status_code == 404
     assert api.get(f"{base(intervention)}goals/{goal.pk}/").status_code == 404
     assert Goal.objects.exists() and not PeriodReport.objects.exists()
+
+
+def test_goal_results_take_the_same_number_of_queries_for_one_or_many_goals(staff, intervention):
+    api = client_for(staff)
+    url = base(intervention) + "goal-results/?period=2024"
+
+    def queries() -> int:
+        api.get(url)  # warm the token and session caches alike
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(url).status_code == 200
+        return len(captured)
+
+    committed(api.post, base(intervention) + "goals/", STEP_GOAL, format="json")
+    one = queries()
+    for target in (10, 20, 30):
+        committed(api.post, base(intervention) + "goals/", {**STEP_GOAL, "target": target}, format="json")
+    assert len(api.get(url).json()) == 4
+    assert queries() == one
+
+
+def test_a_coordinator_previews_results_with_drafts_and_nothing_is_stored(staff, coordinator, intervention):
+    viewer = MembershipFactory(association=intervention.association, role="viewer").user
+    committed(client_for(staff).post, base(intervention) + "goals/", STEP_GOAL, format="json")
+    start, new, exits = LEKEBERG_2024["2024Q1"]
+    api = client_for(coordinator)
+    committed(api.put, f"{base(intervention)}reports/2024Q1/", report_body(start, new, exits), format="json")
+    preview = api.get(base(intervention) + "goal-results/?period=2024&include_drafts=true").json()
+    assert (preview[0]["numerator"], preview[0]["denominator"], preview[0]["preview"]) == (1, 3, True)
+    assert api.get(base(intervention) + "goal-results/?period=2024").json()[0]["status"] == "no_data"
+    assert GoalResult.objects.get(period="2024").status == "no_data"
+    assert api.get(base(intervention) + "goal-results/?include_drafts=true").status_code == 400
+    denied = client_for(viewer).get(base(intervention) + "goal-results/?period=2024&include_drafts=true")
+    assert denied.status_code == 403

@@ -118,3 +118,15 @@ def test_a_new_goal_without_reports_has_results_without_data(intervention):
     goal = step_goal(intervention)
     assert {r.period for r in goal.results.all()} == {"2024YTDQ1", "2024H1", "2024YTDQ3", "2024H2", "2024"}
     assert set(GoalResult.objects.values_list("status", "stale").distinct()) == {("no_data", False)}
+
+
+def test_a_monthly_intervention_gets_each_months_year_to_date_and_quarter_codes_find_them(association):
+    monthly = InterventionFactory(association=association, frequency="month")
+    goal = step_goal(monthly)
+    assert goal.results.count() == 13  # YTD M01–M05, H1, YTD M07–M11, H2 and the year
+    enter(monthly, "2024M02", exits={"employment": (1, 0, 0)})
+    enter(monthly, "2024M08", exits={"returned": (1, 0, 0)})
+    through_q3 = selectors.goal_results_for(intervention_ids=[monthly.pk], period_code="2024YTDQ3")[monthly.pk]
+    assert (through_q3[0]["numerator"], through_q3[0]["denominator"]) == (1, 2)
+    january = selectors.goal_results_for(intervention_ids=[monthly.pk], period_code="2024M01")[monthly.pk]
+    assert january[0]["status"] == "no_data"

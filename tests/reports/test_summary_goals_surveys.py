@@ -52,7 +52,7 @@ def test_the_pages_show_the_goal_with_target_result_and_light(association, staff
     summary_html = client.get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
     assert "Stegförflyttning: 45&nbsp;% (5/11) mål 50&nbsp;%" in summary_html
     assert "Delvis uppnått" in summary_html
-    detail_html = client.get(f"/resultat/insats/{lekeberg_with_goal.pk}/?period=2024").content.decode()
+    detail_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/?period=2024").content.decode()
     assert "Mål och måluppfyllelse" in detail_html
     assert "minst 50 %" in detail_html and "Delvis uppnått" in detail_html
 
@@ -99,7 +99,7 @@ def test_the_intervention_detail_shows_its_survey_tables_when_there_are_any(asso
     rate = detail.surveys["response_rates"][0]
     assert (rate["invited"], rate["answered"], rate["percent"]) == (33, 24, 73)
     assert client.login(email=staff.email, password=PASSWORD)
-    html = client.get(f"/resultat/insats/{intervention.pk}/?period=2024").content.decode()
+    html = client.get(f"/resultat/insatser/{intervention.pk}/?period=2024").content.decode()
     assert "Indikatorenkäter 2024" in html and "Svarsfrekvens" in html
     assert "63 % <small>(15/24)</small>" in html  # p1: clearly positive 8 + 7 of 24
     sheet = load_workbook(io.BytesIO(render_document(detail_document(detail), "xlsx")))["Enkäter"]

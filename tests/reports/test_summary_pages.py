@@ -36,7 +36,7 @@ def test_staff_see_every_intervention_with_gender_split_steps_and_last_year(asso
 
 def test_the_home_page_links_staff_to_the_results(association, staff, coordinator, logged_in):
     assert f"/resultat/forbund/{association.pk}/" in logged_in(staff).get("/").content.decode()
-    assert "/resultat/" not in logged_in(coordinator).get("/").content.decode()
+    assert "/resultat/forbund/" not in logged_in(coordinator).get("/").content.decode()
 
 
 def test_a_coordinator_and_an_outsider_get_404_for_the_summary_pages(
@@ -45,7 +45,7 @@ def test_a_coordinator_and_an_outsider_get_404_for_the_summary_pages(
     for user in (coordinator, outsider):
         client.force_login(user)
         assert client.get(f"/resultat/forbund/{association.pk}/?period=2024").status_code == 404
-        assert client.get(f"/resultat/insats/{intervention.pk}/?period=2024").status_code == 404
+        assert client.get(f"/resultat/insatser/{intervention.pk}/?period=2024").status_code == 404
         assert client.get(f"/resultat/forbund/{association.pk}/export.xlsx?period=2024").status_code == 404
 
 
@@ -59,18 +59,18 @@ def test_a_viewer_opens_an_intervention_with_tables_and_charts(association, logg
     intervention = lekeberg(association)
     viewer = MembershipFactory(association=association, role="viewer").user
     client = logged_in(viewer)
-    response = client.get(f"/resultat/insats/{intervention.pk}/?period=2024")
+    response = client.get(f"/resultat/insatser/{intervention.pk}/?period=2024")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Åter till remittent/anvisande part" in html
     assert "3 (60\u00a0%)" in html  # 3 of the 5 women who left went back to the referrer
-    assert f"/resultat/insats/{intervention.pk}/diagram/exits.svg?period=2024" in html
-    svg = client.get(f"/resultat/insats/{intervention.pk}/diagram/exits.svg?period=2024")
+    assert f"/resultat/insatser/{intervention.pk}/diagram/exits.svg?period=2024" in html
+    svg = client.get(f"/resultat/insatser/{intervention.pk}/diagram/exits.svg?period=2024")
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"Avslutade per orsak, 2024" in svg.content and b"Kvinnor" in svg.content
-    png = client.get(f"/resultat/insats/{intervention.pk}/diagram/age_band.png?period=2024")
+    png = client.get(f"/resultat/insatser/{intervention.pk}/diagram/age_band.png?period=2024")
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
-    assert client.get(f"/resultat/insats/{intervention.pk}/diagram/nothing.png?period=2024").status_code == 404
+    assert client.get(f"/resultat/insatser/{intervention.pk}/diagram/nothing.png?period=2024").status_code == 404
 
 
 def test_the_xlsx_is_downloaded_at_once_and_a_published_one_masks_small_counts(association, staff, logged_in):
@@ -92,7 +92,7 @@ def test_a_pdf_runs_as_a_job_whose_page_shows_progress_and_then_the_file(
     intervention = lekeberg(association)
     client = logged_in(staff)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.get(f"/resultat/insats/{intervention.pk}/export.pdf?period=2024")
+        response = client.get(f"/resultat/insatser/{intervention.pk}/export.pdf?period=2024")
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/resultat/export/{job.pk}/"
     waiting = client.get(response["Location"]).content.decode()

@@ -1,0 +1,232 @@
+"""Bulk import of period reports: ``POST /api/v1/imports/?dry_run=true``.
+
+All or nothing: every item is checked and saved inside one savepoint with the same service as a
+single ``PUT`` (:func:`outcomes.services.report_save`), so an import answers exactly what the
+same PUTs one by one would. When ``dry_run`` is true, or when any item has an error, the
+savepoint is rolled back and nothing is stored (and nothing is announced to the result
+calculations, whose hooks run only on commit).
+
+Interventions, the user's write rights and the catalogs are looked up once per import, not once
+per item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from outcomes.api.errors import _flatten
+from outcomes.api.serializers import ReportInputSerializer, ViolationSerializer, body_field
+from outcomes.models import Membership, Role
+from outcomes.periods import PeriodError, base_period
+from outcomes.selectors import interventions_visible_to
+from outcomes.services import ReportError, report_catalog, report_save
+
+MAX_ITEMS = 2000
+
+
+class ImportItemSerializer(ReportInputSerializer):
+    """One report of an import: the report body plus where it belongs."""
+
+    intervention = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Insatsens id.")
+    period = serializers.CharField(max_length=10, help_text="Basperiod, t.ex. 2024Q1.")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="Som If-Match: sparas bara om rapporten har den versionen.",
+    )
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    reports = ImportItemSerializer(many=True)
+
+
+class ImportItemErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Rapportens plats i listan, från 0.")
+    field = serializers.CharField(help_text="reports[index]")
+    code = serializers.CharField()
+    message = serializers.CharField()
+    errors = ViolationSerializer(many=True, help_text="Varje fel i rapporten, med fältet och regeln.")
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = ImportItemErrorSerializer(many=True)
+
+
+class _Rollback(Exception):
+    """Raised inside the import's savepoint to undo every save of a dry run or a failed import."""
+
+
+@dataclass
+class ImportSummary:
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def fail(self, index: int, violations: list[dict]) -> None:
+        self.errors.append(
+            {
+                "index": index,
+                "field": f"reports[{index}]",
+                "code": "invalid_report",
+                "message": _("Rapport %(index)s i listan har %(n)s fel.") % {"index": index, "n": len(violations)},
+                "errors": violations,
+            }
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+        }
+
+
+def _writable(user, interventions) -> set[int]:
+    """Ids among ``interventions`` whose reports the user may write, in one query."""
+    memberships = Membership.objects.filter(user=user).values_list("role", "association_id", "intervention_id")
+    staff_of = {association for role, association, _i in memberships if role == Role.STAFF}
+    granted = {intervention for role, _a, intervention in memberships if role == Role.COORDINATOR}
+    return {i.pk for i in interventions if i.association_id in staff_of or i.pk in granted}
+
+
+def _violation(code: str, field_name: str | None, message: str) -> dict:
+    return {"field": field_name, "code": code, "message": str(message)}
+
+
+def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
+    """Check and save every item; keep the saves only if none failed and it is not a dry run."""
+    summary = ImportSummary(dry_run=dry_run)
+    ids = {item.get("intervention") for item in items if isinstance(item, dict)}
+    ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63}
+    interventions = {i.pk: i for i in interventions_visible_to(user).filter(pk__in=ids).select_related("association")}
+    writable = _writable(user, interventions.values())
+    catalogs = {}
+    seen: dict[tuple[int, str], int] = {}
+    # One serializer validates every item: building one per item deep-copies all nested fields.
+    validator = ImportItemSerializer()
+    try:
+        with transaction.atomic():
+            for index, item in enumerate(items):
+                violations = _import_one(user, index, item, validator, interventions, writable, catalogs, seen, summary)
+                if violations:
+                    summary.fail(index, violations)
+            if dry_run or summary.errors:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return summary
+
+
+def _import_one(user, index, item, validator, interventions, writable, catalogs, seen, summary) -> list[dict]:
+    if not isinstance(item, dict):
+        return [_violation("invalid", None, _("Varje rapport ska vara ett JSON-objekt."))]
+    try:
+        data = validator.run_validation(item)
+    except serializers.ValidationError as exc:
+        return _flatten(exc.detail)
+    intervention = interventions.get(data["intervention"])
+    if intervention is None:
+        return [_violation("not_found", "intervention", _("Insatsen finns inte eller är inte din."))]
+    if intervention.pk not in writable:
+        return [_violation("permission_denied", "intervention", _("Din roll får inte rapportera för insatsen."))]
+    try:
+        period = base_period(data["period"], intervention.frequency)
+    except PeriodError as exc:
+        return [_violation(exc.code, "period", exc.message)]
+    key = (intervention.pk, period.code)
+    if key in seen:
+        message = _("Samma insats och period finns redan som rapport %(index)s i listan.") % {"index": seen[key]}
+        return [_violation("duplicate_report", "period", message)]
+    seen[key] = index
+    if intervention.association_id not in catalogs:
+        catalogs[intervention.association_id] = report_catalog(association_id=intervention.association_id)
+    try:
+        result = report_save(
+            intervention=intervention,
+            period_code=period.code,
+            data=validator.to_input(data),
+            user=user,
+            expected_version=data.get("version"),
+            catalog=catalogs[intervention.association_id],
+        )
+    except ReportError as error:
+        return [body_field(v, item).as_dict() for v in error.violations]
+    if result.created:
+        summary.created += 1
+    elif result.changed:
+        summary.updated += 1
+    else:
+        summary.unchanged += 1
+    return []
+
+
+DRY_RUN = OpenApiParameter(
+    "dry_run", bool, OpenApiParameter.QUERY, description="true: kontrollera allt men spara inget.", default=False
+)
+
+
+class ImportView(APIView):
+    """Many reports at once, all or nothing; ``?dry_run=true`` checks without storing."""
+
+    @extend_schema(
+        summary="Importera många rapporter",
+        parameters=[DRY_RUN],
+        request=ImportRequestSerializer,
+        responses={200: ImportSummarySerializer},
+        description=(
+            "Svarar 200 med sammanställningen, eller 400 när någon rapport har fel: då innehåller"
+            " sammanställningen varje rapports fel (index, fält, regel) och inget har sparats."
+        ),
+        examples=[
+            OpenApiExample(
+                "Två rapporter",
+                request_only=True,
+                value={
+                    "reports": [
+                        {
+                            "intervention": 7,
+                            "period": "2024Q1",
+                            "ongoing_at_start": {"women": 20, "men": 15, "other": 1},
+                            "new": {"women": 2, "men": 1, "other": 0},
+                            "exits": [{"reason": "employment", "women": 2, "men": 1, "other": 0}],
+                            "spent_sek": 590000,
+                        },
+                        {"intervention": 7, "period": "2024Q2", "new": {"women": 1}},
+                    ]
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        flag = serializers.BooleanField()
+        try:
+            dry_run = flag.to_internal_value(request.query_params.get("dry_run", "false"))
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"dry_run": exc.detail}) from exc
+        items = request.data.get("reports") if isinstance(request.data, dict) else None
+        if not isinstance(items, list):
+            raise serializers.ValidationError(
+                {"reports": [_("Ange rapporterna som en lista under ”reports”.")]}, code="required"
+            )
+        if len(items) > MAX_ITEMS:
+            raise serializers.ValidationError(
+                {"reports": [_("Högst %(n)s rapporter per import.") % {"n": MAX_ITEMS}]}, code="too_many"
+            )
+        summary = reports_import(user=request.user, items=items, dry_run=dry_run)
+        return Response(summary.as_dict(), status=status.HTTP_400_BAD_REQUEST if summary.errors else status.HTTP_200_OK)

@@ -1,0 +1,195 @@
+"""The served OpenAPI schema: it agrees with the contract, its pages need no CDN, and a
+schemathesis run against it finds no server error and no answer that disagrees with it."""
+
+import re
+
+import pytest
+import schemathesis
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from finsam.wsgi import application
+from outcomes.services import api_token_create, report_save
+from tests.conftest import report_input
+from tests.factories import InterventionFactory, MembershipFactory
+
+CONTRACT_PATHS = {
+    ("get", "/api/v1/interventions/"),
+    ("post", "/api/v1/interventions/"),
+    ("get", "/api/v1/interventions/{id}/"),
+    ("patch", "/api/v1/interventions/{id}/"),
+    ("put", "/api/v1/interventions/{intervention_id}/budgets/{year}/"),
+    ("get", "/api/v1/catalog/exit-reasons/"),
+    ("get", "/api/v1/catalog/dimensions/"),
+    ("get", "/api/v1/catalog/survey-questions/"),
+    ("get", "/api/v1/interventions/{intervention_id}/reports/{period}/"),
+    ("put", "/api/v1/interventions/{intervention_id}/reports/{period}/"),
+    ("post", "/api/v1/interventions/{intervention_id}/reports/{period}/submit/"),
+    ("post", "/api/v1/interventions/{intervention_id}/reports/{period}/approve/"),
+    ("post", "/api/v1/interventions/{intervention_id}/reports/{period}/reopen/"),
+    ("post", "/api/v1/imports/"),
+}
+
+
+@pytest.fixture
+def served_schema(db):
+    response = Client().get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_has_every_endpoint_of_this_issue_in_the_contract(served_schema):
+    served = {(method, path) for path, ops in served_schema["paths"].items() for method in ops}
+    assert served >= CONTRACT_PATHS
+
+
+def test_the_schema_names_the_contracts_fields_and_codes(served_schema):
+    schemas = served_schema["components"]["schemas"]
+    report_in = schemas["ReportInputRequest"]["properties"]
+    assert set(report_in) == {"ongoing_at_start", "new", "exits", "breakdowns", "spent_sek", "comment"}
+    report_out = schemas["ReportOutput"]["properties"]
+    assert {"period", "status", "version", "exits_total", "ongoing_at_end", "participants", "warnings"} <= set(
+        report_out
+    )
+    assert set(schemas["ImportSummary"]["properties"]) >= {"created", "updated", "unchanged", "errors"}
+    assert set(schemas["Error"]["properties"]["errors"]["items"]["properties"]) == {"field", "code", "message"}
+    intervention = schemas["InterventionRequest"]["properties"]
+    assert {"association", "name", "owner", "kind", "frequency", "start", "end"} <= set(intervention)
+    put = served_schema["paths"]["/api/v1/interventions/{intervention_id}/reports/{period}/"]["put"]
+    assert {"200", "201", "400", "401", "403", "404", "409", "412"} <= set(put["responses"])
+    assert put["responses"]["200"]["headers"]["ETag"]
+    assert any(p["name"] == "If-Match" and p["in"] == "header" for p in put["parameters"])
+    examples = put["requestBody"]["content"]["application/json"]["examples"]
+    assert any(e["value"].get("exits") for e in examples.values())
+
+
+def test_the_report_and_survey_bodies_have_examples_in_the_schema(served_schema):
+    paths = served_schema["paths"]
+    report = paths["/api/v1/interventions/{intervention_id}/reports/{period}/"]["put"]
+    survey = paths["/api/v1/interventions/{id}/surveys/{period}/{group}/"]["put"]
+    for operation in (report, survey):
+        examples = operation["requestBody"]["content"]["application/json"]["examples"]
+        assert examples and all(example["value"] for example in examples.values())
+    survey_example = next(iter(survey["requestBody"]["content"]["application/json"]["examples"].values()))
+    assert survey_example["value"]["answers"][0]["counts"] == [0, 1, 2, 6, 8, 7]
+
+
+def test_the_schema_is_also_served_at_the_issues_unversioned_address(db):
+    assert Client().get("/api/schema/?format=json").json()["paths"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_the_documentation_pages_load_everything_from_the_service_itself(db, path):
+    response = Client().get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page) + re.findall(r"(?:src|href)='([^']+)'", page)
+    assert sources, page
+    assert all(not re.match(r"^(https?:)?//", source) for source in sources), sources
+    assert "cdn" not in page.lower()
+    static = [source.split("?")[0].removeprefix("/static/") for source in sources if source.startswith("/static/")]
+    assert static
+    for name in static:  # shipped by drf-spectacular-sidecar, served by WhiteNoise in production
+        assert finders.find(name), name
+
+
+# --- schemathesis -------------------------------------------------------------------------------
+# The schema is fetched from the running application (WSGI, in-process) as a client would fetch
+# it. Each operation gets a bounded number of generated requests, valid ones and invalid ones,
+# all signed with a staff member's token; half of them address a real intervention and period.
+
+EXAMPLES_PER_MODE = 6
+# Operation labels for the test ids, from the generator; the run itself uses the served schema.
+LABELS = sorted(
+    f"{method.upper()} {path}"
+    for path, operations in SchemaGenerator().get_schema(request=None, public=True)["paths"].items()
+    for method in operations
+)
+_served = {}
+
+
+def served_operations() -> dict:
+    """The operations of the schema as the service serves it, fetched once per test run."""
+    if not _served:
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+        _served.update({op.label: op for op in (result.ok() for result in schema.get_all_operations())})
+    return _served
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """Calls go to the WSGI application itself, which closes the database connection after each
+    request; with PostgreSQL that would end the test's transaction. Django's test client
+    disconnects the same receivers for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_world(db, settings, wsgi_keeps_the_test_connection):
+    """A staff member whose token every generated request carries, with an intervention and a
+    report to find, so that cases reach real objects rather than only 404s."""
+    settings.API_THROTTLE_RATE = None
+    cache.clear()
+    membership = MembershipFactory(role="staff")
+    intervention = InterventionFactory(association=membership.association)
+    report_save(intervention=intervention, period_code="2024Q1", data=report_input(new=(2, 1, 0)))
+    _token, secret = api_token_create(user=membership.user, name="schemathesis")
+    return {"intervention": intervention, "headers": {"Authorization": f"Token {secret}"}}
+
+
+def aim_at_real_objects(case, intervention) -> None:
+    parameters = case.path_parameters or {}
+    for name in ("intervention_id", "id"):
+        if isinstance(parameters.get(name), int) and parameters[name] % 2 == 0:
+            parameters[name] = intervention.pk
+    if isinstance(parameters.get("period"), str) and len(parameters["period"]) % 2 == 0:
+        parameters["period"] = "2024Q1"
+
+
+@pytest.mark.parametrize("label", LABELS)
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+def test_the_api_agrees_with_its_schema_and_never_fails_with_a_server_error(api_world, label, mode):
+    operation = served_operations()[label]
+    checks = [*CHECKS, negative_data_rejection] if mode == GenerationMode.NEGATIVE else CHECKS
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES_PER_MODE,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    def run(case):
+        aim_at_real_objects(case, api_world["intervention"])
+        case.call_and_validate(headers=api_world["headers"], checks=checks)
+
+    run()
