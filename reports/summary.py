@@ -455,10 +455,12 @@ def _single_figures(intervention, period, include_drafts, rule, budget) -> tuple
 
 
 def intervention_detail(
-    *, intervention: Intervention, period: Period, include_drafts: bool = False
+    *, intervention: Intervention, period: Period, include_drafts: bool = False, with_goals_and_surveys: bool = True
 ) -> InterventionDetail:
     """One intervention over ``period``: its figures, new participants by every dimension and exits
-    by reason, each as a table of counts and shares per gender, and the same period last year.
+    by reason, each as a table of counts and shares per gender, the same period last year, its
+    goal results and its survey tables (left out with ``with_goals_and_surveys=False``, as for
+    a chart).
 
     Raises :class:`~outcomes.periods.PeriodError` when the period does not fit the intervention's
     reporting frequency. Retired catalog entries are shown only when they have counts.
@@ -487,7 +489,7 @@ def intervention_detail(
                 multi_valued=dimension.multi_valued,
             )
         )
-    surveys = survey_tables(intervention=intervention, period=period)
+    surveys = survey_tables(intervention=intervention, period=period) if with_goals_and_surveys else None
     exits = BreakdownTable.build(
         code="exits",
         title=_("Avslutsorsaker"),
@@ -505,6 +507,8 @@ def intervention_detail(
         dimensions=tables,
         exits=exits,
         exit_reasons=reasons,
-        goals=goal_results_for(intervention_ids=[intervention.pk], period_code=period.code)[intervention.pk],
-        surveys=surveys if surveys["response_rates"] else None,
+        goals=goal_results_for(intervention_ids=[intervention.pk], period_code=period.code)[intervention.pk]
+        if with_goals_and_surveys
+        else [],
+        surveys=surveys if surveys and surveys["response_rates"] else None,
     )

@@ -226,7 +226,9 @@ def chart(request, intervention_id: int, chart: str, fmt: str):
     if period is None or fmt not in charts.FORMATS:
         raise Http404
     try:
-        detail = intervention_detail(intervention=intervention, period=period, include_drafts=include_drafts)
+        detail = intervention_detail(
+            intervention=intervention, period=period, include_drafts=include_drafts, with_goals_and_surveys=False
+        )
     except PeriodError as exc:
         raise Http404 from exc
     tables = {t.code: t for t in [*detail.dimensions, detail.exits]}
