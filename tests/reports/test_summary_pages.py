@@ -31,6 +31,7 @@ def test_staff_see_every_intervention_with_gender_split_steps_and_last_year(asso
     assert "45 % (5/11)" in html
     assert "jmf 2023: 14" in html
     assert "2\u00a0403\u00a0500" in html
+    assert "jmf 2023: 2\u00a0000\u00a0000" in html  # spent in 2023 beside 2024's
     assert "2 rapporter saknas ännu för perioden." in html  # Unga vuxna reported Q1 and Q2 only
 
 
