@@ -475,14 +475,8 @@ def _store_many(computed, existing: dict[tuple[int, str], GoalResult], now) -> i
     if not new and not changed:
         return 0
     with transaction.atomic():
-        if new:
-            GoalResult.objects.bulk_create(
-                new,
-                update_conflicts=True,
-                unique_fields=["goal", "period"],
-                update_fields=[*_RESULT_FIELDS, "period_start", "period_end", "computed_at", "stale"],
-                batch_size=_BATCH,
-            )
+        for index in range(0, len(new), _BATCH):
+            _results_insert(new[index : index + _BATCH])
         for index in range(0, len(changed), _BATCH):
             _results_update(changed[index : index + _BATCH], now)
     return len(new) + len(changed)
@@ -502,6 +496,44 @@ _UPDATE_COLUMNS = (
     ("target", "numeric"),
     ("status", "varchar(10)"),
 )
+
+
+#: Columns of :func:`_results_insert`; a conflicting row gets all but the first three.
+_INSERT_COLUMNS = (
+    "goal",
+    "period",
+    "generation",
+    "period_start",
+    "period_end",
+    *_RESULT_FIELDS,
+    "computed_at",
+    "stale",
+)
+
+
+def _results_insert(rows: list[GoalResult]) -> None:
+    """Insert ``rows`` in one INSERT ... ON CONFLICT DO UPDATE statement.
+
+    A row that another recomputation stored meanwhile (same goal and period) is overwritten with
+    these figures and ``stale`` false, as :func:`_store` does after its IntegrityError: both read
+    committed reports. Django's ``bulk_create`` would split the rows into batches of the
+    database's parameter limit, so the number of statements would grow with the rows.
+    """
+    if not rows:
+        return
+    meta = GoalResult._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _INSERT_COLUMNS]
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows for f in fields]
+    updates = ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields[3:])
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([placeholder] * len(rows))} "
+        f"ON CONFLICT ({quote(fields[0].column)}, {quote(fields[1].column)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _results_update(rows: list[GoalResult], now) -> None:
