@@ -14,6 +14,7 @@ from importlib import resources
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -222,17 +223,24 @@ class ReportInput:
 
 @dataclass
 class SaveResult:
+    """What :func:`report_save` did. ``figures`` are the report's figures as stored after the
+    save, so that a caller can answer with them without reading the rows back."""
+
     report: PeriodReport
     created: bool
     changed: bool
     warnings: list[RuleViolation]
+    figures: ReportFigures | None = None
+
+
+def _ongoing_at_end(report: PeriodReport | None) -> Counts | None:
+    return report.ongoing_at_start + report.new - report.exits if report else None
 
 
 def previous_ongoing_at_end(*, intervention: Intervention, period_code: str) -> Counts | None:
     """The ongoing-at-end of the base period before ``period_code``, or ``None`` if not reported."""
     previous = base_period(period_code, intervention.frequency).previous()
-    report = PeriodReport.objects.filter(intervention=intervention, period=previous.code).first()
-    return report.ongoing_at_start + report.new - report.exits if report else None
+    return _ongoing_at_end(PeriodReport.objects.filter(intervention=intervention, period=previous.code).first())
 
 
 def _normalise(figures: ReportFigures) -> ReportFigures:
@@ -367,6 +375,68 @@ def report_save(
         period = base_period(period_code, intervention.frequency)
     except PeriodError as exc:
         raise ReportError([RuleViolation(exc.code, "period", exc.message)]) from exc
+    with transaction.atomic():
+        # Writers of one intervention queue on its row: locking the report row alone cannot stop
+        # two first saves of the same period from both inserting.
+        list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
+        # The report and the one before it in one query; the intervention lock already keeps
+        # other saves away from both, the row lock keeps status changes off this one.
+        previous_code = period.previous().code
+        stored = {
+            r.period: r
+            for r in PeriodReport.objects.select_for_update().filter(
+                intervention=intervention, period__in=[period.code, previous_code]
+            )
+        }
+        if catalog is None:
+            catalog = report_catalog(association_id=intervention.association_id)
+        save = _report_plan(
+            intervention=intervention,
+            period=period,
+            data=data,
+            report=stored.get(period.code),
+            previous_end=_ongoing_at_end(stored.get(previous_code)),
+            catalog=catalog,
+            expected_version=expected_version,
+        )
+        _reports_write([save], user=user)
+    return SaveResult(
+        report=save.report, created=save.created, changed=save.changed, warnings=save.warnings, figures=save.figures
+    )
+
+
+@dataclass
+class _PlannedSave:
+    """One checked save, not yet written: the report with its new values set in memory."""
+
+    report: PeriodReport
+    created: bool
+    changed: bool
+    warnings: list[RuleViolation]
+    figures: ReportFigures
+    comment: str = ""
+    before: dict[str, str] | None = None
+    exit_rows: list[ExitCount] = field(default_factory=list)
+    breakdown_rows: list[BreakdownCount] = field(default_factory=list)
+    replaces_exit_rows: bool = False
+    replaces_breakdown_rows: bool = False
+
+
+def _report_plan(
+    *,
+    intervention: Intervention,
+    period,
+    data: ReportInput,
+    report: PeriodReport | None,
+    previous_end: Counts | None,
+    catalog: ReportCatalog,
+    expected_version: int | None,
+) -> _PlannedSave:
+    """Check a save of ``data`` over the stored ``report`` (``None``: not reported yet) without
+    touching the database beyond the stored report's rows; raise what :func:`report_save` raises.
+
+    The caller holds the intervention's lock and passes the previous period's ongoing at end.
+    """
     violations = []
     if period.end < intervention.start or (intervention.end and period.start > intervention.end):
         violations.append(
@@ -379,87 +449,212 @@ def report_save(
     comment_refusal = personal_data_message(data.comment)
     if comment_refusal:
         violations.append(RuleViolation("personal_data", "comment", comment_refusal))
-
-    with transaction.atomic():
-        # Writers of one intervention queue on its row: locking the report row alone cannot stop
-        # two first saves of the same period from both inserting.
-        list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
-        report = PeriodReport.objects.select_for_update().filter(intervention=intervention, period=period.code).first()
-        if report is not None and report.is_locked:
-            raise ReportLocked(
-                [
-                    RuleViolation(
-                        "report_locked",
-                        "status",
-                        _("Rapporten är godkänd och låst. Be förbundet öppna den igen för att ändra."),
-                    )
-                ]
-            )
-        current_version = report.version if report else 0
-        if expected_version is not None and expected_version != current_version:
-            raise (
-                VersionConflict(report)
-                if report
-                else ReportError([RuleViolation("version_conflict", "version", _("Rapporten finns inte ännu."))])
-            )
-
-        previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period.code)
-        start = data.ongoing_at_start
-        if start is None:
-            start = previous_end or Counts()
-        exits = data.exits if data.exits is not None else sum_counts(data.exits_by_reason.values())
-        figures = _normalise(
-            ReportFigures(
-                ongoing_at_start=start,
-                new=data.new,
-                exits=exits,
-                exits_by_reason=dict(data.exits_by_reason),
-                breakdowns={d: dict(c) for d, c in data.breakdowns.items()},
-                spent_sek=data.spent_sek,
-            )
+    if report is not None and report.is_locked:
+        raise ReportLocked(
+            [
+                RuleViolation(
+                    "report_locked",
+                    "status",
+                    _("Rapporten är godkänd och låst. Be förbundet öppna den igen för att ändra."),
+                )
+            ]
         )
-        if catalog is None:
-            catalog = report_catalog(association_id=intervention.association_id)
-        reasons, categories, unknown = _resolve_codes(intervention, figures, catalog)
-        checked = report_check(
-            intervention=intervention,
-            period_code=period.code,
-            figures=figures,
-            catalog=catalog,
-            previous_end=previous_end,
+    current_version = report.version if report else 0
+    if expected_version is not None and expected_version != current_version:
+        raise (
+            VersionConflict(report)
+            if report
+            else ReportError([RuleViolation("version_conflict", "version", _("Rapporten finns inte ännu."))])
         )
-        violations += unknown + refused_even_for_draft(checked)
-        if violations:
-            raise ReportError(violations)
-        warnings = [v for v in checked if v not in violations]
 
-        if report is not None and _normalise(report.figures()) == figures and report.comment == data.comment:
-            return SaveResult(report=report, created=False, changed=False, warnings=warnings)
+    start = data.ongoing_at_start
+    if start is None:
+        start = previous_end or Counts()
+    exits = data.exits if data.exits is not None else sum_counts(data.exits_by_reason.values())
+    figures = _normalise(
+        ReportFigures(
+            ongoing_at_start=start,
+            new=data.new,
+            exits=exits,
+            exits_by_reason=dict(data.exits_by_reason),
+            breakdowns={d: dict(c) for d, c in data.breakdowns.items()},
+            spent_sek=data.spent_sek,
+        )
+    )
+    reasons, categories, unknown = _resolve_codes(intervention, figures, catalog)
+    checked = report_check(
+        intervention=intervention,
+        period_code=period.code,
+        figures=figures,
+        catalog=catalog,
+        previous_end=previous_end,
+    )
+    violations += unknown + refused_even_for_draft(checked)
+    if violations:
+        raise ReportError(violations)
+    warnings = [v for v in checked if v not in violations]
 
-        created = report is None
-        before = None if created else _history_values(_normalise(report.figures()), report.comment)
-        if created:
-            report = PeriodReport(intervention=intervention, period=period.code)
-        else:
-            report.version += 1
-        report.ongoing_at_start, report.new, report.exits = figures.ongoing_at_start, figures.new, figures.exits
-        report.spent_sek, report.comment = figures.spent_sek, data.comment
-        report.save()
-        if not created:  # a new report has no rows to replace
-            report.exit_counts.all().delete()
-            report.breakdown_counts.all().delete()
-        ExitCount.objects.bulk_create(
+    stored_figures = report.figures() if report is not None else None
+    stored = _normalise(stored_figures) if report is not None else None
+    if report is not None and stored == figures and report.comment == data.comment:
+        return _PlannedSave(report=report, created=False, changed=False, warnings=warnings, figures=stored_figures)
+
+    created = report is None
+    before = None if created else _history_values(stored, report.comment)
+    if created:
+        report = PeriodReport(
+            intervention=intervention, period=period.code, period_start=period.start, period_end=period.end
+        )
+    else:
+        report.version += 1
+    report.ongoing_at_start, report.new, report.exits = figures.ongoing_at_start, figures.new, figures.exits
+    report.spent_sek, report.comment = figures.spent_sek, data.comment
+    return _PlannedSave(
+        report=report,
+        created=created,
+        changed=True,
+        warnings=warnings,
+        figures=figures,
+        comment=data.comment,
+        before=before,
+        exit_rows=[
             ExitCount(report=report, reason=reasons[code], **counts.as_dict())
             for code, counts in figures.exits_by_reason.items()
-        )
-        BreakdownCount.objects.bulk_create(
+        ],
+        breakdown_rows=[
             BreakdownCount(report=report, category=categories[(dimension, code)], **counts.as_dict())
             for dimension, cats in figures.breakdowns.items()
             for code, counts in cats.items()
+        ],
+        # A new report has no rows to replace; nor has a stored one whose figures had none.
+        replaces_exit_rows=not created and bool(stored_figures.exits_by_reason),
+        replaces_breakdown_rows=not created and bool(stored_figures.breakdowns),
+    )
+
+
+#: Columns a save changes on a stored report (``bulk_update`` does not set ``auto_now`` fields).
+_SAVED_FIELDS = [
+    *(f"{kind}_{gender}" for kind in ("ongoing_start", "new", "exits") for gender in ("women", "men", "other")),
+    "spent_sek",
+    "comment",
+    "version",
+    "updated_at",
+]
+_BATCH = 500
+
+
+def _reports_write(saves: list[_PlannedSave], *, user: User | None) -> None:
+    """Write the changed ``saves``, their rows by reason and category and their history, with a
+    fixed number of queries however many there are, and announce each on commit."""
+    saves = [s for s in saves if s.changed]
+    if not saves:
+        return
+    if len(saves) == 1:
+        saves[0].report.save()
+    else:
+        PeriodReport.objects.bulk_create([s.report for s in saves if s.created], batch_size=_BATCH)
+        updated = [s.report for s in saves if not s.created]
+        now = timezone.now()
+        for report in updated:
+            report.updated_at = now
+        PeriodReport.objects.bulk_update(updated, _SAVED_FIELDS, batch_size=_BATCH)
+    stale_exits = [s.report.pk for s in saves if s.replaces_exit_rows]
+    if stale_exits:
+        ExitCount.objects.filter(report_id__in=stale_exits).delete()
+    stale_breakdowns = [s.report.pk for s in saves if s.replaces_breakdown_rows]
+    if stale_breakdowns:
+        BreakdownCount.objects.filter(report_id__in=stale_breakdowns).delete()
+    ExitCount.objects.bulk_create([row for s in saves for row in s.exit_rows], batch_size=_BATCH * 4)
+    BreakdownCount.objects.bulk_create([row for s in saves for row in s.breakdown_rows], batch_size=_BATCH * 4)
+    ReportHistory.objects.bulk_create(
+        [
+            entry
+            for s in saves
+            for entry in _history_entries(
+                report=s.report, before=s.before, after=_history_values(s.figures, s.comment), user=user
+            )
+        ],
+        batch_size=_BATCH * 4,
+    )
+    for s in saves:
+        signals.announce_report_change(report=s.report, action="saved", user=user)
+
+
+def report_save_many(
+    *,
+    items: list[tuple[Intervention, str, ReportInput, int | None]],
+    user: User | None = None,
+    catalogs: dict[int, ReportCatalog] | None = None,
+    write: bool = True,
+) -> list[SaveResult | ReportError]:
+    """Save many reports as :func:`report_save` would one after another, in a fixed number of
+    queries: one lock of all their interventions, one read of the stored reports and those of
+    the periods before, three per catalog, and the writes in bulk.
+
+    ``items`` are ``(intervention, base period code, data, expected version)``, each period
+    already a base period of its intervention and no two for the same intervention and period.
+    Answers, item by item, the :class:`SaveResult` or the :class:`ReportError` that
+    :func:`report_save` would have given; a later item sees the ongoing at end that an earlier
+    successful item of the period before saved. Runs inside the caller's transaction; with
+    ``write`` false (a dry run, or any item failed), only checks. ``catalogs`` by association id
+    are read when missing and filled in.
+    """
+    if catalogs is None:
+        catalogs = {}
+    periods = [base_period(code, intervention.frequency) for intervention, code, _data, _v in items]
+    ids = sorted({intervention.pk for intervention, *_rest in items})
+    # In id order, so that two imports touching the same interventions cannot deadlock.
+    list(Intervention.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    wanted: dict[int, set[str]] = {}
+    for (intervention, *_rest), period in zip(items, periods, strict=True):
+        wanted.setdefault(intervention.pk, set()).update((period.code, period.previous().code))
+    stored: dict[tuple[int, str], PeriodReport] = {}
+    if wanted:
+        condition = Q()
+        for pk, codes in wanted.items():
+            condition |= Q(intervention_id=pk, period__in=sorted(codes))
+        rows = (
+            PeriodReport.objects.select_for_update()
+            .filter(condition)
+            .prefetch_related(
+                Prefetch("exit_counts", queryset=ExitCount.objects.select_related("reason")),
+                Prefetch("breakdown_counts", queryset=BreakdownCount.objects.select_related("category__dimension")),
+            )
         )
-        _history_record_values(report=report, before=before, after=_history_values(figures, data.comment), user=user)
-        signals.announce_report_change(report=report, action="saved", user=user)
-    return SaveResult(report=report, created=created, changed=True, warnings=warnings)
+        stored = {(r.intervention_id, r.period): r for r in rows}
+    ends = {key: _ongoing_at_end(report) for key, report in stored.items()}
+    results: list[SaveResult | ReportError] = []
+    saves = []
+    for (intervention, _code, data, expected_version), period in zip(items, periods, strict=True):
+        if intervention.association_id not in catalogs:
+            catalogs[intervention.association_id] = report_catalog(association_id=intervention.association_id)
+        try:
+            save = _report_plan(
+                intervention=intervention,
+                period=period,
+                data=data,
+                report=stored.get((intervention.pk, period.code)),
+                previous_end=ends.get((intervention.pk, period.previous().code)),
+                catalog=catalogs[intervention.association_id],
+                expected_version=expected_version,
+            )
+        except ReportError as error:
+            results.append(error)
+            continue
+        ends[(intervention.pk, period.code)] = _ongoing_at_end(save.report)
+        saves.append(save)
+        results.append(
+            SaveResult(
+                report=save.report,
+                created=save.created,
+                changed=save.changed,
+                warnings=save.warnings,
+                figures=save.figures,
+            )
+        )
+    if write:
+        _reports_write(saves, user=user)
+    return results
 
 
 def _transition(
@@ -754,10 +949,10 @@ def _history_values(figures: ReportFigures, comment: str) -> dict[str, str]:
     return values
 
 
-def _history_record_values(
+def _history_entries(
     *, report: PeriodReport, before: dict[str, str] | None, after: dict[str, str], user: User | None
-) -> None:
-    """Write one history entry per changed value; a new report also gets its first status.
+) -> list[ReportHistory]:
+    """One history entry per changed value; a new report also gets its first status.
 
     ``before`` ``None`` means the report was created by this save: every entered value is recorded
     with an empty old value.
@@ -792,7 +987,7 @@ def _history_record_values(
                     version=report.version,
                 )
             )
-    ReportHistory.objects.bulk_create(entries)
+    return entries
 
 
 def report_values(*, report: PeriodReport) -> dict[str, str]:

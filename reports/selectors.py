@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from outcomes.models import Budget, ExitReason, Intervention, PeriodReport
+from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodReport
 from outcomes.periods import Period
-from outcomes.selectors import period_figures, survey_figure
+from outcomes.rules import GENDERS, ZERO, Counts, ReportFigures, combine
+from outcomes.selectors import SurveyFigures, survey_figure, survey_figures_of
 from reports import goals as goal_math
 from reports import shares
 from reports.models import Goal, GoalKind, GoalResult, StepDefinition
@@ -170,48 +172,138 @@ def goal_spec(goal: Goal, *, step_rule: shares.StepRule | None = None) -> goal_m
     )
 
 
-def survey_figure_for(goal: Goal, period: Period) -> tuple[int, int] | None:
+def survey_figure_for(goal: Goal, period: Period, *, surveys: SurveyFigures | None = None) -> tuple[int, int] | None:
     """The indicator figure of an indicator goal for ``period``, or None without a survey.
 
     Reads :func:`outcomes.selectors.survey_figure`: the survey entered for exactly ``period``, or
     those entered for periods inside it pooled; a year's survey therefore answers for the year's
-    result and not for a year-to-date one.
+    result and not for a year-to-date one. With ``surveys`` (loaded once by
+    :func:`outcomes.selectors.survey_figures_of`) the same figure is answered without a query.
     """
     group = goal.group or (goal.question.group if goal.question_id else "")
-    return survey_figure(
-        intervention=goal.intervention,
-        period=period,
-        figure=goal.figure,
-        group=group,
-        question_code=goal.question.code if goal.question_id else None,
-        indicator_number=None if goal.question_id else goal.indicator_number,
+    arguments = {
+        "period": period,
+        "figure": goal.figure,
+        "group": group,
+        "question_code": goal.question.code if goal.question_id else None,
+        "indicator_number": None if goal.question_id else goal.indicator_number,
+    }
+    if surveys is not None:
+        return surveys.figure(**arguments)
+    return survey_figure(intervention=goal.intervention, **arguments)
+
+
+@dataclass(frozen=True)
+class BaseReport:
+    """One counted base report as the goal inputs need it: its span and its figures."""
+
+    start: date
+    end: date
+    figures: ReportFigures
+
+
+@dataclass(frozen=True)
+class GoalData:
+    """Everything goals of one intervention are evaluated on, read once by :func:`goal_data`.
+
+    ``reports`` are the counted base reports in period order, ``budgets`` the granted budget by
+    year, ``surveys`` the survey figures (None when no indicator goal needs them).
+    """
+
+    reports: tuple[BaseReport, ...]
+    budgets: dict[int, int]
+    surveys: SurveyFigures | None = None
+
+
+_REPORT_FIELDS = tuple(f"{kind}_{g}" for kind in ("ongoing_start", "new", "exits") for g in GENDERS)
+
+
+def goal_data(
+    *,
+    intervention: Intervention,
+    years: Iterable[int],
+    include_drafts: bool = False,
+    surveys: bool = False,
+    span: Period | None = None,
+) -> GoalData:
+    """Read, in three queries (five with ``surveys``), what goals of ``years`` are evaluated on.
+
+    The counted base reports of those years with their exits by reason, and the budgets; with
+    ``surveys`` also the indicator surveys (:func:`outcomes.selectors.survey_figures_of`).
+    ``span`` narrows the reports read to one period. Breakdowns are not read: no goal uses them.
+    """
+    years = sorted(set(years))
+    if not years:
+        return GoalData(reports=(), budgets={})
+    if span is not None:
+        start, end = span.start, span.end
+    else:
+        start, end = date(years[0], 1, 1), date(years[-1], 12, 31)
+    counted = (
+        PeriodReport.objects.filter(intervention=intervention)
+        .counted(include_drafts=include_drafts)
+        .filter(period_start__gte=start, period_end__lte=end)
     )
+    rows = list(
+        counted.order_by("period_start", "pk").values("pk", "period_start", "period_end", "spent_sek", *_REPORT_FIELDS)
+    )
+    exits: dict[int, dict[str, Counts]] = {}
+    if rows:
+        for row in (
+            ExitCount.objects.filter(report_id__in=[r["pk"] for r in rows])
+            .order_by()
+            .values_list("report_id", "reason__code", *GENDERS)
+        ):
+            report_id, code, *counts = row
+            by_reason = exits.setdefault(report_id, {})
+            by_reason[code] = by_reason.get(code, ZERO) + Counts(*counts)
+    reports = tuple(
+        BaseReport(
+            start=row["period_start"],
+            end=row["period_end"],
+            figures=ReportFigures(
+                ongoing_at_start=Counts(*(row[f"ongoing_start_{g}"] for g in GENDERS)),
+                new=Counts(*(row[f"new_{g}"] for g in GENDERS)),
+                exits=Counts(*(row[f"exits_{g}"] for g in GENDERS)),
+                exits_by_reason=exits.get(row["pk"], {}),
+                spent_sek=row["spent_sek"] or 0,
+            ),
+        )
+        for row in rows
+    )
+    budgets = dict(Budget.objects.filter(intervention=intervention, year__in=years).values_list("year", "budget_sek"))
+    figures = survey_figures_of(intervention=intervention, start=start, end=end) if surveys else None
+    return GoalData(reports=reports, budgets=budgets, surveys=figures)
 
 
 def period_inputs(
-    *, intervention: Intervention, period: Period, include_drafts: bool = False
+    *,
+    intervention: Intervention,
+    period: Period,
+    include_drafts: bool = False,
+    data: GoalData | None = None,
 ) -> goal_math.PeriodInputs:
-    """The figures goals are evaluated on for one intervention and period (four queries).
+    """The figures goals are evaluated on for one intervention and period.
 
     Counts only submitted and approved reports unless ``include_drafts``; the survey figure is
-    added per goal by :func:`goal_evaluate`.
+    added per goal by :func:`goal_evaluate`. Without ``data`` it is read for this period alone
+    (three queries); with ``data`` (:func:`goal_data` of the period's year, read once for many
+    periods) no query is made. The base reports inside the period are combined by the
+    stock-and-flow rule of :func:`outcomes.rules.combine`.
     """
-    figures = period_figures(intervention=intervention, period=period, include_drafts=include_drafts)
-    reports = (
-        PeriodReport.objects.filter(intervention=intervention)
-        .counted(include_drafts=include_drafts)
-        .within(period)
-        .count()
-    )
-    budget = Budget.objects.filter(intervention=intervention, year=period.year).values_list("budget_sek", flat=True)
+    period.base_periods(intervention.frequency)
+    if data is None:
+        data = goal_data(intervention=intervention, years=[period.year], include_drafts=include_drafts, span=period)
+    inside = [r.figures for r in data.reports if r.start >= period.start and r.end <= period.end]
+    figures = combine(inside)
     return goal_math.PeriodInputs(
-        reports=reports,
+        reports=len(inside),
         exits_by_reason=figures.exits_by_reason,
         participants=figures.participants.total,
         new=figures.new.total,
         exits=figures.exits.total,
         spent_sek=figures.spent_sek,
-        budget_sek=next(iter(budget), None),
+        budget_sek=data.budgets.get(period.year),
     )
 
 
@@ -222,19 +314,20 @@ def goal_evaluate(
     inputs: goal_math.PeriodInputs | None = None,
     step_rule: shares.StepRule | None = None,
     include_drafts: bool = False,
+    surveys: SurveyFigures | None = None,
 ) -> goal_math.Evaluation:
     """The goal's result over ``period`` computed now, without storing it.
 
     Used by the recomputation, for last year's comparison on the goal page and for a
-    coordinator's preview with drafts. ``inputs`` and ``step_rule`` may be passed in when
-    several goals of one intervention share them.
+    coordinator's preview with drafts. ``inputs``, ``step_rule`` and ``surveys`` may be passed
+    in when several goals of one intervention share them.
     """
     if inputs is None:
         inputs = period_inputs(intervention=goal.intervention, period=period, include_drafts=include_drafts)
     if goal.kind == GoalKind.STEP_PROGRESSION and step_rule is None:
         step_rule = step_rules_for([goal.intervention])[goal.intervention_id]
     if goal.kind == GoalKind.INDICATOR:
-        inputs = replace(inputs, survey=survey_figure_for(goal, period))
+        inputs = replace(inputs, survey=survey_figure_for(goal, period, surveys=surveys))
     return goal_math.evaluate(goal_spec(goal, step_rule=step_rule), inputs, period)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -390,6 +390,10 @@ def goal_results_recompute(
     is not stale is left untouched, so running it twice stores the same rows. A result marked
     stale after this run read its generation keeps ``stale`` so the later run finishes it.
     Results of periods no longer evaluated (the frequency changed) are deleted.
+
+    Reads in a fixed number of queries however many years, periods and goals there are (the
+    goals, the existing results, the step rule, the base reports with their exits, the budgets
+    and the surveys, each once: :func:`reports.selectors.goal_data`) and writes in bulk.
     """
     goals = selectors.goals_of(intervention)
     if goal_ids is not None:
@@ -409,24 +413,161 @@ def goal_results_recompute(
     for goal in goals:
         goal.intervention = intervention
         by_year.setdefault(goal.year, []).append(goal)
-    changed = 0
+    data = selectors.goal_data(
+        intervention=intervention,
+        years=by_year,
+        surveys=any(g.kind == GoalKind.INDICATOR for g in goals),
+        span=base_period and Period(base_period.year, "Y", 1),
+    )
     now = timezone.now()
-    seen: set[tuple[int, str]] = set()
+    computed: list[tuple[Goal, Period, goal_math.Evaluation]] = []
     for year, year_goals in by_year.items():
         periods = goal_math.evaluated_periods(year, intervention.frequency)
         if base_period is not None:
             periods = [p for p in periods if p.contains(base_period)]
         for period in periods:
-            inputs = selectors.period_inputs(intervention=intervention, period=period)
+            inputs = selectors.period_inputs(intervention=intervention, period=period, data=data)
             for goal in year_goals:
-                seen.add((goal.pk, period.code))
-                evaluation = selectors.goal_evaluate(goal=goal, period=period, inputs=inputs, step_rule=step_rule)
-                changed += _store(goal, period, evaluation, existing.get((goal.pk, period.code)), now)
+                evaluation = selectors.goal_evaluate(
+                    goal=goal, period=period, inputs=inputs, step_rule=step_rule, surveys=data.surveys
+                )
+                computed.append((goal, period, evaluation))
+    changed = _store_many(computed, existing, now)
     if goal_ids is None and base_period is None:
+        seen = {(goal.pk, period.code) for goal, period, _evaluation in computed}
         orphans = [r.pk for key, r in existing.items() if key not in seen]
         if orphans:
             changed += GoalResult.objects.filter(pk__in=orphans).delete()[0]
     return changed
+
+
+def _store_many(computed, existing: dict[tuple[int, str], GoalResult], now) -> int:
+    """Store the evaluations that differ from their rows in a few statements; answers how many.
+
+    New results are inserted together; a row another recomputation inserted meanwhile is
+    overwritten (both read committed reports), as :func:`_store` does. Changed or stale rows are
+    updated together by :func:`_results_update`.
+    """
+    new: list[GoalResult] = []
+    changed: list[GoalResult] = []
+    for goal, period, evaluation in computed:
+        values = {name: getattr(evaluation, name) for name in _RESULT_FIELDS}
+        row = existing.get((goal.pk, period.code))
+        if row is None:
+            new.append(
+                GoalResult(
+                    goal=goal,
+                    period=period.code,
+                    period_start=period.start,
+                    period_end=period.end,
+                    computed_at=now,
+                    stale=False,
+                    **values,
+                )
+            )
+            continue
+        if not row.stale and all(_same(getattr(row, name), value) for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.computed_at = now
+        changed.append(row)
+    if not new and not changed:
+        return 0
+    with transaction.atomic():
+        for index in range(0, len(new), _BATCH):
+            _results_insert(new[index : index + _BATCH])
+        for index in range(0, len(changed), _BATCH):
+            _results_update(changed[index : index + _BATCH], now)
+    return len(new) + len(changed)
+
+
+#: Rows per statement of the bulk writes.
+_BATCH = 500
+
+#: Columns of :func:`_results_update`'s VALUES list, with the SQL type each is cast to.
+_UPDATE_COLUMNS = (
+    ("id", "bigint"),
+    ("generation", "bigint"),
+    ("numerator", "bigint"),
+    ("denominator", "bigint"),
+    ("value", "numeric"),
+    ("percent", "integer"),
+    ("target", "numeric"),
+    ("status", "varchar(10)"),
+)
+
+
+#: Columns of :func:`_results_insert`; a conflicting row gets all but the first three.
+_INSERT_COLUMNS = (
+    "goal",
+    "period",
+    "generation",
+    "period_start",
+    "period_end",
+    *_RESULT_FIELDS,
+    "computed_at",
+    "stale",
+)
+
+
+def _results_insert(rows: list[GoalResult]) -> None:
+    """Insert ``rows`` in one INSERT ... ON CONFLICT DO UPDATE statement.
+
+    A row that another recomputation stored meanwhile (same goal and period) is overwritten with
+    these figures and ``stale`` false, as :func:`_store` does after its IntegrityError: both read
+    committed reports. Django's ``bulk_create`` would split the rows into batches of the
+    database's parameter limit, so the number of statements would grow with the rows.
+    """
+    if not rows:
+        return
+    meta = GoalResult._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _INSERT_COLUMNS]
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows for f in fields]
+    updates = ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields[3:])
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([placeholder] * len(rows))} "
+        f"ON CONFLICT ({quote(fields[0].column)}, {quote(fields[1].column)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _results_update(rows: list[GoalResult], now) -> None:
+    """Store the figures of ``rows`` in one UPDATE ... FROM (VALUES ...) statement.
+
+    As :func:`_store` does per row: the figures and ``computed_at`` always, and ``stale`` is
+    cleared only where ``generation`` is still the one this run read before its figures, so a
+    result marked stale meanwhile stays stale for the later run. Django's ``bulk_update`` would
+    build a CASE per row and field, which costs more than the recomputation itself, and cannot
+    guard on the generation. Works on PostgreSQL and SQLite (3.33 or later).
+    """
+    if not rows:
+        return
+    meta = GoalResult._meta
+    quote = connection.ops.quote_name
+    names = [name for name, _type in _UPDATE_COLUMNS]
+    fields = {name: meta.get_field(name) for name in names if name != "id"}
+    placeholder = "(" + ", ".join(f"CAST(%s AS {sql_type})" for _name, sql_type in _UPDATE_COLUMNS) + ")"
+    params: list = []
+    for row in rows:
+        params.append(row.pk)
+        params.extend(fields[name].get_db_prep_save(getattr(row, name), connection) for name in names[1:])
+    computed_at = meta.get_field("computed_at").get_db_prep_save(now, connection)
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names[2:])
+    sql = (
+        f"WITH v ({', '.join(quote(n) for n in names)}) AS (VALUES {', '.join([placeholder] * len(rows))}) "
+        f"UPDATE {table} SET {assignments}, {quote('computed_at')} = %s, "
+        f"{quote('stale')} = CASE WHEN {table}.{quote('generation')} = v.{quote('generation')} "
+        f"THEN %s ELSE {table}.{quote('stale')} END "
+        f"FROM v WHERE {table}.{quote('id')} = v.{quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, computed_at, False])
 
 
 def _store(goal: Goal, period: Period, evaluation: goal_math.Evaluation, row: GoalResult | None, now) -> int:

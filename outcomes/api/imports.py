@@ -1,13 +1,14 @@
 """Bulk import of period reports: ``POST /api/v1/imports/?dry_run=true``.
 
-All or nothing: every item is checked and saved inside one savepoint with the same service as a
-single ``PUT`` (:func:`outcomes.services.report_save`), so an import answers exactly what the
-same PUTs one by one would. When ``dry_run`` is true, or when any item has an error, the
+All or nothing: every item is checked and saved inside one savepoint by the same checks as a
+single ``PUT`` (:func:`outcomes.services.report_save_many` shares them with
+:func:`~outcomes.services.report_save`), so an import answers exactly what the same PUTs one by
+one would. When ``dry_run`` is true, or when any item has an error, the
 savepoint is rolled back and nothing is stored (and nothing is announced to the result
 calculations, whose hooks run only on commit).
 
-Interventions, the user's write rights and the catalogs are looked up once per import, not once
-per item.
+Interventions, the user's write rights, the catalogs, the stored reports and those of the
+periods before are looked up once per import, not once per item, and the writes are in bulk.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from outcomes.api.serializers import ReportInputSerializer, ViolationSerializer,
 from outcomes.models import Membership, Role
 from outcomes.periods import PeriodError, base_period
 from outcomes.selectors import interventions_visible_to
-from outcomes.services import ReportError, report_catalog, report_save
+from outcomes.services import ReportError, report_save_many
 
 MAX_ITEMS = 2000
 
@@ -110,22 +111,46 @@ def _violation(code: str, field_name: str | None, message: str) -> dict:
 
 
 def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
-    """Check and save every item; keep the saves only if none failed and it is not a dry run."""
+    """Check and save every item; keep the saves only if none failed and it is not a dry run.
+
+    Each item is first checked on its own (body, intervention, rights, period, duplicates); the
+    rest are then saved together by :func:`outcomes.services.report_save_many`, which answers
+    what one save after another would, with a number of queries that does not grow with the items.
+    """
     summary = ImportSummary(dry_run=dry_run)
     ids = {item.get("intervention") for item in items if isinstance(item, dict)}
     ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63}
     interventions = {i.pk: i for i in interventions_visible_to(user).filter(pk__in=ids).select_related("association")}
     writable = _writable(user, interventions.values())
-    catalogs = {}
     seen: dict[tuple[int, str], int] = {}
     # One serializer validates every item: building one per item deep-copies all nested fields.
     validator = ImportItemSerializer()
+    failures: dict[int, list[dict]] = {}
+    to_save: list[tuple[int, tuple]] = []
+    for index, item in enumerate(items):
+        checked = _import_check(index, item, validator, interventions, writable, seen)
+        if isinstance(checked, list):
+            failures[index] = checked
+        else:
+            to_save.append((index, checked))
     try:
         with transaction.atomic():
-            for index, item in enumerate(items):
-                violations = _import_one(user, index, item, validator, interventions, writable, catalogs, seen, summary)
-                if violations:
-                    summary.fail(index, violations)
+            results = report_save_many(
+                items=[entry for _index, entry in to_save],
+                user=user,
+                write=not (dry_run or failures),
+            )
+            for (index, _entry), result in zip(to_save, results, strict=True):
+                if isinstance(result, ReportError):
+                    failures[index] = [body_field(v, items[index]).as_dict() for v in result.violations]
+                elif result.created:
+                    summary.created += 1
+                elif result.changed:
+                    summary.updated += 1
+                else:
+                    summary.unchanged += 1
+            for index in sorted(failures):
+                summary.fail(index, failures[index])
             if dry_run or summary.errors:
                 raise _Rollback
     except _Rollback:
@@ -133,7 +158,8 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
     return summary
 
 
-def _import_one(user, index, item, validator, interventions, writable, catalogs, seen, summary) -> list[dict]:
+def _import_check(index, item, validator, interventions, writable, seen) -> list[dict] | tuple:
+    """The item's violations found without the database, or what to save for it."""
     if not isinstance(item, dict):
         return [_violation("invalid", None, _("Varje rapport ska vara ett JSON-objekt."))]
     try:
@@ -154,26 +180,7 @@ def _import_one(user, index, item, validator, interventions, writable, catalogs,
         message = _("Samma insats och period finns redan som rapport %(index)s i listan.") % {"index": seen[key]}
         return [_violation("duplicate_report", "period", message)]
     seen[key] = index
-    if intervention.association_id not in catalogs:
-        catalogs[intervention.association_id] = report_catalog(association_id=intervention.association_id)
-    try:
-        result = report_save(
-            intervention=intervention,
-            period_code=period.code,
-            data=validator.to_input(data),
-            user=user,
-            expected_version=data.get("version"),
-            catalog=catalogs[intervention.association_id],
-        )
-    except ReportError as error:
-        return [body_field(v, item).as_dict() for v in error.violations]
-    if result.created:
-        summary.created += 1
-    elif result.changed:
-        summary.updated += 1
-    else:
-        summary.unchanged += 1
-    return []
+    return (intervention, period.code, validator.to_input(data), data.get("version"))
 
 
 DRY_RUN = OpenApiParameter(

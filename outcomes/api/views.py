@@ -50,10 +50,13 @@ def parse_if_match(header: str | None) -> int | None:
         raise PreconditionFailed(detail='If-Match ska vara en version som ETag anger, till exempel "3".') from exc
 
 
-def report_response(report: PeriodReport, *, warnings=None, status_code=status.HTTP_200_OK) -> Response:
+def report_response(report: PeriodReport, *, warnings=None, figures=None, status_code=status.HTTP_200_OK) -> Response:
+    """The report with its warnings and ETag; ``figures`` are its stored figures when in hand."""
+    if figures is None:
+        figures = report.figures()
     if warnings is None:
-        warnings = report_check(intervention=report.intervention, period_code=report.period, figures=report.figures())
-    response = Response(ReportOutputSerializer.represent(report, warnings), status=status_code)
+        warnings = report_check(intervention=report.intervention, period_code=report.period, figures=figures)
+    response = Response(ReportOutputSerializer.represent(report, warnings, figures), status=status_code)
     response["ETag"] = etag_for(report)
     return response
 
@@ -156,6 +159,7 @@ class ReportView(ReportMixin, APIView):
         return report_response(
             result.report,
             warnings=warnings,
+            figures=result.figures,
             status_code=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
