@@ -395,7 +395,7 @@ def goal_results_recompute(
     goals, the existing results, the step rule, the base reports with their exits, the budgets
     and the surveys, each once: :func:`reports.selectors.goal_data`) and writes in bulk.
     """
-    goals = selectors.goals_of(intervention)
+    goals = Goal.objects.filter(intervention=intervention).select_related("question")
     if goal_ids is not None:
         goals = goals.filter(pk__in=goal_ids)
     if base_period is not None:
@@ -404,10 +404,19 @@ def goal_results_recompute(
     if not goals:
         return 0
     # Read the generations before any figures: a change committed after this line bumps them.
-    existing = {(r.goal_id, r.period): r for r in GoalResult.objects.filter(goal__in=goals).order_by()}
+    existing = {
+        (row.goal_id, row.period): row
+        for row in (
+            _Stored(*values)
+            for values in GoalResult.objects.filter(goal__in=[g.pk for g in goals])
+            .order_by()
+            .values_list(*_Stored.__slots__)
+        )
+    }
     step_rule = None
     if any(g.kind == GoalKind.STEP_PROGRESSION for g in goals):
         step_rule = selectors.step_rules_for([intervention])[intervention.pk]
+    specs = selectors.goal_specs(goals, step_rule=step_rule)
 
     by_year: dict[int, list[Goal]] = {}
     for goal in goals:
@@ -429,7 +438,7 @@ def goal_results_recompute(
             inputs = selectors.period_inputs(intervention=intervention, period=period, data=data)
             for goal in year_goals:
                 evaluation = selectors.goal_evaluate(
-                    goal=goal, period=period, inputs=inputs, step_rule=step_rule, surveys=data.surveys
+                    goal=goal, period=period, inputs=inputs, surveys=data.surveys, spec=specs[goal.pk]
                 )
                 computed.append((goal, period, evaluation))
     changed = _store_many(computed, existing, now)
@@ -441,7 +450,17 @@ def goal_results_recompute(
     return changed
 
 
-def _store_many(computed, existing: dict[tuple[int, str], GoalResult], now) -> int:
+class _Stored:
+    """What the recomputation needs of a stored result (lighter than a model instance)."""
+
+    __slots__ = ("pk", "goal_id", "period", "generation", "stale", *_RESULT_FIELDS)
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+
+def _store_many(computed, existing: dict[tuple[int, str], _Stored | GoalResult], now) -> int:
     """Store the evaluations that differ from their rows in a few statements; answers how many.
 
     New results are inserted together; a row another recomputation inserted meanwhile is
@@ -470,7 +489,6 @@ def _store_many(computed, existing: dict[tuple[int, str], GoalResult], now) -> i
             continue
         for name, value in values.items():
             setattr(row, name, value)
-        row.computed_at = now
         changed.append(row)
     if not new and not changed:
         return 0
