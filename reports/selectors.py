@@ -152,13 +152,19 @@ def goal_results_of(intervention: Intervention, *, period_code: str | None = Non
     return [result_as_dict(r) for r in results]
 
 
-def goal_spec(goal: Goal, *, step_rule: shares.StepRule | None = None) -> goal_math.GoalSpec:
-    """The pure-computation view of a goal. ``step_rule`` is needed for step progression goals."""
+def goal_spec(
+    goal: Goal, *, step_rule: shares.StepRule | None = None, reasons: shares.StepRule | None = None
+) -> goal_math.GoalSpec:
+    """The pure-computation view of a goal. ``step_rule`` is needed for step progression goals.
+
+    A share-of-exits goal's reasons are read from ``goal.reasons`` (prefetch them for many goals)
+    unless given as ``reasons`` (see :func:`goal_specs`).
+    """
     rule = None
     if goal.kind == GoalKind.STEP_PROGRESSION:
         rule = step_rule
     elif goal.kind == GoalKind.SHARE_OF_EXITS:
-        rule = shares.StepRule(
+        rule = reasons or shares.StepRule(
             steps=frozenset(r.code for r in goal.reasons.all()),
             excluded=frozenset(r.code for r in goal.excluded_reasons.all()),
         )
@@ -170,6 +176,33 @@ def goal_spec(goal: Goal, *, step_rule: shares.StepRule | None = None) -> goal_m
         rule=rule,
         measure=goal.measure,
     )
+
+
+def goal_specs(goals: list[Goal], *, step_rule: shares.StepRule | None = None) -> dict[int, goal_math.GoalSpec]:
+    """:func:`goal_spec` of many goals by goal id, their reason sets read in two queries at most.
+
+    Cheaper than prefetching ``reasons`` and ``excluded_reasons``, which builds a queryset per goal.
+    """
+    share_ids = [g.pk for g in goals if g.kind == GoalKind.SHARE_OF_EXITS]
+    sets: dict[str, dict[int, set[str]]] = {"reasons": {}, "excluded_reasons": {}}
+    if share_ids:
+        for name, found in sets.items():
+            through = getattr(Goal, name).through
+            for goal_id, code in through.objects.filter(goal_id__in=share_ids).values_list(
+                "goal_id", "exitreason__code"
+            ):
+                found.setdefault(goal_id, set()).add(code)
+    return {
+        goal.pk: goal_spec(
+            goal,
+            step_rule=step_rule,
+            reasons=shares.StepRule(
+                steps=frozenset(sets["reasons"].get(goal.pk, ())),
+                excluded=frozenset(sets["excluded_reasons"].get(goal.pk, ())),
+            ),
+        )
+        for goal in goals
+    }
 
 
 def survey_figure_for(goal: Goal, period: Period, *, surveys: SurveyFigures | None = None) -> tuple[int, int] | None:
@@ -315,20 +348,22 @@ def goal_evaluate(
     step_rule: shares.StepRule | None = None,
     include_drafts: bool = False,
     surveys: SurveyFigures | None = None,
+    spec: goal_math.GoalSpec | None = None,
 ) -> goal_math.Evaluation:
     """The goal's result over ``period`` computed now, without storing it.
 
     Used by the recomputation, for last year's comparison on the goal page and for a
     coordinator's preview with drafts. ``inputs``, ``step_rule`` and ``surveys`` may be passed
-    in when several goals of one intervention share them.
+    in when several goals of one intervention share them, ``spec`` when computed already
+    (:func:`goal_specs`).
     """
     if inputs is None:
         inputs = period_inputs(intervention=goal.intervention, period=period, include_drafts=include_drafts)
-    if goal.kind == GoalKind.STEP_PROGRESSION and step_rule is None:
+    if spec is None and goal.kind == GoalKind.STEP_PROGRESSION and step_rule is None:
         step_rule = step_rules_for([goal.intervention])[goal.intervention_id]
     if goal.kind == GoalKind.INDICATOR:
         inputs = replace(inputs, survey=survey_figure_for(goal, period, surveys=surveys))
-    return goal_math.evaluate(goal_spec(goal, step_rule=step_rule), inputs, period)
+    return goal_math.evaluate(spec or goal_spec(goal, step_rule=step_rule), inputs, period)
 
 
 def goal_results_preview(*, intervention: Intervention, period_code: str) -> list[dict]:

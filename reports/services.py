@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -395,7 +395,7 @@ def goal_results_recompute(
     goals, the existing results, the step rule, the base reports with their exits, the budgets
     and the surveys, each once: :func:`reports.selectors.goal_data`) and writes in bulk.
     """
-    goals = selectors.goals_of(intervention)
+    goals = Goal.objects.filter(intervention=intervention).select_related("question")
     if goal_ids is not None:
         goals = goals.filter(pk__in=goal_ids)
     if base_period is not None:
@@ -404,10 +404,19 @@ def goal_results_recompute(
     if not goals:
         return 0
     # Read the generations before any figures: a change committed after this line bumps them.
-    existing = {(r.goal_id, r.period): r for r in GoalResult.objects.filter(goal__in=goals).order_by()}
+    existing = {
+        (row.goal_id, row.period): row
+        for row in (
+            _Stored(*values)
+            for values in GoalResult.objects.filter(goal__in=[g.pk for g in goals])
+            .order_by()
+            .values_list(*_Stored.__slots__)
+        )
+    }
     step_rule = None
     if any(g.kind == GoalKind.STEP_PROGRESSION for g in goals):
         step_rule = selectors.step_rules_for([intervention])[intervention.pk]
+    specs = selectors.goal_specs(goals, step_rule=step_rule)
 
     by_year: dict[int, list[Goal]] = {}
     for goal in goals:
@@ -429,7 +438,7 @@ def goal_results_recompute(
             inputs = selectors.period_inputs(intervention=intervention, period=period, data=data)
             for goal in year_goals:
                 evaluation = selectors.goal_evaluate(
-                    goal=goal, period=period, inputs=inputs, step_rule=step_rule, surveys=data.surveys
+                    goal=goal, period=period, inputs=inputs, surveys=data.surveys, spec=specs[goal.pk]
                 )
                 computed.append((goal, period, evaluation))
     changed = _store_many(computed, existing, now)
@@ -441,37 +450,37 @@ def goal_results_recompute(
     return changed
 
 
-def _store_many(computed, existing: dict[tuple[int, str], GoalResult], now) -> int:
+class _Stored:
+    """What the recomputation needs of a stored result (lighter than a model instance)."""
+
+    __slots__ = ("pk", "goal_id", "period", "generation", "stale", *_RESULT_FIELDS)
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+
+def _store_many(computed, existing: dict[tuple[int, str], _Stored | GoalResult], now) -> int:
     """Store the evaluations that differ from their rows in a few statements; answers how many.
 
     New results are inserted together; a row another recomputation inserted meanwhile is
     overwritten (both read committed reports), as :func:`_store` does. Changed or stale rows are
-    updated together by :func:`_results_update`.
+    updated together, their ``stale`` flag cleared only where the generation is still the one
+    read before the figures (see :func:`_results_update`).
     """
-    new: list[GoalResult] = []
-    changed: list[GoalResult] = []
+    new: list[tuple] = []
+    changed: list[tuple] = []
     for goal, period, evaluation in computed:
-        values = {name: getattr(evaluation, name) for name in _RESULT_FIELDS}
+        values = tuple(getattr(evaluation, name) for name in _RESULT_FIELDS)
         row = existing.get((goal.pk, period.code))
         if row is None:
-            new.append(
-                GoalResult(
-                    goal=goal,
-                    period=period.code,
-                    period_start=period.start,
-                    period_end=period.end,
-                    computed_at=now,
-                    stale=False,
-                    **values,
-                )
-            )
+            new.append((goal.pk, period.code, 0, period.start, period.end, *values, now, False))
             continue
-        if not row.stale and all(_same(getattr(row, name), value) for name, value in values.items()):
+        if not row.stale and all(
+            _same(getattr(row, name), value) for name, value in zip(_RESULT_FIELDS, values, strict=True)
+        ):
             continue
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.computed_at = now
-        changed.append(row)
+        changed.append((row.pk, row.generation, *values))
     if not new and not changed:
         return 0
     with transaction.atomic():
@@ -483,24 +492,27 @@ def _store_many(computed, existing: dict[tuple[int, str], GoalResult], now) -> i
 
 
 #: Rows per statement of the bulk writes.
-_BATCH = 500
+_BATCH = 1000
 
-#: Columns of :func:`_results_update`'s VALUES list, with the SQL type each is cast to.
-_UPDATE_COLUMNS = (
-    ("id", "bigint"),
-    ("generation", "bigint"),
-    ("numerator", "bigint"),
-    ("denominator", "bigint"),
-    ("value", "numeric"),
-    ("percent", "integer"),
-    ("target", "numeric"),
-    ("status", "varchar(10)"),
-)
-
-
-#: Columns of :func:`_results_insert`; a conflicting row gets all but the first three.
+#: Columns of the bulk writes, with the SQL type of each (for PostgreSQL's arrays).
+_COLUMN_TYPES = {
+    "id": "bigint",
+    "goal_id": "bigint",
+    "period": "varchar(10)",
+    "generation": "bigint",
+    "period_start": "date",
+    "period_end": "date",
+    "numerator": "bigint",
+    "denominator": "bigint",
+    "value": "numeric",
+    "percent": "integer",
+    "target": "numeric",
+    "status": "varchar(10)",
+    "computed_at": "timestamp with time zone",
+    "stale": "boolean",
+}
 _INSERT_COLUMNS = (
-    "goal",
+    "goal_id",
     "period",
     "generation",
     "period_start",
@@ -509,35 +521,56 @@ _INSERT_COLUMNS = (
     "computed_at",
     "stale",
 )
+_UPDATE_COLUMNS = ("id", "generation", *_RESULT_FIELDS)
+#: Columns whose values the database backend must adapt (dates, decimals); the rest pass as is.
+_ADAPTED = frozenset({"period_start", "period_end", "value", "target", "computed_at"})
 
 
-def _results_insert(rows: list[GoalResult]) -> None:
-    """Insert ``rows`` in one INSERT ... ON CONFLICT DO UPDATE statement.
+def _rows_source(columns: tuple[str, ...], rows: list[tuple]) -> tuple[str, list]:
+    """SQL answering ``rows`` as a table of ``columns``, and its parameters.
+
+    On PostgreSQL ``unnest`` of one array per column: one parameter per column rather than per
+    value, which the driver binds far faster. Elsewhere (SQLite) a VALUES list.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    meta = GoalResult._meta
+    columns_values = [list(column) for column in zip(*rows, strict=True)]
+    for index, name in enumerate(columns):
+        if name in _ADAPTED:
+            field = meta.get_field(name)
+            columns_values[index] = [field.get_db_prep_save(v, db) for v in columns_values[index]]
+    if db.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{_COLUMN_TYPES[name]}[]" for name in columns)
+        return f"SELECT * FROM unnest({arrays})", columns_values
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return "VALUES " + ", ".join([placeholder] * len(rows)), [
+        v for row in zip(*columns_values, strict=True) for v in row
+    ]
+
+
+def _results_insert(rows: list[tuple]) -> None:
+    """Insert ``rows`` (values of ``_INSERT_COLUMNS``) in one INSERT ... ON CONFLICT statement.
 
     A row that another recomputation stored meanwhile (same goal and period) is overwritten with
     these figures and ``stale`` false, as :func:`_store` does after its IntegrityError: both read
     committed reports. Django's ``bulk_create`` would split the rows into batches of the
     database's parameter limit, so the number of statements would grow with the rows.
     """
-    if not rows:
-        return
-    meta = GoalResult._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in _INSERT_COLUMNS]
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows for f in fields]
-    updates = ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields[3:])
+    source, params = _rows_source(_INSERT_COLUMNS, rows)
+    columns = ", ".join(quote(name) for name in _INSERT_COLUMNS)
+    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in _INSERT_COLUMNS[3:])
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([placeholder] * len(rows))} "
-        f"ON CONFLICT ({quote(fields[0].column)}, {quote(fields[1].column)}) DO UPDATE SET {updates}"
+        f"WITH v ({columns}) AS ({source}) "
+        f"INSERT INTO {quote(GoalResult._meta.db_table)} ({columns}) SELECT {columns} FROM v WHERE true "
+        f"ON CONFLICT ({quote('goal_id')}, {quote('period')}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
-def _results_update(rows: list[GoalResult], now) -> None:
-    """Store the figures of ``rows`` in one UPDATE ... FROM (VALUES ...) statement.
+def _results_update(rows: list[tuple], now) -> None:
+    """Store ``rows`` (values of ``_UPDATE_COLUMNS``) in one UPDATE ... FROM statement.
 
     As :func:`_store` does per row: the figures and ``computed_at`` always, and ``stale`` is
     cleared only where ``generation`` is still the one this run read before its figures, so a
@@ -545,22 +578,13 @@ def _results_update(rows: list[GoalResult], now) -> None:
     build a CASE per row and field, which costs more than the recomputation itself, and cannot
     guard on the generation. Works on PostgreSQL and SQLite (3.33 or later).
     """
-    if not rows:
-        return
-    meta = GoalResult._meta
     quote = connection.ops.quote_name
-    names = [name for name, _type in _UPDATE_COLUMNS]
-    fields = {name: meta.get_field(name) for name in names if name != "id"}
-    placeholder = "(" + ", ".join(f"CAST(%s AS {sql_type})" for _name, sql_type in _UPDATE_COLUMNS) + ")"
-    params: list = []
-    for row in rows:
-        params.append(row.pk)
-        params.extend(fields[name].get_db_prep_save(getattr(row, name), connection) for name in names[1:])
-    computed_at = meta.get_field("computed_at").get_db_prep_save(now, connection)
-    table = quote(meta.db_table)
-    assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names[2:])
+    source, params = _rows_source(_UPDATE_COLUMNS, rows)
+    computed_at = GoalResult._meta.get_field("computed_at").get_db_prep_save(now, connection)
+    table = quote(GoalResult._meta.db_table)
+    assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in _RESULT_FIELDS)
     sql = (
-        f"WITH v ({', '.join(quote(n) for n in names)}) AS (VALUES {', '.join([placeholder] * len(rows))}) "
+        f"WITH v ({', '.join(quote(n) for n in _UPDATE_COLUMNS)}) AS ({source}) "
         f"UPDATE {table} SET {assignments}, {quote('computed_at')} = %s, "
         f"{quote('stale')} = CASE WHEN {table}.{quote('generation')} = v.{quote('generation')} "
         f"THEN %s ELSE {table}.{quote('stale')} END "
