@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -261,34 +261,46 @@ def _normalise(figures: ReportFigures) -> ReportFigures:
 
 @dataclass
 class ReportCatalog:
-    """The catalog entries a report save looks codes up in, loaded once per association.
+    """The catalog ids a report save looks codes up in, loaded once per association.
 
     An import of many reports passes one to :func:`report_save` so that the catalogs are read
     once for the whole import rather than once per report.
     """
 
-    reasons: dict[str, ExitReason]
-    categories: dict[tuple[str, str], DimensionCategory]
+    reasons: dict[str, int]
+    categories: dict[tuple[str, str], int]
     single_valued_dimensions: list[str]
 
 
 def report_catalog(*, association_id: int) -> ReportCatalog:
-    """Every exit reason and dimension category of the association (retired ones included), and
-    the codes of its active single-valued dimensions (those with a sum rule); three queries."""
-    return ReportCatalog(
-        reasons={r.code: r for r in ExitReason.objects.filter(association_id=association_id)},
-        categories={
-            (c.dimension.code, c.code): c
-            for c in DimensionCategory.objects.filter(dimension__association_id=association_id).select_related(
-                "dimension"
-            )
-        },
-        single_valued_dimensions=list(
-            Dimension.objects.filter(association_id=association_id, multi_valued=False, active=True).values_list(
-                "code", flat=True
-            )
-        ),
+    """The ids of every exit reason and dimension category of the association by code (retired
+    ones included), and the codes of its active single-valued dimensions (those with a sum rule),
+    in their catalog order.
+
+    One query: every PUT reads the catalog, and three ORM queries were a sixth of its CPU time.
+    """
+    reason, category, dimension = ExitReason._meta.db_table, DimensionCategory._meta.db_table, Dimension._meta.db_table
+    sql = (  # table names from the models, values as parameters
+        f"SELECT 'r', code, '', id, 0 FROM {reason} WHERE association_id = %s"
+        " UNION ALL"
+        f" SELECT 'c', d.code, c.code, c.id, 0 FROM {category} c INNER JOIN {dimension} d ON d.id = c.dimension_id"
+        " WHERE d.association_id = %s"
+        " UNION ALL"
+        f" SELECT 'd', code, '', id, position FROM {dimension}"
+        " WHERE association_id = %s AND NOT multi_valued AND active"
+        " ORDER BY 1, 5, 2"
     )
+    catalog = ReportCatalog(reasons={}, categories={}, single_valued_dimensions=[])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [association_id] * 3)
+        for kind, code, subcode, pk, _position in cursor.fetchall():
+            if kind == "r":
+                catalog.reasons[code] = pk
+            elif kind == "c":
+                catalog.categories[(code, subcode)] = pk
+            else:
+                catalog.single_valued_dimensions.append(code)
+    return catalog
 
 
 def _resolve_codes(intervention: Intervention, figures: ReportFigures, catalog: ReportCatalog | None = None):
@@ -518,11 +530,11 @@ def _report_plan(
         comment=data.comment,
         before=before,
         exit_rows=[
-            ExitCount(report=report, reason=reasons[code], **counts.as_dict())
+            ExitCount(report=report, reason_id=reasons[code], **counts.as_dict())
             for code, counts in figures.exits_by_reason.items()
         ],
         breakdown_rows=[
-            BreakdownCount(report=report, category=categories[(dimension, code)], **counts.as_dict())
+            BreakdownCount(report=report, category_id=categories[(dimension, code)], **counts.as_dict())
             for dimension, cats in figures.breakdowns.items()
             for code, counts in cats.items()
         ],
