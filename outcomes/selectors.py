@@ -52,7 +52,7 @@ def period_figures(*, intervention: Intervention, period: Period, include_drafts
     """
     period.base_periods(intervention.frequency)
     reports = PeriodReport.objects.filter(intervention=intervention).counted(include_drafts=include_drafts)
-    row = reports.period_totals(period).first()
+    row = next(iter(reports.period_totals(period)), None)
     if row is None:
         return ReportFigures()
     exits_by_reason: dict[str, Counts] = {}

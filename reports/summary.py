@@ -274,7 +274,7 @@ def association_summary(*, association: Association, period: Period, include_dra
     frequency does not fit the period (a tertial of a quarterly intervention) are listed in
     ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
     Goals are the stored results of :func:`reports.selectors.goal_results_for`. The number of
-    SQL queries is fixed (at most twelve), whatever the number of interventions.
+    SQL queries is fixed (thirteen), whatever the number of interventions.
     """
     previous = period.same_period_last_year()
     interventions = list(_running_in(period).filter(association=association).order_by("name", "pk"))
@@ -334,7 +334,7 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
 
     Each association's figures are the totals of its own summary (the same interventions, rules
     and step definitions; interventions whose frequency does not fit the period are left out).
-    An association with no running intervention has a row of zeros. Eight queries, however many
+    An association with no running intervention has a row of zeros. Nine queries, however many
     associations and interventions.
     """
     associations = list(Association.objects.order_by("name", "pk"))

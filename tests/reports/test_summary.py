@@ -82,7 +82,7 @@ def test_the_number_of_queries_does_not_grow_with_the_interventions(
             goal_create(intervention=intervention, data=STEP_GOAL)
             if n % 2:  # half of them with their own step definition, half with the default
                 step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=[])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         summary = summary_of(association, "2024Q1")
         body = summary.as_api()
     assert len(body["interventions"]) == count
