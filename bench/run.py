@@ -137,7 +137,11 @@ class Processes:
         self.children["worker"] = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "finsam", "worker", "--concurrency=2", "--loglevel=WARNING"],
             cwd=ROOT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "finsam.settings.local"},
+            env={
+                **env,
+                "DJANGO_SETTINGS_MODULE": "finsam.settings.local",
+                "DATABASE_URL": persistent(env["DATABASE_URL"]),
+            },
         )
         for _ in range(100):
             try:
