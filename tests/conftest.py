@@ -91,3 +91,21 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+# --- live server for the browser tests -----------------------------------------------------------
+# Django's live server answers each request in a thread of its own, but with the in-memory SQLite
+# database every thread shares the test's one connection: a browser fetching a page and its
+# charts at once then fails with "cannot start a transaction within a transaction". Requests are
+# answered one at a time instead (Django closes each connection of a non-threaded server, so a
+# browser's idle keep-alive connection cannot block the next request).
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
+
+
+class SerialWSGIServer(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
