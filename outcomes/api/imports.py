@@ -23,7 +23,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.errors import _flatten
-from outcomes.api.serializers import ReportInputSerializer, ViolationSerializer, body_field
+from outcomes.api.serializers import (
+    ReportInputSerializer,
+    ViolationSerializer,
+    _is_int,
+    _is_text,
+    body_field,
+    plain_report_data,
+)
 from outcomes.models import Membership, Role
 from outcomes.periods import PeriodError, base_period
 from outcomes.selectors import interventions_visible_to
@@ -158,14 +165,29 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
     return summary
 
 
+def _plain_item(item: dict) -> dict | None:
+    """The item as :class:`ImportItemSerializer` would validate it, when it is plainly valid."""
+    data = plain_report_data(item)
+    if data is None or not _is_int(item.get("intervention"), 2**63 - 1, 1) or not _is_text(item.get("period"), 10):
+        return None
+    data["intervention"], data["period"] = item["intervention"], item["period"]
+    if "version" in item:
+        if not _is_int(item["version"], 2**31 - 1, 0):
+            return None
+        data["version"] = item["version"]
+    return data
+
+
 def _import_check(index, item, validator, interventions, writable, seen) -> list[dict] | tuple:
     """The item's violations found without the database, or what to save for it."""
     if not isinstance(item, dict):
         return [_violation("invalid", None, _("Varje rapport ska vara ett JSON-objekt."))]
-    try:
-        data = validator.run_validation(item)
-    except serializers.ValidationError as exc:
-        return _flatten(exc.detail)
+    data = _plain_item(item)
+    if data is None:
+        try:
+            data = validator.run_validation(item)
+        except serializers.ValidationError as exc:
+            return _flatten(exc.detail)
     intervention = interventions.get(data["intervention"])
     if intervention is None:
         return [_violation("not_found", "intervention", _("Insatsen finns inte eller är inte din."))]

@@ -18,6 +18,7 @@ from outcomes.api.serializers import (
     ReportListSerializer,
     ReportOutputSerializer,
     body_field,
+    plain_report_data,
 )
 from outcomes.models import PeriodReport
 from outcomes.periods import PeriodError, base_period
@@ -138,8 +139,11 @@ class ReportView(ReportMixin, APIView):
     def put(self, request, intervention_id: int, period: str):
         intervention = self.writable_intervention(request, intervention_id)
         period_code = self.period_code(intervention, period)
-        serializer = ReportInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = plain_report_data(request.data)
+        if data is None:
+            serializer = ReportInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
         # A malformed body is a 400 whatever If-Match says (RFC 9110: conditions apply to requests
         # that would otherwise succeed).
         expected = parse_if_match(request.headers.get("If-Match"))
@@ -148,7 +152,7 @@ class ReportView(ReportMixin, APIView):
             result = report_save(
                 intervention=intervention,
                 period_code=period_code,
-                data=serializer.to_input(),
+                data=ReportInputSerializer().to_input(data),
                 user=request.user,
                 expected_version=expected,
             )
