@@ -339,7 +339,7 @@ def _tables_from(target: Period, owner_groups, stored: list, answers_by_survey, 
             for q in columns:
                 d = distributions.get(q.code)
                 figure = survey_rules.YES if q.scale == survey_rules.YES_NO else survey_rules.KEY_FIGURE
-                share = d.share(figure) if d else survey_rules.Ratio(0, 0)
+                share = d.share(figure) if d else survey_rules.Share(0, 0)
                 prev = previous.get(q.code)
                 prev_percent = prev.share(figure).percent if prev else None
                 average = averages.get((q.pk, p.year))

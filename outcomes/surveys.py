@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from outcomes.models.catalog import RespondentGroup
 from outcomes.rules import GENDER_LABELS, GENDERS, NEGATIVE_COUNT, RuleViolation
+from outcomes.shares import Share
 
 SIX_STEP_SCALES = ("frequency6", "extent6")
 YES_NO = "yes_no"
@@ -116,39 +117,6 @@ def _round(value: Fraction, places: str) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(places), ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Ratio:
-    """A numerator over a denominator; with a zero denominator there is no value (``no_data``)."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def fraction(self) -> Fraction | None:
-        return Fraction(self.numerator, self.denominator) if self.denominator else None
-
-    @property
-    def value(self) -> Decimal | None:
-        """The percentage with one decimal (72.7), or ``None`` without a denominator."""
-        return None if not self.denominator else _round(Fraction(self.numerator * 100, self.denominator), "0.1")
-
-    @property
-    def percent(self) -> int | None:
-        """The whole percent people see (73), rounded half up from the exact fraction."""
-        return None if not self.denominator else int(_round(Fraction(self.numerator * 100, self.denominator), "1"))
-
-    def __add__(self, other: Ratio) -> Ratio:
-        return Ratio(self.numerator + other.numerator, self.denominator + other.denominator)
-
-    def __str__(self) -> str:
-        if not self.denominator:
-            return "–"
-        return f"{self.percent} % ({self.numerator}/{self.denominator})"
-
-    def as_pair(self) -> tuple[int, int]:
-        return (self.numerator, self.denominator)
-
-
 # --- distributions and figures -----------------------------------------------------------------
 
 
@@ -178,7 +146,7 @@ class Distribution:
     def is_yes_no(self) -> bool:
         return self.scale == YES_NO
 
-    def share(self, figure: str) -> Ratio | None:
+    def share(self, figure: str) -> Share | None:
         """The ratio of ``figure`` for this question, or ``None`` when the figure does not apply.
 
         Six-step questions have ``positive``, ``clearly_positive`` and ``key_figure``; yes/no
@@ -187,13 +155,13 @@ class Distribution:
         if figure not in SHARE_FIGURES:
             raise ValueError(f"unknown figure {figure!r}")
         if self.is_yes_no:
-            return Ratio(self.counts[1], self.answered) if figure == YES else None
+            return Share(self.counts[1], self.answered) if figure == YES else None
         if figure == YES:
             return None
         if figure == KEY_FIGURE:
             figure = POSITIVE if self.indicator in KEY_FIGURE_POSITIVE_INDICATORS else CLEARLY_POSITIVE
         top = 3 if figure == POSITIVE else 2
-        return Ratio(sum(self.counts[-top:]), self.answered)
+        return Share(sum(self.counts[-top:]), self.answered)
 
     @property
     def mean(self) -> Decimal | None:
@@ -209,7 +177,7 @@ class Distribution:
         return YES if self.is_yes_no else KEY_FIGURE
 
 
-def pooled(distributions: Iterable[Distribution], figure: str) -> Ratio | None:
+def pooled(distributions: Iterable[Distribution], figure: str) -> Share | None:
     """``figure`` over the pooled answers of several questions (an indicator).
 
     Sums numerators and denominators over the questions the figure applies to; ``None`` when it
@@ -218,7 +186,7 @@ def pooled(distributions: Iterable[Distribution], figure: str) -> Ratio | None:
     shares = [s for s in (d.share(figure) for d in distributions) if s is not None]
     if not shares:
         return None
-    total = Ratio(0, 0)
+    total = Share(0, 0)
     for share in shares:
         total = total + share
     return total
@@ -234,9 +202,9 @@ def pooled_mean(distributions: Iterable[Distribution]) -> Decimal | None:
     return _round(Fraction(weighted, answered), "0.01")
 
 
-def response_rate(*, invited: int, answered: int) -> Ratio:
+def response_rate(*, invited: int, answered: int) -> Share:
     """Answered over invited (no invited: ``no_data``). Non-response is ``invited - answered``."""
-    return Ratio(answered, invited)
+    return Share(answered, invited)
 
 
 def light(value: int | None, reference: int | Decimal | float | None) -> str:

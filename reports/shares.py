@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
+
+from outcomes.shares import Share
 
 #: Outcome classes whose exit reasons count as a step unless an intervention says otherwise.
 DEFAULT_STEP_CLASSES = frozenset({"self_support", "continued_rehab"})
@@ -26,46 +28,6 @@ STATUS_LABELS = {
 }
 AT_LEAST, AT_MOST = "at_least", "at_most"
 DEFAULT_YELLOW_RATIO = Decimal("0.8")
-
-
-@dataclass(frozen=True)
-class Share:
-    """A numerator over a denominator. With a zero denominator there is no value (``no_data``)."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def fraction(self) -> Fraction | None:
-        return Fraction(self.numerator, self.denominator) if self.denominator else None
-
-    @property
-    def value(self) -> Decimal | None:
-        """The exact percentage to one decimal (45.5), or None without a denominator."""
-        if not self.denominator:
-            return None
-        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-    @property
-    def percent(self) -> int | None:
-        """The whole percent people see, rounded half up from the exact fraction."""
-        if not self.denominator:
-            return None
-        return int((Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("1"), ROUND_HALF_UP))
-
-    def __str__(self) -> str:
-        if not self.denominator:
-            return "–"
-        return f"{self.percent} % ({self.numerator}/{self.denominator})"
-
-    def as_dict(self) -> dict:
-        value = self.value
-        return {
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "value": float(value) if value is not None else None,
-            "percent": self.percent,
-        }
 
 
 @dataclass(frozen=True)

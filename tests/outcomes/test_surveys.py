@@ -18,7 +18,7 @@ from outcomes.surveys import (
     YELLOW,
     AnswerInput,
     Distribution,
-    Ratio,
+    Share,
     SurveyInput,
     check_survey,
     light,
@@ -31,9 +31,9 @@ from outcomes.surveys import (
 def test_a_six_step_question_has_positive_clearly_positive_and_key_figure_over_all_answers():
     # aldrig 0, sällan 1, ibland 2, ofta 6, för det mesta 8, alltid 7 = 24 answers
     d = Distribution("frequency6", (0, 1, 2, 6, 8, 7), blank=0, indicator=1)
-    assert d.share("positive") == Ratio(21, 24)
-    assert d.share("clearly_positive") == Ratio(15, 24)
-    assert d.share("key_figure") == Ratio(15, 24)
+    assert d.share("positive") == Share(21, 24)
+    assert d.share("clearly_positive") == Share(15, 24)
+    assert d.share("key_figure") == Share(15, 24)
     assert d.share("positive").percent == 88 and d.share("clearly_positive").value == Decimal("62.5")
     # (2*1 + 3*2 + 4*6 + 5*8 + 6*7) / 24 = 114 / 24
     assert d.mean == Decimal("4.75")
@@ -44,22 +44,22 @@ def test_the_key_figure_of_indicator_7_counts_all_three_positive_answers():
     counts = (1, 2, 3, 4, 5, 5)
     readiness = Distribution("extent6", counts, indicator=7)
     other = Distribution("extent6", counts, indicator=8)
-    assert readiness.share("key_figure") == Ratio(14, 20)
-    assert other.share("key_figure") == Ratio(10, 20)
-    assert readiness.share("clearly_positive") == Ratio(10, 20)
+    assert readiness.share("key_figure") == Share(14, 20)
+    assert other.share("key_figure") == Share(10, 20)
+    assert readiness.share("clearly_positive") == Share(10, 20)
 
 
 def test_blank_answers_are_left_out_of_the_shares_and_the_mean():
     d = Distribution("extent6", (0, 0, 1, 1, 1, 1), blank=6, indicator=2)
     assert d.total == 10
-    assert d.share("positive") == Ratio(3, 4)
+    assert d.share("positive") == Share(3, 4)
     assert str(d.share("positive")) == "75 % (3/4)"
     assert d.mean == Decimal("4.50")
 
 
 def test_a_yes_no_question_has_share_yes_and_no_scale_figures():
     d = Distribution("yes_no", (4, 11), blank=2, indicator=6)
-    assert d.share("yes") == Ratio(11, 15)
+    assert d.share("yes") == Share(11, 15)
     assert d.share("yes").percent == 73
     assert d.share("positive") is None and d.share("key_figure") is None
     assert d.mean is None
@@ -80,10 +80,10 @@ def test_an_indicator_pools_the_answers_of_its_questions_and_keeps_yes_no_apart(
     e8 = Distribution("yes_no", (3, 7), indicator=6)
     e9 = Distribution("extent6", (0, 1, 1, 2, 3, 3), indicator=6)  # 6 of 10 clearly positive
     e10 = Distribution("extent6", (1, 1, 2, 2, 2, 0), blank=2, indicator=6)  # 2 of 8
-    assert pooled([e8, e9, e10], "clearly_positive") == Ratio(8, 18)
-    assert pooled([e8, e9, e10], "key_figure") == Ratio(8, 18)
-    assert pooled([e8, e9, e10], "positive") == Ratio(12, 18)
-    assert pooled([e8, e9, e10], "yes") == Ratio(7, 10)
+    assert pooled([e8, e9, e10], "clearly_positive") == Share(8, 18)
+    assert pooled([e8, e9, e10], "key_figure") == Share(8, 18)
+    assert pooled([e8, e9, e10], "positive") == Share(12, 18)
+    assert pooled([e8, e9, e10], "yes") == Share(7, 10)
     assert pooled([e9, e10], "yes") is None
     # (2+3+8+15+18 + 1+2+6+8+10) / 18 = 73/18
     assert pooled_mean([e8, e9, e10]) == Decimal("4.06")

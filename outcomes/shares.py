@@ -1,0 +1,57 @@
+"""A share: a numerator over a denominator, shown as "45 % (5/11)".
+
+Computed and compared on exact fractions, rounded half up only for people. Lives in ``outcomes``
+because survey figures need it as much as goals and summaries (``reports.shares`` re-exports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Share:
+    """A numerator over a denominator. With a zero denominator there is no value (``no_data``)."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def fraction(self) -> Fraction | None:
+        return Fraction(self.numerator, self.denominator) if self.denominator else None
+
+    @property
+    def value(self) -> Decimal | None:
+        """The exact percentage to one decimal (45.5), or None without a denominator."""
+        if not self.denominator:
+            return None
+        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def percent(self) -> int | None:
+        """The whole percent people see, rounded half up from the exact fraction."""
+        if not self.denominator:
+            return None
+        return int((Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("1"), ROUND_HALF_UP))
+
+    def __str__(self) -> str:
+        if not self.denominator:
+            return "–"
+        return f"{self.percent} % ({self.numerator}/{self.denominator})"
+
+    def __add__(self, other: Share) -> Share:
+        return Share(self.numerator + other.numerator, self.denominator + other.denominator)
+
+    def as_pair(self) -> tuple[int, int]:
+        return (self.numerator, self.denominator)
+
+    def as_dict(self) -> dict:
+        value = self.value
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": float(value) if value is not None else None,
+            "percent": self.percent,
+        }
