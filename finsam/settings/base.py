@@ -116,7 +116,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "outcomes.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "outcomes.api.errors.exception_handler",
 }
@@ -166,6 +166,7 @@ SPECTACULAR_SETTINGS.update(
         "POSTPROCESSING_HOOKS": [
             "drf_spectacular.hooks.postprocess_schema_enums",
             "outcomes.api.schema.add_error_responses",
+            "outcomes.api.schema.add_links",
         ],
     }
 )

@@ -139,3 +139,17 @@ def test_reports_changed_since_a_time_in_any_utc_offset(staff, reports):
     out_of_range = client.get("/api/v1/reports/?updated_since=0001-01-01T00:00:00%2B05:00")
     assert out_of_range.status_code == 400
     assert out_of_range.json()["errors"][0]["field"] == "updated_since"
+
+
+@pytest.mark.parametrize("page", ["", "last", "0", "-1", "1.5", "٣"])
+def test_a_page_that_is_not_a_whole_number_from_one_is_refused_naming_the_parameter(staff, reports, page):
+    response = client_for(staff).get("/api/v1/reports/", {"page": page})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page"
+    assert "heltal" in response.json()["errors"][0]["message"]
+
+
+def test_the_second_page_and_a_page_past_the_end_answer_as_before(staff, reports):
+    client = client_for(staff)
+    assert client.get("/api/v1/reports/", {"page": "1"}).status_code == 200
+    assert client.get("/api/v1/reports/", {"page": "2"}).status_code == 404

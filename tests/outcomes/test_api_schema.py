@@ -1,6 +1,7 @@
 """The served OpenAPI schema: it agrees with the contract, its pages need no CDN, and a
 schemathesis run against it finds no server error and no answer that disagrees with it."""
 
+import os
 import re
 
 import pytest
@@ -112,7 +113,11 @@ def test_the_documentation_pages_load_everything_from_the_service_itself(db, pat
 # it. Each operation gets a bounded number of generated requests, valid ones and invalid ones,
 # all signed with a staff member's token; half of them address a real intervention and period.
 
-EXAMPLES_PER_MODE = 6
+# Six per mode in `make test`; CI's PostgreSQL run sets SCHEMATHESIS_EXAMPLES=50 (.ci/run).
+EXAMPLES_PER_MODE = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+# Scenarios of the stateful run, each a walk of up to STATEFUL_STEPS linked calls.
+STATEFUL_SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", "10"))
+STATEFUL_STEPS = 8
 # Operation labels for the test ids, from the generator; the run itself uses the served schema.
 LABELS = sorted(
     f"{method.upper()} {path}"
@@ -193,3 +198,57 @@ def test_the_api_agrees_with_its_schema_and_never_fails_with_a_server_error(api_
         case.call_and_validate(headers=api_world["headers"], checks=checks)
 
     run()
+
+
+def test_the_schema_links_a_created_intervention_to_its_reports_and_a_saved_report_to_its_workflow(served_schema):
+    paths = served_schema["paths"]
+    created = paths["/api/v1/interventions/"]["post"]["responses"]["201"]["links"]
+    assert created["interventions_reports_update"]["parameters"] == {"intervention_id": "$response.body#/id"}
+    saved = paths["/api/v1/interventions/{intervention_id}/reports/{period}/"]["put"]["responses"]["200"]["links"]
+    assert saved["interventions_reports_submit_create"]["parameters"]["period"] == "$request.path.period"
+    operation_ids = {op["operationId"] for ops in paths.values() for op in ops.values()}
+    targets = {
+        link["operationId"]
+        for ops in paths.values()
+        for op in ops.values()
+        for response in op["responses"].values()
+        for link in response.get("links", {}).values()
+    }
+    assert targets <= operation_ids
+
+
+def test_the_api_holds_along_its_links(api_world):
+    """Stateful run: sequences of calls that follow the schema's links (create an intervention,
+    save a report for it, submit, approve, reopen; create a goal, read it, change it, delete it)
+    with generated bodies; every answer must be no server error and agree with the schema."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+    headers = api_world["headers"]
+    reached = set()
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def before_call(self, case):
+            aim_at_real_objects(case, api_world["intervention"])
+
+        def after_call(self, response, case):
+            if response.status_code < 300 and "{" in case.operation.path:
+                reached.add(case.operation.label)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.explicit, Phase.generate],
+        )
+    )
+    # The walks reach objects made along the way, not only 404s.
+    assert len(reached) >= 3, reached
