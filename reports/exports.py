@@ -17,6 +17,7 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -595,6 +596,30 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
 
 XLSX_FORMATS = {"count": "#,##0", "sek": "#,##0", "share": "0%"}  # shown with the reader's Swedish locale
 
+#: What makes a spreadsheet program read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(text: str) -> str:
+    """Text a spreadsheet program would run as a formula, with the usual leading apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(cell: Cell) -> str:
+    """A cell's CSV text; numbers (negative ones too) stay as they are."""
+    text = cell.text(csv_style=True)
+    number = cell.kind in XLSX_FORMATS or isinstance(cell.value, int | float | Decimal)
+    return text if number and not cell.masked else _csv_safe(text)
+
+
+def _xlsx_text_only(sheet) -> None:
+    """Every string of the sheet is stored as text, never as a formula or an error value: names,
+    owners, goal and catalog labels are typed by people and must not run (``=HYPERLINK(…)``)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
 
 def _sheet_title(title: str, used: set[str]) -> str:
     name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Blad"
@@ -648,6 +673,7 @@ def to_xlsx(doc: Document) -> bytes:
             if note:
                 sheet.append([])
                 sheet.append([note])
+        _xlsx_text_only(sheet)
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60 if column == 1 else 24)
     buffer = io.BytesIO()
@@ -657,18 +683,19 @@ def to_xlsx(doc: Document) -> bytes:
 
 def to_csv(doc: Document) -> bytes:
     """UTF-8 with BOM and semicolons, as Swedish spreadsheet programs expect; sections follow one
-    another with their title and header, separated by an empty line; decimal comma in shares."""
+    another with their title and header, separated by an empty line; decimal comma in shares.
+    Text that would start a formula gets a leading apostrophe; numbers are left as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([doc.title])
+    writer.writerow([_csv_safe(doc.title)])
     for note in doc.notes:
-        writer.writerow([note])
+        writer.writerow([_csv_safe(note)])
     for section in doc.sections:
         writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerow(section.header)
+        writer.writerow([_csv_safe(section.title)])
+        writer.writerow([_csv_safe(str(h)) for h in section.header])
         for row in section.rows:
-            writer.writerow([cell.text(csv_style=True) for cell in row])
+            writer.writerow([_csv_cell(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
