@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -51,6 +51,7 @@ CONTENT_TYPES = {
 }
 FORMATS = tuple(CONTENT_TYPES)
 
+logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
 
 MEASURE_TITLES = {
@@ -761,8 +762,6 @@ def export_job_create(
     *, user, association, intervention=None, period: Period, fmt: str, publish: bool, include_drafts: bool
 ) -> ExportJob:
     """Store a pending export job and queue it once the transaction commits."""
-    from reports.tasks import export_job_run_task
-
     job = ExportJob.objects.create(
         association=association,
         intervention=intervention,
@@ -772,7 +771,39 @@ def export_job_create(
         publish=publish,
         include_drafts=include_drafts,
     )
-    transaction.on_commit(lambda: export_job_run_task.delay(str(job.pk)))
+    transaction.on_commit(lambda: _export_job_queue(job))
+    return job
+
+
+#: Shown on the progress page when the file could not be made; the cause is in the log.
+EXPORT_FAILED_MESSAGE = gettext_lazy("Filen kunde inte skapas. Försök igen om en stund.")
+
+
+def _export_job_queue(job: ExportJob) -> None:
+    """Hand the job to a worker, as the goal tasks are queued (:func:`reports.receivers.enqueue`).
+
+    With the broker unreachable (logged) the file is made here, in the web request: a PDF takes
+    seconds, and the user then finds it ready instead of a job that waits forever. Should that
+    fail too, the job fails with a message the progress page shows.
+    """
+    from reports.receivers import enqueue
+    from reports.tasks import export_job_run_task
+
+    if enqueue(export_job_run_task, str(job.pk), then="the file is made in the web process instead"):
+        return
+    try:
+        export_job_run(job=job)
+    except DatabaseError:
+        logger.exception("Export job %s could not be made in the web process", job.pk)
+        try:
+            _export_job_fail(job, str(EXPORT_FAILED_MESSAGE))
+        except DatabaseError:
+            logger.exception("Export job %s could not be marked as failed", job.pk)
+
+
+def _export_job_fail(job: ExportJob, message: str) -> ExportJob:
+    job.status, job.error, job.finished_at = ExportStatus.FAILED, message, timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
     return job
 
 
@@ -780,8 +811,9 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
     """Produce the job's file and store it; idempotent (a finished job is left as it is).
 
     Progress is saved as the work goes on so that the waiting page can show it. An error in the
-    data (a period that does not fit) fails the job with its Swedish message; a database error
-    propagates so that the task can retry.
+    data (a period that does not fit) fails the job with its Swedish message, any other error
+    but a database error too (logged, with a general message); a database error propagates so
+    that the task can retry.
     """
     if job.status == ExportStatus.DONE:
         return job
@@ -801,9 +833,12 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
             progress=progress,
         )
     except PeriodError as exc:
-        job.status, job.error, job.finished_at = ExportStatus.FAILED, exc.message, timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        return job
+        return _export_job_fail(job, exc.message)
+    except DatabaseError:
+        raise
+    except Exception:  # a bug or a missing library: the page must say so rather than wait forever
+        logger.exception("Export job %s could not be made", job.pk)
+        return _export_job_fail(job, str(EXPORT_FAILED_MESSAGE))
     job.content = content
     job.filename = export_filename(
         association=job.association,

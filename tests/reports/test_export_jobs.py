@@ -2,12 +2,17 @@
 cannot be reached (issue 12.21)."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
+from kombu.exceptions import OperationalError
 
+from finsam.celery import app
+from reports import exports, tasks
 from reports.models import ExportJob
 from tests.factories import PASSWORD
+from tests.reports.conftest import broker
 from tests.reports.summary_data import lekeberg
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +95,60 @@ def test_a_post_to_a_file_that_downloads_at_once_is_refused(association, staff):
     response = client.post(f"/resultat/forbund/{association.pk}/export.xlsx?period=2024")
     assert response.status_code == 405
     assert ExportJob.objects.count() == 0
+
+
+# --- 12.21: a broker that cannot be reached ---------------------------------------------------
+
+
+def test_with_the_broker_down_the_pdf_is_made_in_the_request_and_the_outage_is_logged(
+    association, staff, caplog, django_capture_on_commit_callbacks
+):
+    intervention = lekeberg(association)
+    client = signed_in(staff)
+    with (
+        mock.patch.object(tasks.export_job_run_task, "apply_async", side_effect=OperationalError("no broker")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(f"/resultat/insatser/{intervention.pk}/export.pdf?period=2024")
+    job = ExportJob.objects.get()
+    assert response["Location"] == f"/resultat/export/{job.pk}/"
+    assert (job.status, job.progress) == ("done", 100) and bytes(job.content).startswith(b"%PDF")
+    assert "Could not queue reports.tasks.export_job_run_task" in caplog.text
+    page = client.get(response["Location"]).content.decode()
+    assert "Filen är klar." in page and "refresh" not in page
+
+
+def test_with_an_unreachable_broker_url_the_job_still_ends(
+    association, staff, caplog, django_capture_on_commit_callbacks
+):
+    lekeberg(association)
+    client = signed_in(staff)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with broker("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/resultat/forbund/{association.pk}/export.pdf?period=2024")
+    finally:
+        app.conf.task_always_eager = previous
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.status == "done"
+    assert "Could not queue" in caplog.text
+
+
+def test_with_the_broker_down_and_the_file_failing_the_job_fails_with_a_swedish_message(
+    association, staff, caplog, django_capture_on_commit_callbacks
+):
+    lekeberg(association)
+    client = signed_in(staff)
+    with (
+        mock.patch.object(tasks.export_job_run_task, "apply_async", side_effect=OperationalError("no broker")),
+        mock.patch.object(exports, "render_document", side_effect=RuntimeError("Pango missing")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(f"/resultat/forbund/{association.pk}/export.pdf?period=2024")
+    job = ExportJob.objects.get()
+    assert job.status == "failed" and job.finished_at is not None
+    page = client.get(response["Location"]).content.decode()
+    assert "Exporten misslyckades:" in page and "Filen kunde inte skapas" in page
+    assert "Pango" not in page and "refresh" not in page
+    assert "Could not queue" in caplog.text and "Pango missing" in caplog.text
