@@ -17,8 +17,9 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -50,6 +51,7 @@ CONTENT_TYPES = {
 }
 FORMATS = tuple(CONTENT_TYPES)
 
+logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
 
 MEASURE_TITLES = {
@@ -595,6 +597,30 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
 
 XLSX_FORMATS = {"count": "#,##0", "sek": "#,##0", "share": "0%"}  # shown with the reader's Swedish locale
 
+#: What makes a spreadsheet program read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(text: str) -> str:
+    """Text a spreadsheet program would run as a formula, with the usual leading apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(cell: Cell) -> str:
+    """A cell's CSV text; numbers (negative ones too) stay as they are."""
+    text = cell.text(csv_style=True)
+    number = cell.kind in XLSX_FORMATS or isinstance(cell.value, int | float | Decimal)
+    return text if number and not cell.masked else _csv_safe(text)
+
+
+def _xlsx_text_only(sheet) -> None:
+    """Every string of the sheet is stored as text, never as a formula or an error value: names,
+    owners, goal and catalog labels are typed by people and must not run (``=HYPERLINK(…)``)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
 
 def _sheet_title(title: str, used: set[str]) -> str:
     name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Blad"
@@ -648,6 +674,7 @@ def to_xlsx(doc: Document) -> bytes:
             if note:
                 sheet.append([])
                 sheet.append([note])
+        _xlsx_text_only(sheet)
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60 if column == 1 else 24)
     buffer = io.BytesIO()
@@ -657,18 +684,19 @@ def to_xlsx(doc: Document) -> bytes:
 
 def to_csv(doc: Document) -> bytes:
     """UTF-8 with BOM and semicolons, as Swedish spreadsheet programs expect; sections follow one
-    another with their title and header, separated by an empty line; decimal comma in shares."""
+    another with their title and header, separated by an empty line; decimal comma in shares.
+    Text that would start a formula gets a leading apostrophe; numbers are left as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([doc.title])
+    writer.writerow([_csv_safe(doc.title)])
     for note in doc.notes:
-        writer.writerow([note])
+        writer.writerow([_csv_safe(note)])
     for section in doc.sections:
         writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerow(section.header)
+        writer.writerow([_csv_safe(section.title)])
+        writer.writerow([_csv_safe(str(h)) for h in section.header])
         for row in section.rows:
-            writer.writerow([cell.text(csv_style=True) for cell in row])
+            writer.writerow([_csv_cell(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -734,8 +762,6 @@ def export_job_create(
     *, user, association, intervention=None, period: Period, fmt: str, publish: bool, include_drafts: bool
 ) -> ExportJob:
     """Store a pending export job and queue it once the transaction commits."""
-    from reports.tasks import export_job_run_task
-
     job = ExportJob.objects.create(
         association=association,
         intervention=intervention,
@@ -745,7 +771,39 @@ def export_job_create(
         publish=publish,
         include_drafts=include_drafts,
     )
-    transaction.on_commit(lambda: export_job_run_task.delay(str(job.pk)))
+    transaction.on_commit(lambda: _export_job_queue(job))
+    return job
+
+
+#: Shown on the progress page when the file could not be made; the cause is in the log.
+EXPORT_FAILED_MESSAGE = gettext_lazy("Filen kunde inte skapas. Försök igen om en stund.")
+
+
+def _export_job_queue(job: ExportJob) -> None:
+    """Hand the job to a worker, as the goal tasks are queued (:func:`reports.receivers.enqueue`).
+
+    With the broker unreachable (logged) the file is made here, in the web request: a PDF takes
+    seconds, and the user then finds it ready instead of a job that waits forever. Should that
+    fail too, the job fails with a message the progress page shows.
+    """
+    from reports.receivers import enqueue
+    from reports.tasks import export_job_run_task
+
+    if enqueue(export_job_run_task, str(job.pk), then="the file is made in the web process instead"):
+        return
+    try:
+        export_job_run(job=job)
+    except DatabaseError:
+        logger.exception("Export job %s could not be made in the web process", job.pk)
+        try:
+            _export_job_fail(job, str(EXPORT_FAILED_MESSAGE))
+        except DatabaseError:
+            logger.exception("Export job %s could not be marked as failed", job.pk)
+
+
+def _export_job_fail(job: ExportJob, message: str) -> ExportJob:
+    job.status, job.error, job.finished_at = ExportStatus.FAILED, message, timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
     return job
 
 
@@ -753,8 +811,9 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
     """Produce the job's file and store it; idempotent (a finished job is left as it is).
 
     Progress is saved as the work goes on so that the waiting page can show it. An error in the
-    data (a period that does not fit) fails the job with its Swedish message; a database error
-    propagates so that the task can retry.
+    data (a period that does not fit) fails the job with its Swedish message, any other error
+    but a database error too (logged, with a general message); a database error propagates so
+    that the task can retry.
     """
     if job.status == ExportStatus.DONE:
         return job
@@ -774,9 +833,12 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
             progress=progress,
         )
     except PeriodError as exc:
-        job.status, job.error, job.finished_at = ExportStatus.FAILED, exc.message, timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        return job
+        return _export_job_fail(job, exc.message)
+    except DatabaseError:
+        raise
+    except Exception:  # a bug or a missing library: the page must say so rather than wait forever
+        logger.exception("Export job %s could not be made", job.pk)
+        return _export_job_fail(job, str(EXPORT_FAILED_MESSAGE))
     job.content = content
     job.filename = export_filename(
         association=job.association,

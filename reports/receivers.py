@@ -32,14 +32,13 @@ BROKER_ERRORS = (OperationalError, OSError, RedisError)
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
-def enqueue(task, *args) -> bool:
-    """Queue ``task`` with ``args``; answers False (and logs) when the broker is unreachable."""
+def enqueue(task, *args, then: str = "the results stay stale until the nightly recomputation") -> bool:
+    """Queue ``task`` with ``args``; answers False (and logs, saying ``then``: what happens
+    instead) when the broker is unreachable."""
     try:
         task.apply_async(args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except BROKER_ERRORS:
-        logger.exception(
-            "Could not queue %s%r; the results stay stale until the nightly recomputation", task.name, args
-        )
+        logger.exception("Could not queue %s%r; %s", task.name, args, then)
         return False
     return True
 

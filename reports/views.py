@@ -7,7 +7,7 @@ numbers come from :mod:`reports.summary`, the same selector as the exports and t
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -164,17 +164,17 @@ def _measure_cell(counts, previous):
 
 
 def _export_links(name, pk, period, include_drafts):
-    links = []
-    for fmt in ("xlsx", "csv", "pdf"):
+    """Addresses of every export, internal and for publication: links for the files that download
+    at once, POST buttons for the PDF (a POST creates its job)."""
+    links = {}
+    for fmt in (*DIRECT_FORMATS, "pdf"):
         base = reverse(name, args=[pk, fmt])
-        links.append(
-            {
-                "format": fmt.upper(),
-                "internal": f"{base}?{_query(period, include_drafts)}",
-                "publish": f"{base}?{_query(period, include_drafts, publish=True)}",
-            }
-        )
-    return links
+        links[fmt] = {
+            "format": fmt.upper(),
+            "internal": f"{base}?{_query(period, include_drafts)}",
+            "publish": f"{base}?{_query(period, include_drafts, publish=True)}",
+        }
+    return {"files": [links[fmt] for fmt in DIRECT_FORMATS], "pdf": links["pdf"]}
 
 
 @login_required
@@ -244,12 +244,34 @@ def chart(request, intervention_id: int, chart: str, fmt: str):
 
 
 def _export(request, *, association, intervention=None):
+    """XLSX and CSV download at once on a GET. A PDF is a job: a GET shows a page with a button,
+    and only its POST creates the job (a link followed by a crawler or a prefetch creates none)."""
     fmt = request.resolver_match.kwargs["fmt"]
     if fmt not in CONTENT_TYPES:
         raise Http404
+    allowed = ["GET", "HEAD", "POST"] if fmt not in DIRECT_FORMATS else ["GET", "HEAD"]
+    if request.method not in allowed:
+        return HttpResponseNotAllowed(allowed)
     period, error, include_drafts, publish = _options(request)
     if period is None:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    if fmt not in DIRECT_FORMATS and request.method != "POST":
+        back = (
+            reverse("summary-detail", args=[intervention.pk])
+            if intervention
+            else reverse("summary", args=[association.pk])
+        )
+        context = {
+            "association": association,
+            "intervention": intervention,
+            "period": period,
+            "publish": publish,
+            "include_drafts": include_drafts,
+            "format": fmt.upper(),
+            "action": f"{request.path}?{_query(period, include_drafts, publish)}",
+            "back_url": f"{back}?{_query(period, include_drafts)}",
+        }
+        return render(request, "reports/summary_export_start.html", context)
     if fmt in DIRECT_FORMATS:
         try:
             content = export_document(

@@ -93,7 +93,7 @@ def test_a_pdf_runs_as_a_job_whose_page_shows_progress_and_then_the_file(
     intervention = lekeberg(association)
     client = logged_in(staff)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.get(f"/resultat/insatser/{intervention.pk}/export.pdf?period=2024")
+        response = client.post(f"/resultat/insatser/{intervention.pk}/export.pdf?period=2024")
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/resultat/export/{job.pk}/"
     waiting = client.get(response["Location"]).content.decode()
