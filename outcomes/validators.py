@@ -16,13 +16,13 @@ _ORG_NUMBER = re.compile(r"^\d{6}-\d{4}$")
 # A date of birth (with or without the century) and four digits, not part of a longer chain of
 # digits or digit groups joined by dots, dashes or commas (IBANs, date ranges, versions, decimals).
 # The date's parts may be separated by a dash, dot or space; the last four digits by -, +, . or
-# whitespace. Which of these count is decided in find_identity_numbers.
+# up to two whitespace characters (a line break). Which of these count: find_identity_numbers.
 _IDENTITY = {
     century: re.compile(
         r"(?<!\d)(?<!\d[-.,])"
         + (r"(?P<century>\d{2})" if century else "")
         + r"(?P<yy>\d{2})(?P<s1>[-. ]?)(?P<mm>\d{2})(?P<s2>[-. ]?)(?P<dd>\d{2})"
-        r"(?P<sep>[ \t\n]?[-+.]?[ \t\n]?)(?P<tail>\d{4})(?![-.,]?\d)"
+        r"(?P<sep>\s{0,2}[-+.]?\s{0,2})(?P<tail>\d{4})(?![-.,]?\d)"
     )
     for century in (True, False)
 }

@@ -81,6 +81,7 @@ CONTEXTS = [
     ("with a non-breaking hyphen", lambda n: n.replace("-", "\u2011")),
     ("with a minus sign", lambda n: n.replace("-", "\u2212")),
     ("on a line of its own", lambda n: f"Första raden\n{n}\nsista raden"),
+    ("broken over two lines", lambda n: f"{n[:-4]}\r\n{n[-4:]}"),
     ("with a space inside the date", lambda n: _insert(n, 4, " ") if n[4:6].isdigit() else n),
     ("after a non-breaking space", lambda n: f"Nr\u00a0{n}, se bilaga"),
     ("in full-width digits", lambda n: n.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})),
