@@ -187,9 +187,14 @@ def user_create(
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; answer the stored token and the secret, shown only this once."""
+    """Create a token for ``user``; answer the stored token and the secret, shown only this once.
+
+    A name with personal data (or none) raises ``ValidationError`` on ``name``; nothing is stored.
+    """
     secret = ApiToken.new_secret()
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:8], key_hash=hash_token(secret))
+    token = ApiToken(user=user, name=name, prefix=secret[:8], key_hash=hash_token(secret))
+    token.full_clean(exclude=["key_hash"])
+    token.save()
     return token, secret
 
 

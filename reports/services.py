@@ -20,7 +20,7 @@ from outcomes.models.catalog import RespondentGroup
 from outcomes.periods import Period
 from outcomes.rules import RuleViolation
 from outcomes.services import ReportError
-from outcomes.validators import find_identity_numbers
+from outcomes.validators import personal_data_message
 from reports import goals as goal_math
 from reports import selectors
 from reports.models import (
@@ -129,10 +129,8 @@ def _goal_check(intervention: Intervention, data: GoalInput) -> _CheckedGoal:
     label = (data.label or "").strip()
     if not label:
         violations.append(RuleViolation("required", "label", _("Ange en benämning för målet.")))
-    elif find_identity_numbers(label):
-        violations.append(
-            RuleViolation("personal_data", "label", _("Benämningen innehåller något som liknar ett personnummer."))
-        )
+    elif refusal := personal_data_message(label):
+        violations.append(RuleViolation("personal_data", "label", refusal))
     try:
         year = int(data.year)
     except (TypeError, ValueError):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models.organisation import Association
+from outcomes.validators import validate_no_personal_data
 
 
 class CatalogQuerySet(models.QuerySet):
@@ -18,7 +19,7 @@ class CatalogQuerySet(models.QuerySet):
 
 class CatalogEntry(models.Model):
     code = models.SlugField(_("kod"), max_length=50)
-    label_sv = models.CharField(_("benämning"), max_length=300)
+    label_sv = models.CharField(_("benämning"), max_length=300, validators=[validate_no_personal_data])
     active = models.BooleanField(_("aktiv"), default=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
@@ -88,7 +89,7 @@ class SurveyIndicator(models.Model):
         Association, on_delete=models.CASCADE, related_name="survey_indicators", verbose_name=_("förbund")
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
-    label_sv = models.CharField(_("benämning"), max_length=400)
+    label_sv = models.CharField(_("benämning"), max_length=400, validators=[validate_no_personal_data])
 
     class Meta:
         verbose_name = _("indikator")
@@ -124,7 +125,7 @@ class SurveyQuestion(CatalogEntry):
     indicator = models.PositiveSmallIntegerField(_("indikator"), null=True, blank=True)
     scale = models.CharField(_("skala"), max_length=20, choices=Scale.choices)
     label_sv = None
-    text_sv = models.CharField(_("frågetext"), max_length=500)
+    text_sv = models.CharField(_("frågetext"), max_length=500, validators=[validate_no_personal_data])
 
     class Meta(CatalogEntry.Meta):
         verbose_name = _("enkätfråga")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outcomes.models.organisation import Intervention
 from outcomes.models.reports import PeriodReport
+from outcomes.validators import validate_no_personal_data
 
 
 class HistoryIsReadOnly(Exception):
@@ -54,7 +55,7 @@ class ReportHistory(models.Model):
     field = models.CharField(_("fält"), max_length=200)
     old = models.TextField(_("gammalt värde"), blank=True)
     new = models.TextField(_("nytt värde"), blank=True)
-    reason = models.TextField(_("motivering"), blank=True)
+    reason = models.TextField(_("motivering"), blank=True, validators=[validate_no_personal_data])
     version = models.PositiveIntegerField(_("version"))
 
     objects = ReportHistoryQuerySet.as_manager()

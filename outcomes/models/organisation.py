@@ -55,7 +55,7 @@ class User(AbstractUser):
 class Association(models.Model):
     """A samordningsförbund: the financing body whose data nobody else may read or write."""
 
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, validators=[validate_no_personal_data])
     org_number = models.CharField(
         _("organisationsnummer"), max_length=11, unique=True, validators=[validate_org_number]
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models.organisation import User
+from outcomes.validators import validate_no_personal_data
 
 
 def hash_token(secret: str) -> str:
@@ -26,7 +27,7 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("användare"))
-    name = models.CharField(_("namn"), max_length=100)
+    name = models.CharField(_("namn"), max_length=100, validators=[validate_no_personal_data])
     prefix = models.CharField(_("början av nyckeln"), max_length=8)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
