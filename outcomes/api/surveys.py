@@ -24,7 +24,7 @@ from outcomes.periods import Period, PeriodError
 from outcomes.rules import RuleViolation
 from outcomes.selectors import survey_detail, survey_tables, surveys_of
 from outcomes.services import SurveyError, national_averages_set, survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys import AnswerInput, SurveyInput, check_group
 
 
 class AnswerRowSerializer(serializers.Serializer):
@@ -107,6 +107,10 @@ class _SurveyView(APIView):
     @extend_schema(responses={200: SurveyOutputSerializer, 400: ErrorsSerializer}, parameters=[PERIOD, GROUP])
     def get(self, request, pk: int, period: str, group: str):
         intervention, association = self.owner(request, pk, write=False)
+        # The group check of writes: board and managers' surveys are the association's, never
+        # answered on an intervention's URL (and the intervention groups never on the association's).
+        if check_group(group, for_intervention=intervention is not None):
+            raise Http404
         survey = (
             surveys_of(intervention=intervention, association=association, group=group)
             .filter(period=_period_code(period))

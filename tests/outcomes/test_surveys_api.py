@@ -209,3 +209,20 @@ def test_reading_a_survey_takes_the_same_number_of_queries_however_many_question
         data = client.get(url(intervention)).json()
     assert len(data["answers"]) == 7
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("group", ["board", "managers"])
+def test_an_interventions_survey_url_does_not_answer_the_associations_own_surveys(
+    association, intervention, staff, coordinator, viewer, group
+):
+    """Board and managers' surveys belong to the association: reads refuse them on an
+    intervention's URL as writes do, so a coordinator never sees them (404, as for any other
+    survey that is not theirs to read)."""
+    body = {"invited": 7, "answered": {"women": 4, "men": 3}, "answers": []}
+    association_url = f"/api/v1/associations/{association.pk}/surveys/2024/{group}/"
+    assert client_for(staff).put(association_url, body, format="json").status_code == 201
+    for user in (coordinator, viewer, staff):
+        response = client_for(user).get(url(intervention, group=group))
+        assert response.status_code == 404, (user, response.json())
+        assert response.json()["errors"][0]["code"] == "not_found"
+    assert client_for(staff).get(association_url).json()["invited"] == 7
