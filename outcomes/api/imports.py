@@ -125,8 +125,12 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
     what one save after another would, with a number of queries that does not grow with the items.
     """
     summary = ImportSummary(dry_run=dry_run)
-    ids = {item.get("intervention") for item in items if isinstance(item, dict)}
-    ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63}
+    # Only plain ids are looked up; anything else (an object, a list) is refused by the item's check.
+    ids = {
+        item.get("intervention")
+        for item in items
+        if isinstance(item, dict) and _is_int(item.get("intervention"), 2**63 - 1, 1)
+    }
     interventions = {i.pk: i for i in interventions_visible_to(user).filter(pk__in=ids).select_related("association")}
     writable = _writable(user, interventions.values())
     seen: dict[tuple[int, str], int] = {}
@@ -158,6 +162,9 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
                     summary.unchanged += 1
             for index in sorted(failures):
                 summary.fail(index, failures[index])
+            if summary.errors:
+                # A refused import stores nothing, so it created, updated and left unchanged nothing.
+                summary.created = summary.updated = summary.unchanged = 0
             if dry_run or summary.errors:
                 raise _Rollback
     except _Rollback:
@@ -220,7 +227,8 @@ class ImportView(APIView):
         responses={200: ImportSummarySerializer},
         description=(
             "Svarar 200 med sammanställningen, eller 400 när någon rapport har fel: då innehåller"
-            " sammanställningen varje rapports fel (index, fält, regel) och inget har sparats."
+            " sammanställningen varje rapports fel (index, fält, regel), inget har sparats och"
+            " created, updated och unchanged är 0."
         ),
         examples=[
             OpenApiExample(

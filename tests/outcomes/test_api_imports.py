@@ -59,7 +59,7 @@ def test_one_bad_item_stores_nothing_and_every_error_is_named_by_index_field_and
     response = client_for(coordinator).post("/api/v1/imports/", body, format="json")
     assert response.status_code == 400
     data = response.json()
-    assert data["created"] == 1 and data["dry_run"] is False
+    assert data["created"] == 0 and data["dry_run"] is False
     by_index = {e["index"]: {(v["field"], v["code"]) for v in e["errors"]} for e in data["errors"]}
     assert by_index == {
         1: {("new.women", "negative_count")},
@@ -152,3 +152,33 @@ def test_another_associations_interventions_are_not_found_in_an_import(outsider,
     body = {"reports": [item(intervention, "2024Q1"), item(other, "2024Q1")]}
     response = client_for(outsider).post("/api/v1/imports/?dry_run=true", body, format="json")
     assert [(e["index"], e["errors"][0]["code"]) for e in response.json()["errors"]] == [(0, "not_found")]
+
+
+@pytest.mark.parametrize("intervention_value", [{}, [1], None, True, 1.5])
+def test_an_item_whose_intervention_is_not_an_id_is_refused_with_the_field_named(
+    coordinator, intervention, intervention_value
+):
+    body = {
+        "reports": [item(intervention, "2024Q1"), {**item(intervention, "2024Q2"), "intervention": intervention_value}]
+    }
+    response = client_for(coordinator).post("/api/v1/imports/", body, format="json")
+    assert response.status_code == 400, response.content
+    data = response.json()
+    assert [(e["index"], [v["field"] for v in e["errors"]]) for e in data["errors"]] == [(1, ["intervention"])]
+    assert all(v["message"] for e in data["errors"] for v in e["errors"])
+    assert not PeriodReport.objects.exists()
+
+
+def test_a_refused_import_says_it_created_updated_and_left_nothing(coordinator, intervention):
+    report_save(intervention=intervention, period_code="2024Q1", data=report_input(new=(1, 0, 0)))
+    client = client_for(coordinator)
+    client.post("/api/v1/imports/", {"reports": [item(intervention, "2024Q2")]}, format="json")
+    good = [item(intervention, "2024Q1"), item(intervention, "2024Q2"), item(intervention, "2024Q3")]
+    bad = item(intervention, "2024Q4", new={"women": -1})
+    for query in ("", "?dry_run=true"):
+        response = client.post(f"/api/v1/imports/{query}", {"reports": [*good, bad]}, format="json")
+        assert response.status_code == 400
+        data = response.json()
+        assert (data["created"], data["updated"], data["unchanged"]) == (0, 0, 0), data
+        assert [e["index"] for e in data["errors"]] == [3]
+    assert PeriodReport.objects.filter(intervention=intervention).count() == 2
