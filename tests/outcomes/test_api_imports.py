@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -182,3 +184,45 @@ def test_a_refused_import_says_it_created_updated_and_left_nothing(coordinator, 
         assert (data["created"], data["updated"], data["unchanged"]) == (0, 0, 0), data
         assert [e["index"] for e in data["errors"]] == [3]
     assert PeriodReport.objects.filter(intervention=intervention).count() == 2
+
+
+def full_report(intervention, period):
+    """A report listing every exit reason and every category of the catalog, counts at 999."""
+    from outcomes.models import DimensionCategory, ExitReason
+
+    counts = {"women": 999, "men": 999, "other": 999}
+    association = intervention.association_id
+    return {
+        "intervention": intervention.pk,
+        "period": period,
+        "ongoing_at_start": counts,
+        "new": counts,
+        "exits": [{"reason": r.code, **counts} for r in ExitReason.objects.filter(association_id=association)],
+        "breakdowns": [
+            {"dimension": c.dimension.code, "category": c.code, **counts}
+            for c in DimensionCategory.objects.filter(dimension__association_id=association).select_related("dimension")
+        ],
+        "spent_sek": 12_345_678,
+        "comment": "Rapport med varje avslutsorsak och kategori.",
+    }
+
+
+def test_an_import_of_the_documented_2000_reports_listing_every_category_is_not_too_large(coordinator, intervention):
+    template = full_report(intervention, "2024Q1")
+    reports = [{**template, "period": f"{2020 + n // 4}Q{n % 4 + 1}"} for n in range(2000)]
+    body = json.dumps({"reports": reports}, indent=2)
+    assert len(body) > 8 * 2**20  # far past Django's default of 2.5 MB
+    response = client_for(coordinator).post("/api/v1/imports/?dry_run=true", body, content_type="application/json")
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["created"] == 2000
+    assert not PeriodReport.objects.exists()
+
+
+def test_an_import_over_its_size_limit_answers_a_json_413(coordinator, intervention):
+    from outcomes.api.imports import ImportView
+
+    body = json.dumps({"reports": [{**item(intervention, "2024Q1"), "comment": "x" * ImportView.max_body_size}]})
+    response = client_for(coordinator).post("/api/v1/imports/", body, content_type="application/json")
+    assert response.status_code == 413, response.content[:300]
+    assert response.json()["errors"][0]["code"] == "too_large"
+    assert not PeriodReport.objects.exists()
