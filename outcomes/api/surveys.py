@@ -188,6 +188,11 @@ class NationalAveragesView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_('Skicka ett objekt med frågekod och procent, till exempel {"p1": 76.0}.')]}
             )
+        if not request.data:
+            # No body or {} would replace the year's averages with none: refused, nothing deleted.
+            # A question given null is removed on purpose.
+            message = _('Ange minst en frågekod med procent, till exempel {"p1": 76.0}; inget har ändrats.')
+            raise serializers.ValidationError({"non_field_errors": [message]}, code="empty")
         stored = national_averages_set(association=association, year=year, values=request.data, user=request.user)
         return Response({code: float(value) for code, value in stored.items()})
 

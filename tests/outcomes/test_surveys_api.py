@@ -226,3 +226,15 @@ def test_an_interventions_survey_url_does_not_answer_the_associations_own_survey
         assert response.status_code == 404, (user, response.json())
         assert response.json()["errors"][0]["code"] == "not_found"
     assert client_for(staff).get(association_url).json()["invited"] == 7
+
+
+@pytest.mark.parametrize("empty", ["", "{}"])
+def test_an_empty_body_keeps_the_years_national_averages(association, staff, empty):
+    averages = f"/api/v1/associations/{association.pk}/national-averages/2024/"
+    client = client_for(staff)
+    assert client.put(averages, {"p1": 70.0}, format="json").status_code == 200
+    response = client.put(averages, empty, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["code"] == "empty"
+    assert client.get(averages).json() == {"p1": 70.0}
+    assert NationalAverage.objects.count() == 1
