@@ -22,6 +22,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outcomes import limits
 from outcomes.api.errors import _flatten
 from outcomes.api.serializers import (
     ReportInputSerializer,
@@ -51,7 +52,7 @@ class ImportItemSerializer(ReportInputSerializer):
     version = serializers.IntegerField(
         required=False,
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=limits.MAX_COUNT,
         help_text="Som If-Match: sparas bara om rapporten har den versionen.",
     )
 
@@ -183,7 +184,7 @@ def _plain_item(item: dict) -> dict | None:
         return None
     data["intervention"], data["period"] = item["intervention"], item["period"]
     if "version" in item:
-        if not _is_int(item["version"], 2**31 - 1, 0):
+        if not _is_int(item["version"], limits.MAX_COUNT, 0):
             return None
         data["version"] = item["version"]
     return data

@@ -11,7 +11,9 @@ from outcomes.models import PeriodReport
 from outcomes.rules import GENDERS, Counts, ReportFigures, RuleViolation
 from outcomes.services import ReportInput
 
-# Upper bounds that no real count or amount reaches, so that nothing overflows a database column.
+# A report's bounds of plausibility, on top of its columns' (outcomes.limits): no real count or
+# amount reaches them, and the figures derived from them still fit a column (exit totals summed
+# from up to 30 reasons, the ongoing carried to the next period, a year's spending in bigint).
 MAX_COUNT = 1_000_000
 MAX_SEK = 10**12
 

@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outcomes import limits
 from outcomes.access import association_for, can_read_summaries, can_write_reports, intervention_for, is_staff_of
 from outcomes.api.serializers import GenderCountsSerializer, ViolationSerializer
 from outcomes.models.surveys import NationalAverage
@@ -29,15 +30,15 @@ from outcomes.surveys import AnswerInput, SurveyInput, check_group
 
 class AnswerRowSerializer(serializers.Serializer):
     question = serializers.CharField(max_length=50)
-    counts = serializers.ListField(child=serializers.IntegerField(), max_length=6)
-    blank = serializers.IntegerField(required=False, default=0)
+    counts = serializers.ListField(child=serializers.IntegerField(max_value=limits.MAX_COUNT), max_length=6)
+    blank = serializers.IntegerField(required=False, default=0, max_value=limits.MAX_COUNT)
 
 
 class SurveyInputSerializer(serializers.Serializer):
     """The survey body a client PUTs. Negative numbers pass here and are refused by the rules
     (``negative_count``) with the field named, as in the web form."""
 
-    invited = serializers.IntegerField()
+    invited = serializers.IntegerField(max_value=limits.MAX_COUNT)
     answered = GenderCountsSerializer()
     answers = AnswerRowSerializer(many=True, required=False)
 
