@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from outcomes.api.errors import api_not_found, server_error
+from outcomes.api.errors import api_not_found, bad_request, page_not_found, permission_denied, server_error
 
 api_v1 = [
     path("", include("outcomes.api.urls")),
@@ -23,13 +23,17 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # The issue names /api/schema/; the same schema is served under the versioned path too.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-unversioned"),
-    # Any other URL under /api/ answers the contract's JSON 404, never an HTML page.
-    re_path(r"^api(?:/.*)?$", api_not_found),
+    # Any other URL under /api/ answers the contract's JSON 404, never an HTML page ([\s\S]: a
+    # newline in the path, %0A, too).
+    re_path(r"^api(?:/[\s\S]*)?$", api_not_found),
     path("api-nycklar/", include("outcomes.api.web_urls")),
     path("enkater/", include("outcomes.survey_urls")),
     path("resultat/", include("reports.urls")),
     path("", include("outcomes.urls")),
 ]
 
-# A server error under /api/ answers JSON in the contract's format; elsewhere Django's page.
+# An error under /api/ answers JSON in the contract's format; elsewhere Django's page.
+handler400 = bad_request
+handler403 = permission_denied
+handler404 = page_not_found
 handler500 = server_error

@@ -171,7 +171,8 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 # The contract is JSON in and out: other bodies answer 415 rather than being read as form data.
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+# Its parser also refuses bodies over the view's size limit (413) or nested too deep (400).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["outcomes.api.parsers.JSONParser"]
 REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
 
 # --- Goals (issue 4) ----------------------------------------------------------------------------

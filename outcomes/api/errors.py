@@ -7,7 +7,8 @@ Codes are stable English, messages Swedish. Services raise
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -31,6 +32,9 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
     if isinstance(detail, dict):
         errors = []
         for key, value in detail.items():
+            if isinstance(key, int):  # DRF keys a list's errors by index: exits[2], as in the contract
+                errors += _flatten(value, f"{prefix}[{key}]")
+                continue
             name = "" if key == "non_field_errors" else str(key)
             path = f"{prefix}.{name}" if prefix and name else (prefix or name)
             errors += _flatten(value, path)
@@ -106,6 +110,11 @@ def exception_handler(exc, context):
     if isinstance(exc, PeriodError):
         # Every period an API call names (path or ``?period=``) is parsed by outcomes.periods.
         return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own size check (a form-encoded body read by the CSRF check, say): the same 413.
+        from outcomes.api.parsers import body_limit, too_large
+
+        exc = too_large(body_limit(context.get("view")))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -140,10 +149,47 @@ def api_not_found(request, *args, **kwargs):
 api_not_found.csrf_exempt = True
 
 
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def server_error(request, *args, **kwargs):
     """``handler500``: JSON for ``/api/`` requests, Django's plain server error page otherwise."""
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", _("Ett oväntat fel uppstod."))
     from django.views.defaults import server_error as html_server_error
 
     return html_server_error(request, *args, **kwargs)
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """``handler400`` (a bad ``Host``, a body over Django's size limit outside DRF's views): JSON
+    for ``/api/`` requests, a 413 for the size; Django's page otherwise."""
+    if is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            from outcomes.api.parsers import too_large
+
+            error = too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+            return json_error(error.status_code, error.default_code, error.detail)
+        return json_error(status.HTTP_400_BAD_REQUEST, "bad_request", _("Anropet är ogiltigt och besvaras inte."))
+    from django.views.defaults import bad_request as html_bad_request
+
+    return html_bad_request(request, exception, *args, **kwargs)
+
+
+def permission_denied(request, exception, *args, **kwargs):
+    """``handler403``: JSON for ``/api/`` requests, Django's page otherwise."""
+    if is_api(request):
+        return json_error(status.HTTP_403_FORBIDDEN)
+    from django.views.defaults import permission_denied as html_permission_denied
+
+    return html_permission_denied(request, exception, *args, **kwargs)
+
+
+def page_not_found(request, exception, *args, **kwargs):
+    """``handler404``: JSON for ``/api/`` requests, Django's page otherwise."""
+    if is_api(request):
+        return json_error(status.HTTP_404_NOT_FOUND)
+    from django.views.defaults import page_not_found as html_page_not_found
+
+    return html_page_not_found(request, exception, *args, **kwargs)

@@ -22,6 +22,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outcomes import limits
 from outcomes.api.errors import _flatten
 from outcomes.api.serializers import (
     ReportInputSerializer,
@@ -37,6 +38,10 @@ from outcomes.selectors import interventions_visible_to
 from outcomes.services import ReportError, report_save_many
 
 MAX_ITEMS = 2000
+# Bytes an import body may have: 10 KiB per report. A report that lists every exit reason and
+# every category of the default catalogs, each count seven digits, is 10.0 KB as indented JSON
+# (4.5 KB compact), so the documented 2 000 reports fit with room for comments.
+MAX_BODY_SIZE = MAX_ITEMS * 10 * 1024
 
 
 class ImportItemSerializer(ReportInputSerializer):
@@ -47,7 +52,7 @@ class ImportItemSerializer(ReportInputSerializer):
     version = serializers.IntegerField(
         required=False,
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=limits.MAX_COUNT,
         help_text="Som If-Match: sparas bara om rapporten har den versionen.",
     )
 
@@ -125,8 +130,12 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
     what one save after another would, with a number of queries that does not grow with the items.
     """
     summary = ImportSummary(dry_run=dry_run)
-    ids = {item.get("intervention") for item in items if isinstance(item, dict)}
-    ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63}
+    # Only plain ids are looked up; anything else (an object, a list) is refused by the item's check.
+    ids = {
+        item.get("intervention")
+        for item in items
+        if isinstance(item, dict) and _is_int(item.get("intervention"), 2**63 - 1, 1)
+    }
     interventions = {i.pk: i for i in interventions_visible_to(user).filter(pk__in=ids).select_related("association")}
     writable = _writable(user, interventions.values())
     seen: dict[tuple[int, str], int] = {}
@@ -158,6 +167,9 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
                     summary.unchanged += 1
             for index in sorted(failures):
                 summary.fail(index, failures[index])
+            if summary.errors:
+                # A refused import stores nothing, so it created, updated and left unchanged nothing.
+                summary.created = summary.updated = summary.unchanged = 0
             if dry_run or summary.errors:
                 raise _Rollback
     except _Rollback:
@@ -172,7 +184,7 @@ def _plain_item(item: dict) -> dict | None:
         return None
     data["intervention"], data["period"] = item["intervention"], item["period"]
     if "version" in item:
-        if not _is_int(item["version"], 2**31 - 1, 0):
+        if not _is_int(item["version"], limits.MAX_COUNT, 0):
             return None
         data["version"] = item["version"]
     return data
@@ -213,6 +225,8 @@ DRY_RUN = OpenApiParameter(
 class ImportView(APIView):
     """Many reports at once, all or nothing; ``?dry_run=true`` checks without storing."""
 
+    max_body_size = MAX_BODY_SIZE  # read by outcomes.api.parsers.JSONParser
+
     @extend_schema(
         summary="Importera många rapporter",
         parameters=[DRY_RUN],
@@ -220,7 +234,8 @@ class ImportView(APIView):
         responses={200: ImportSummarySerializer},
         description=(
             "Svarar 200 med sammanställningen, eller 400 när någon rapport har fel: då innehåller"
-            " sammanställningen varje rapports fel (index, fält, regel) och inget har sparats."
+            " sammanställningen varje rapports fel (index, fält, regel), inget har sparats och"
+            " created, updated och unchanged är 0."
         ),
         examples=[
             OpenApiExample(

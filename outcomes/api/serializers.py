@@ -11,7 +11,9 @@ from outcomes.models import PeriodReport
 from outcomes.rules import GENDERS, Counts, ReportFigures, RuleViolation
 from outcomes.services import ReportInput
 
-# Upper bounds that no real count or amount reaches, so that nothing overflows a database column.
+# A report's bounds of plausibility, on top of its columns' (outcomes.limits): no real count or
+# amount reaches them, and the figures derived from them still fit a column (exit totals summed
+# from up to 30 reasons, the ongoing carried to the next period, a year's spending in bigint).
 MAX_COUNT = 1_000_000
 MAX_SEK = 10**12
 
@@ -50,8 +52,21 @@ class ViolationSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+# The fields of a report body. A body naming none of them (no body, ``{}``, only unknown keys) is
+# not a report: it is refused (``empty_report``) rather than saved as a report of zeros.
+REPORT_FIELDS = ("ongoing_at_start", "new", "exits", "breakdowns", "spent_sek", "comment")
+
+
 class ReportInputSerializer(serializers.Serializer):
     """The report body a client PUTs for one base period (API.md, "Report body")."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and not any(name in data for name in REPORT_FIELDS):
+            message = _("Anropet innehåller ingen rapport: ange minst ett av fälten %(fields)s.") % {
+                "fields": ", ".join(REPORT_FIELDS)
+            }
+            raise serializers.ValidationError({"non_field_errors": [message]}, code="empty_report")
+        return super().to_internal_value(data)
 
     ongoing_at_start = GenderCountsSerializer(required=False)
     new = GenderCountsSerializer(required=False)
@@ -157,7 +172,7 @@ def _plain_rows(value, texts: tuple[str, ...]) -> list | None:
 def plain_report_data(data) -> dict | None:
     """``data`` as :class:`ReportInputSerializer` would validate it, when it is plainly valid;
     ``None`` when the serializer must look at it (it may still be valid)."""
-    if type(data) is not dict:
+    if type(data) is not dict or not any(name in data for name in REPORT_FIELDS):
         return None
     out = {}
     for name in ("ongoing_at_start", "new"):

@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outcomes import limits
 from outcomes.access import association_for, can_read_summaries, can_write_reports, intervention_for, is_staff_of
 from outcomes.api.serializers import GenderCountsSerializer, ViolationSerializer
 from outcomes.models.surveys import NationalAverage
@@ -24,20 +25,20 @@ from outcomes.periods import Period, PeriodError
 from outcomes.rules import RuleViolation
 from outcomes.selectors import survey_detail, survey_tables, surveys_of
 from outcomes.services import SurveyError, national_averages_set, survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys import AnswerInput, SurveyInput, check_group
 
 
 class AnswerRowSerializer(serializers.Serializer):
     question = serializers.CharField(max_length=50)
-    counts = serializers.ListField(child=serializers.IntegerField(), max_length=6)
-    blank = serializers.IntegerField(required=False, default=0)
+    counts = serializers.ListField(child=serializers.IntegerField(max_value=limits.MAX_COUNT), max_length=6)
+    blank = serializers.IntegerField(required=False, default=0, max_value=limits.MAX_COUNT)
 
 
 class SurveyInputSerializer(serializers.Serializer):
     """The survey body a client PUTs. Negative numbers pass here and are refused by the rules
     (``negative_count``) with the field named, as in the web form."""
 
-    invited = serializers.IntegerField()
+    invited = serializers.IntegerField(max_value=limits.MAX_COUNT)
     answered = GenderCountsSerializer()
     answers = AnswerRowSerializer(many=True, required=False)
 
@@ -107,6 +108,10 @@ class _SurveyView(APIView):
     @extend_schema(responses={200: SurveyOutputSerializer, 400: ErrorsSerializer}, parameters=[PERIOD, GROUP])
     def get(self, request, pk: int, period: str, group: str):
         intervention, association = self.owner(request, pk, write=False)
+        # The group check of writes: board and managers' surveys are the association's, never
+        # answered on an intervention's URL (and the intervention groups never on the association's).
+        if check_group(group, for_intervention=intervention is not None):
+            raise Http404
         survey = (
             surveys_of(intervention=intervention, association=association, group=group)
             .filter(period=_period_code(period))
@@ -184,6 +189,11 @@ class NationalAveragesView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_('Skicka ett objekt med frågekod och procent, till exempel {"p1": 76.0}.')]}
             )
+        if not request.data:
+            # No body or {} would replace the year's averages with none: refused, nothing deleted.
+            # A question given null is removed on purpose.
+            message = _('Ange minst en frågekod med procent, till exempel {"p1": 76.0}; inget har ändrats.')
+            raise serializers.ValidationError({"non_field_errors": [message]}, code="empty")
         stored = national_averages_set(association=association, year=year, values=request.data, user=request.user)
         return Response({code: float(value) for code, value in stored.items()})
 

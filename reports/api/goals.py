@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outcomes import limits
 from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.periods import Period, PeriodError
 from outcomes.rules import RuleViolation
@@ -42,10 +43,12 @@ class GoalSerializer(serializers.Serializer):
     excluded_reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     measure = serializers.ChoiceField(choices=Measure.choices, required=False, allow_blank=True, default="")
     question = serializers.CharField(max_length=50, required=False, allow_null=True, allow_blank=True, default=None)
-    indicator_number = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    indicator_number = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=limits.MAX_SMALL, default=None
+    )
     group = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     figure = serializers.ChoiceField(choices=SurveyFigure.choices, required=False, allow_blank=True, default="")
-    position = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=0)
+    position = serializers.IntegerField(min_value=0, max_value=limits.MAX_SMALL, required=False, default=0)
 
 
 def goal_as_dict(goal: Goal) -> dict:

@@ -1,5 +1,7 @@
 """Every 4xx (and a 5xx) under /api/ answers the contract's JSON error format."""
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
@@ -114,3 +116,76 @@ def test_a_bad_period_code_that_reaches_the_handler_is_a_400_on_the_period(staff
     monkeypatch.setattr(catalogs.ExitReasonViewSet, "list", parse_the_query)
     error = only_error(client_for(staff).get("/api/v1/catalog/exit-reasons/?period=2024Q9"), 400)
     assert (error["field"], error["code"]) == ("period", "invalid_period")
+
+
+def deep_json(depth: int) -> str:
+    return '{"new": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.mark.parametrize("depth", [950, 30])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", "interventions/{i}/reports/2024Q1/"),
+        ("post", "imports/"),
+        ("put", "interventions/{i}/surveys/2024/staff/"),
+        ("put", "associations/{a}/national-averages/2024/"),
+        ("post", "interventions/{i}/goals/"),
+        ("put", "interventions/{i}/budgets/2024/"),
+        ("patch", "interventions/{i}/"),
+    ],
+)
+def test_json_nested_too_deep_is_refused_with_a_400_naming_the_rule(staff, intervention, method, path, depth):
+    url = "/api/v1/" + path.format(i=intervention.pk, a=intervention.association_id)
+    client = client_for(staff)
+    client.raise_request_exception = False
+    response = getattr(client, method)(url, deep_json(depth), content_type="application/json")
+    error = only_error(response, 400)
+    assert error["code"] == "too_deep"
+    assert "nivåer" in error["message"]
+    assert not PeriodReport.objects.exists()
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(coordinator, intervention):
+    body = {**BODY, "comment": "[" * 100 + '{"' + "}" * 3}
+    response = client_for(coordinator).put(
+        f"/api/v1/interventions/{intervention.pk}/reports/2024Q1/", body, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert PeriodReport.objects.get().comment == body["comment"]
+
+
+def test_a_body_over_the_size_limit_answers_a_json_413_and_stores_nothing(coordinator, intervention):
+    from django.conf import settings
+
+    body = {**BODY, "comment": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    url = f"/api/v1/interventions/{intervention.pk}/reports/2024Q1/"
+    error = only_error(client_for(coordinator).put(url, body, format="json"), 413)
+    assert error["code"] == "too_large" and "MB" in error["message"]
+    assert not PeriodReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/interventions/%0A/budgets/1/", "/api/v1/%0A", "/api/%0A/x/", "/api/v1/interventions/1%0A/"]
+)
+def test_api_urls_with_a_newline_answer_a_json_404(staff, path):
+    assert only_error(client_for(staff).get(path), 404)["code"] == "not_found"
+
+
+def test_a_bad_host_under_api_answers_a_json_400(staff):
+    response = client_for(staff).get("/api/v1/interventions/", HTTP_HOST="evil.example")
+    assert only_error(response, 400)["code"] == "bad_request"
+
+
+@pytest.mark.parametrize(("handler", "status"), [("handler400", 400), ("handler403", 403), ("handler404", 404)])
+def test_the_error_pages_answer_json_under_api_and_html_elsewhere(handler, status, rf):
+    from django.core.exceptions import PermissionDenied
+
+    from finsam import urls
+
+    view = getattr(urls, handler)
+    api = view(rf.get("/api/v1/interventions/"), exception=PermissionDenied())
+    assert api.status_code == status and api["Content-Type"].startswith("application/json")
+    assert [e["message"] for e in json.loads(api.content)["errors"]] != [""]
+    page = view(rf.get("/insatser/1/2024Q1/"), exception=PermissionDenied())
+    assert page.status_code == status and page["Content-Type"].startswith("text/html")

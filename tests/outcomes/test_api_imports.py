@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -59,7 +61,7 @@ def test_one_bad_item_stores_nothing_and_every_error_is_named_by_index_field_and
     response = client_for(coordinator).post("/api/v1/imports/", body, format="json")
     assert response.status_code == 400
     data = response.json()
-    assert data["created"] == 1 and data["dry_run"] is False
+    assert data["created"] == 0 and data["dry_run"] is False
     by_index = {e["index"]: {(v["field"], v["code"]) for v in e["errors"]} for e in data["errors"]}
     assert by_index == {
         1: {("new.women", "negative_count")},
@@ -152,3 +154,75 @@ def test_another_associations_interventions_are_not_found_in_an_import(outsider,
     body = {"reports": [item(intervention, "2024Q1"), item(other, "2024Q1")]}
     response = client_for(outsider).post("/api/v1/imports/?dry_run=true", body, format="json")
     assert [(e["index"], e["errors"][0]["code"]) for e in response.json()["errors"]] == [(0, "not_found")]
+
+
+@pytest.mark.parametrize("intervention_value", [{}, [1], None, True, 1.5])
+def test_an_item_whose_intervention_is_not_an_id_is_refused_with_the_field_named(
+    coordinator, intervention, intervention_value
+):
+    body = {
+        "reports": [item(intervention, "2024Q1"), {**item(intervention, "2024Q2"), "intervention": intervention_value}]
+    }
+    response = client_for(coordinator).post("/api/v1/imports/", body, format="json")
+    assert response.status_code == 400, response.content
+    data = response.json()
+    assert [(e["index"], [v["field"] for v in e["errors"]]) for e in data["errors"]] == [(1, ["intervention"])]
+    assert all(v["message"] for e in data["errors"] for v in e["errors"])
+    assert not PeriodReport.objects.exists()
+
+
+def test_a_refused_import_says_it_created_updated_and_left_nothing(coordinator, intervention):
+    report_save(intervention=intervention, period_code="2024Q1", data=report_input(new=(1, 0, 0)))
+    client = client_for(coordinator)
+    client.post("/api/v1/imports/", {"reports": [item(intervention, "2024Q2")]}, format="json")
+    good = [item(intervention, "2024Q1"), item(intervention, "2024Q2"), item(intervention, "2024Q3")]
+    bad = item(intervention, "2024Q4", new={"women": -1})
+    for query in ("", "?dry_run=true"):
+        response = client.post(f"/api/v1/imports/{query}", {"reports": [*good, bad]}, format="json")
+        assert response.status_code == 400
+        data = response.json()
+        assert (data["created"], data["updated"], data["unchanged"]) == (0, 0, 0), data
+        assert [e["index"] for e in data["errors"]] == [3]
+    assert PeriodReport.objects.filter(intervention=intervention).count() == 2
+
+
+def full_report(intervention, period):
+    """A report listing every exit reason and every category of the catalog, counts at 999."""
+    from outcomes.models import DimensionCategory, ExitReason
+
+    counts = {"women": 999, "men": 999, "other": 999}
+    association = intervention.association_id
+    return {
+        "intervention": intervention.pk,
+        "period": period,
+        "ongoing_at_start": counts,
+        "new": counts,
+        "exits": [{"reason": r.code, **counts} for r in ExitReason.objects.filter(association_id=association)],
+        "breakdowns": [
+            {"dimension": c.dimension.code, "category": c.code, **counts}
+            for c in DimensionCategory.objects.filter(dimension__association_id=association).select_related("dimension")
+        ],
+        "spent_sek": 12_345_678,
+        "comment": "Rapport med varje avslutsorsak och kategori.",
+    }
+
+
+def test_an_import_of_the_documented_2000_reports_listing_every_category_is_not_too_large(coordinator, intervention):
+    template = full_report(intervention, "2024Q1")
+    reports = [{**template, "period": f"{2020 + n // 4}Q{n % 4 + 1}"} for n in range(2000)]
+    body = json.dumps({"reports": reports}, indent=2)
+    assert len(body) > 8 * 2**20  # far past Django's default of 2.5 MB
+    response = client_for(coordinator).post("/api/v1/imports/?dry_run=true", body, content_type="application/json")
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["created"] == 2000
+    assert not PeriodReport.objects.exists()
+
+
+def test_an_import_over_its_size_limit_answers_a_json_413(coordinator, intervention):
+    from outcomes.api.imports import ImportView
+
+    body = json.dumps({"reports": [{**item(intervention, "2024Q1"), "comment": "x" * ImportView.max_body_size}]})
+    response = client_for(coordinator).post("/api/v1/imports/", body, content_type="application/json")
+    assert response.status_code == 413, response.content[:300]
+    assert response.json()["errors"][0]["code"] == "too_large"
+    assert not PeriodReport.objects.exists()

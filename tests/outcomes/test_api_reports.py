@@ -139,3 +139,23 @@ def test_without_a_token_the_api_answers_401(intervention):
     response = APIClient().get(url(intervention))
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("empty", ["", "{}", '{"unknown_field": 1}'])
+def test_a_body_without_any_report_field_does_not_replace_the_report(coordinator, intervention, empty):
+    client = client_for(coordinator)
+    assert client.put(url(intervention), BODY, format="json").status_code == 201
+    response = client.put(url(intervention), empty, content_type="application/json")
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert error["code"] == "empty_report" and "new" in error["message"]
+    report = PeriodReport.objects.get()
+    assert (report.version, report.spent_sek, report.new.women) == (1, 590000, 2)
+
+
+def test_an_import_item_without_any_report_field_is_refused_like_the_same_put(coordinator, intervention):
+    body = {"reports": [{"intervention": intervention.pk, "period": "2024Q1"}]}
+    response = client_for(coordinator).post("/api/v1/imports/", body, format="json")
+    assert response.status_code == 400
+    assert [v["code"] for v in response.json()["errors"][0]["errors"]] == ["empty_report"]
+    assert not PeriodReport.objects.exists()

@@ -209,3 +209,32 @@ def test_reading_a_survey_takes_the_same_number_of_queries_however_many_question
         data = client.get(url(intervention)).json()
     assert len(data["answers"]) == 7
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("group", ["board", "managers"])
+def test_an_interventions_survey_url_does_not_answer_the_associations_own_surveys(
+    association, intervention, staff, coordinator, viewer, group
+):
+    """Board and managers' surveys belong to the association: reads refuse them on an
+    intervention's URL as writes do, so a coordinator never sees them (404, as for any other
+    survey that is not theirs to read)."""
+    body = {"invited": 7, "answered": {"women": 4, "men": 3}, "answers": []}
+    association_url = f"/api/v1/associations/{association.pk}/surveys/2024/{group}/"
+    assert client_for(staff).put(association_url, body, format="json").status_code == 201
+    for user in (coordinator, viewer, staff):
+        response = client_for(user).get(url(intervention, group=group))
+        assert response.status_code == 404, (user, response.json())
+        assert response.json()["errors"][0]["code"] == "not_found"
+    assert client_for(staff).get(association_url).json()["invited"] == 7
+
+
+@pytest.mark.parametrize("empty", ["", "{}"])
+def test_an_empty_body_keeps_the_years_national_averages(association, staff, empty):
+    averages = f"/api/v1/associations/{association.pk}/national-averages/2024/"
+    client = client_for(staff)
+    assert client.put(averages, {"p1": 70.0}, format="json").status_code == 200
+    response = client.put(averages, empty, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["code"] == "empty"
+    assert client.get(averages).json() == {"p1": 70.0}
+    assert NationalAverage.objects.count() == 1
