@@ -582,7 +582,9 @@ def verdict(kind: str, expected: str, user: str, response) -> str | None:
         return f"server error {status}"
     if user == "anonymous":
         if kind == "api":
-            return None if status == 401 else f"expected 401, got {status}"
+            if status != 401:
+                return f"expected 401, got {status}"
+            return None if response.json()["errors"][0]["code"] else "401 without an error code"
         if status == 302 and response["Location"].startswith(reverse("login")):
             return None
         return f"expected a redirect to the sign-in page, got {status} {response.get('Location', '')}"
@@ -604,9 +606,18 @@ def body_text(response) -> str:
     return content.decode("utf-8", errors="ignore")
 
 
+OBJECT_PARAMS = ("intervention_id", "association_id", "goal_id", "job_id", "id", "pk")
+
+
+def ghost_value(param: str) -> str:
+    """An id no object has, to compare a refusal with the answer for something that does not exist."""
+    return "00000000-0000-4000-8000-000000000000" if param == "job_id" else "999999999"
+
+
 def cases(world: World, route: Route):
-    """(target, variant, url) for every value combination of the route's parameters, for the
-    granted objects and, when the route names an intervention, the ungranted one."""
+    """(target, variant, url, ghost url) for every value combination of the route's parameters,
+    for the granted objects and, when the route names an intervention, the ungranted one. The
+    ghost URL names objects that do not exist (None when the route names no object)."""
     targets = ["granted"]
     uses_intervention = any(
         p == "intervention_id" or (p in ("id", "pk") and _owner_segment(route.route, p) in INTERVENTION_SEGMENTS)
@@ -619,6 +630,7 @@ def cases(world: World, route: Route):
         f"add a value for parameter {', '.join(missing)} of route {route.route!r} to parameter_values() "
         "in tests/test_access_matrix.py"
     )
+    query = QUERIES.get(route.route, "")
     for target in targets:
         combinations = [({}, [])]
         for param in route.params:
@@ -629,7 +641,9 @@ def cases(world: World, route: Route):
                 for value in values
             ]
         for filled, variant in combinations:
-            yield target, variant, route.url(filled) + QUERIES.get(route.route, "")
+            ghost = {p: ghost_value(p) if p in OBJECT_PARAMS else v for p, v in filled.items()}
+            ghost_url = route.url(ghost) + query if ghost != filled else None
+            yield target, variant, route.url(filled) + query, ghost_url
 
 
 def policy_entry(route: Route, variant: list[str]) -> dict:
@@ -645,38 +659,61 @@ def policy_entry(route: Route, variant: list[str]) -> dict:
     return entry[keys[0]]
 
 
+def ask(world: World, route: Route, user: str, url: str):
+    """One request, rolled back afterwards: (response, body text)."""
+    client = client_for(world, route.kind, user)
+    with transaction.atomic():
+        if route.kind == "api":
+            body = api_body(world, route.method, route.route)
+            response = getattr(client, route.method.lower())(url, body, format="json")
+        else:
+            response = getattr(client, route.method.lower())(url, WEB_BODIES.get(route.route, {}))
+        text = body_text(response)
+        transaction.set_rollback(True)
+    return response, text
+
+
+# Who is also asked for objects that do not exist, to see that a refusal gives nothing away.
+GHOST_ASKERS = {"granted": "staff_b", "ungranted": "coordinator_a"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES, ids=[r.id for r in ROUTES])
 def test_every_route_answers_each_person_only_what_they_may_see(world, tally, route):
     tally.routes.add((route.kind, route.route))
+    has_object = any(p in OBJECT_PARAMS for p in route.params)
     problems = []
-    for target, variant, url in cases(world, route):
+
+    def leak(text):
+        problems.append(text)
+        tally.leaks.append(text)
+
+    for target, variant, url, ghost_url in cases(world, route):
         entry = policy_entry(route, variant)
         users = ["coordinator_a"] if target == "ungranted" else USERS
         for user in users:
-            expected = expected_class(entry, user, bool(route.params), target)
-            client = client_for(world, route.kind, user)
-            body = api_body(world, route.method, route.route) if route.kind == "api" else WEB_BODIES.get(route.route)
-            with transaction.atomic():
-                if route.kind == "api":
-                    response = getattr(client, route.method.lower())(url, body, format="json")
-                else:
-                    response = getattr(client, route.method.lower())(url, body or {})
-                text = body_text(response)
-                transaction.set_rollback(True)
+            expected = expected_class(entry, user, has_object, target)
+            response, text = ask(world, route, user, url)
             tally.requests += 1
             where = f"{route.method} {url} as {user}" + (" (intervention not granted)" if target == "ungranted" else "")
             wrong = verdict(route.kind, expected, user, response)
-            if wrong:
+            if wrong and expected in (HIDDEN, FORBIDDEN) and response.status_code < 400:
+                leak(f"{where}: {wrong}")
+            elif wrong and expected == HIDDEN and response.status_code == 403:
+                leak(f"{where}: {wrong} (a 403 tells that it exists)")
+            elif wrong:
                 problems.append(f"{where}: {wrong}")
-                if expected in (HIDDEN, FORBIDDEN) and response.status_code < 400:
-                    tally.leaks.append(f"{where}: {response.status_code}, expected {expected}")
-                elif expected == HIDDEN and response.status_code == 403:
-                    tally.leaks.append(f"{where}: 403 tells that it exists, expected 404")
             named = [secret for secret in world.secrets_for(user) if secret in text]
             if named:
-                problems.append(f"{where}: the answer ({response.status_code}) names {named}")
-                tally.leaks.append(f"{where}: names {named}")
+                leak(f"{where}: the answer ({response.status_code}) names {named}")
+            if expected == HIDDEN and ghost_url and user == GHOST_ASKERS[target]:
+                ghost, ghost_text = ask(world, route, user, ghost_url)
+                tally.requests += 1
+                if (ghost.status_code, ghost_text) != (response.status_code, text):
+                    leak(
+                        f"{where}: answers {response.status_code} {text[:120]!r}, but {ghost_url} (no such "
+                        f"object) answers {ghost.status_code} {ghost_text[:120]!r}"
+                    )
     assert not problems, "\n".join(problems)
 
 
@@ -704,3 +741,26 @@ def test_every_policy_entry_is_a_route_that_exists():
     routes = {(r.method, r.route) for r in ROUTES}
     stale = [key for key in POLICY if key not in routes]
     assert not stale, f"remove or rename these POLICY entries, no such route: {stale}"
+
+
+def test_a_route_without_a_policy_entry_fails_and_says_what_to_add():
+    new = Route("api", "GET", "/api/v1/interventions/{intervention_id}/activities/")
+    with pytest.raises(AssertionError, match=r"add a POLICY entry for \('GET', '/api/v1/interventions/"):
+        policy_entry(new, [])
+
+
+def test_a_route_whose_parameter_it_cannot_fill_fails_and_says_what_to_add(db, world):
+    new = Route("web", "GET", "resultat/insatser/<int:intervention_id>/aktivitet/<int:activity_id>/")
+    with pytest.raises(AssertionError, match="add a value for parameter activity_id of route"):
+        list(cases(world, new))
+
+
+def test_the_names_it_looks_for_are_shown_to_those_who_may_see_them(db, world):
+    """The leak check looks for names as the pages and the API write them: they are there for
+    the people who may see them, so their absence elsewhere means something."""
+    staff_page = ask(world, Route("web", "GET", ""), "staff_a", "/")[1]
+    coordinator_page = ask(world, Route("web", "GET", ""), "coordinator_a", "/")[1]
+    staff_api = ask(world, Route("api", "GET", "/api/v1/interventions/"), "staff_a", "/api/v1/interventions/")[1]
+    assert A1_NAME in staff_page and A2_NAME in staff_page
+    assert A1_NAME in coordinator_page and A2_NAME not in coordinator_page
+    assert A1_NAME in staff_api and A2_NAME in staff_api
