@@ -86,6 +86,8 @@ WRITE_SUMMARIES = rule(ALLOW, FORBIDDEN, HIDDEN)
 STAFF_ONLY = rule(ALLOW, HIDDEN, HIDDEN)
 EVERYONE = rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW)  # no object of A in the URL: lists, indexes
 NOT_SERVED = rule(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, outsider=NOT_ALLOWED, ungranted=NOT_ALLOWED)
+# A method a summary's address does not serve: 405 to those who may read it, 404 to the rest.
+READ_SUMMARIES_NOT_SERVED = rule(NOT_ALLOWED, NOT_ALLOWED, HIDDEN)
 
 # (method, route) -> a rule, or {"param=value": rule} for a route asked with several values of a
 # parameter (see PARAMETERS). Routes are the schema's paths for the API and Django's route
@@ -199,11 +201,21 @@ POLICY = {
     ("GET", "resultat/forbund/<int:association_id>/"): READ_SUMMARIES,
     ("POST", "resultat/forbund/<int:association_id>/"): READ_SUMMARIES,
     ("GET", "resultat/forbund/<int:association_id>/export.<str:fmt>"): READ_SUMMARIES,
-    ("POST", "resultat/forbund/<int:association_id>/export.<str:fmt>"): READ_SUMMARIES,
+    # A POST makes a PDF job; the files that download at once are GET only.
+    ("POST", "resultat/forbund/<int:association_id>/export.<str:fmt>"): {
+        "fmt=pdf": READ_SUMMARIES,
+        "fmt=csv": READ_SUMMARIES_NOT_SERVED,
+        "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+    },
     ("GET", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/export.<str:fmt>"): READ_SUMMARIES,
-    ("POST", "resultat/insatser/<int:intervention_id>/export.<str:fmt>"): READ_SUMMARIES,
+    # A POST makes a PDF job; the files that download at once are GET only.
+    ("POST", "resultat/insatser/<int:intervention_id>/export.<str:fmt>"): {
+        "fmt=pdf": READ_SUMMARIES,
+        "fmt=csv": READ_SUMMARIES_NOT_SERVED,
+        "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+    },
     ("GET", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
     ("GET", "resultat/export/<uuid:job_id>/"): READ_SUMMARIES,
