@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,15 @@ PARTICIPANT_ROWS = (
     ("exits", "exits", gettext_lazy("Avslutade")),
 )
 SEP = "__"
+
+
+def too_large_message(name, maximum: int) -> str:
+    """The message for a number above ``maximum`` (a column's bound, :mod:`outcomes.limits`),
+    naming the field: "Antal tillfrågade: talet får vara högst 2 147 483 647." """
+    return _("%(name)s: talet får vara högst %(max)s.") % {
+        "name": name,
+        "max": number_format(maximum, force_grouping=True),
+    }
 
 
 def count_field(label: str) -> forms.IntegerField:
