@@ -8,9 +8,11 @@ comment). The counting rules are not repeated here: the view calls the services,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -52,6 +54,25 @@ def count_field(label: str) -> forms.IntegerField:
             "max_value": _("%(label)s: talet är orimligt stort.") % {"label": label},
         },
     )
+
+
+#: An amount with a decimal part, with or without spaces between the thousands: "182 500,50".
+_DECIMAL_AMOUNT = re.compile(r"-?\d[\d \u00a0]*[.,]\d+")
+
+
+class WholeKronorField(forms.IntegerField):
+    """Whole kronor. An amount with öre ("182500,50", "182500.50") is refused with its own
+    message (``decimals``) rather than the general one, so that nobody reads the comma as a
+    thousands separator and types the amount again a hundred times too large. "182500.0" is a
+    whole amount and passes, as it does in Django's ``IntegerField``."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if _DECIMAL_AMOUNT.fullmatch(str(value).strip()):
+                raise ValidationError(self.error_messages["decimals"], code="decimals") from None
+            raise
 
 
 @dataclass
@@ -139,7 +160,7 @@ class ReportForm(forms.Form):
     ``spent_sek``, ``comment`` and the hidden ``version`` the editor started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
-    spent_sek = forms.IntegerField(
+    spent_sek = WholeKronorField(
         label=gettext_lazy("Förbrukat under perioden (kr)"),
         required=False,
         min_value=0,
@@ -147,7 +168,9 @@ class ReportForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
         error_messages={
             "invalid": gettext_lazy("Förbrukat (kr): ange ett heltal i hela kronor, 0 eller större."),
+            "decimals": gettext_lazy("Förbrukat ska anges i hela kronor, utan decimaler."),
             "min_value": gettext_lazy("Förbrukat (kr): beloppet får inte vara negativt."),
+            "max_value": gettext_lazy("Förbrukat (kr): beloppet är orimligt stort."),
         },
     )
     comment = forms.CharField(
