@@ -8,13 +8,14 @@ write that was rolled back.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from importlib import resources
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,7 @@ from outcomes.rules import (
     ReportFigures,
     RuleViolation,
     blocking,
+    check_budget,
     check_report,
     refused_even_for_draft,
     sum_counts,
@@ -337,6 +339,54 @@ def _resolve_codes(intervention: Intervention, figures: ReportFigures, catalog: 
 _NOT_GIVEN = object()
 
 
+@dataclass(frozen=True)
+class YearBudget:
+    """The budget of a base period's year (``None``: none set) and what the intervention's other
+    base periods of that year spent, for the ``over_budget`` warning."""
+
+    year: int
+    budget_sek: int | None
+    spent_elsewhere_sek: int
+
+
+def _year_budget_columns(period) -> dict:
+    """Annotations of an ``Intervention`` queryset with the year's budget and the spending of its
+    other reports of the year, so that a query already made can bring them along."""
+    from outcomes.models import Budget
+
+    others = (
+        PeriodReport.objects.filter(
+            intervention_id=OuterRef("pk"),
+            period_start__gte=dt.date(period.year, 1, 1),
+            period_start__lte=dt.date(period.year, 12, 31),
+        )
+        .exclude(period=period.code)
+        .order_by()
+        .values("intervention_id")
+        .annotate(spent=Sum("spent_sek"))
+        .values("spent")
+    )
+    budget = Budget.objects.filter(intervention_id=OuterRef("pk"), year=period.year).values("budget_sek")[:1]
+    return {"year_budget_sek": Subquery(budget), "year_spent_elsewhere_sek": Subquery(others)}
+
+
+def _year_budget_from(period, row) -> YearBudget:
+    budget_sek, spent_elsewhere = row
+    return YearBudget(year=period.year, budget_sek=budget_sek, spent_elsewhere_sek=spent_elsewhere or 0)
+
+
+def year_budget(*, intervention: Intervention, period_code: str) -> YearBudget:
+    """The budget of the base period's year and the spending of the year's other reports (one query)."""
+    period = base_period(period_code, intervention.frequency)
+    row = (
+        Intervention.objects.filter(pk=intervention.pk)
+        .annotate(**_year_budget_columns(period))
+        .values_list("year_budget_sek", "year_spent_elsewhere_sek")
+        .get()
+    )
+    return _year_budget_from(period, row)
+
+
 def report_check(
     *,
     intervention: Intervention,
@@ -344,11 +394,14 @@ def report_check(
     figures: ReportFigures,
     catalog: ReportCatalog | None = None,
     previous_end=_NOT_GIVEN,
+    budget=_NOT_GIVEN,
 ) -> list[RuleViolation]:
-    """Every rule the figures break for this intervention and base period (errors and warnings).
+    """Every rule the figures break for this intervention and base period (errors and warnings),
+    with the ``over_budget`` warning when the year's spending goes past its budget.
 
-    ``catalog`` and ``previous_end`` (the previous base period's ongoing at end, ``None`` when not
-    reported) may be passed by a caller that already has them, to save their queries.
+    ``catalog``, ``previous_end`` (the previous base period's ongoing at end, ``None`` when not
+    reported) and ``budget`` (a :class:`YearBudget`; ``None`` leaves the budget unchecked) may be
+    passed by a caller that already has them, to save their queries.
     """
     if catalog is not None:
         single_valued = catalog.single_valued_dimensions
@@ -358,11 +411,21 @@ def report_check(
         ).values_list("code", flat=True)
     if previous_end is _NOT_GIVEN:
         previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period_code)
-    return check_report(
+    if budget is _NOT_GIVEN:
+        budget = year_budget(intervention=intervention, period_code=period_code)
+    violations = check_report(
         figures,
         single_valued_dimensions=list(single_valued),
         previous_ongoing_at_end=previous_end,
     )
+    if budget is not None:
+        violations += check_budget(
+            year=budget.year,
+            budget_sek=budget.budget_sek,
+            year_spent_sek=budget.spent_elsewhere_sek + figures.spent_sek,
+            spent_sek=figures.spent_sek,
+        )
+    return violations
 
 
 def report_save(
@@ -389,8 +452,16 @@ def report_save(
         raise ReportError([RuleViolation(exc.code, "period", exc.message)]) from exc
     with transaction.atomic():
         # Writers of one intervention queue on its row: locking the report row alone cannot stop
-        # two first saves of the same period from both inserting.
-        list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
+        # two first saves of the same period from both inserting. The lock brings the year's
+        # budget and other spending along (for the over_budget warning) rather than a query more.
+        budget = _year_budget_from(
+            period,
+            Intervention.objects.select_for_update()
+            .filter(pk=intervention.pk)
+            .annotate(**_year_budget_columns(period))
+            .values_list("year_budget_sek", "year_spent_elsewhere_sek")
+            .get(),
+        )
         # The report and the one before it in one query; the intervention lock already keeps
         # other saves away from both, the row lock keeps status changes off this one.
         previous_code = period.previous().code
@@ -410,6 +481,7 @@ def report_save(
             previous_end=_ongoing_at_end(stored.get(previous_code)),
             catalog=catalog,
             expected_version=expected_version,
+            budget=budget,
         )
         _reports_write([save], user=user)
     return SaveResult(
@@ -443,11 +515,13 @@ def _report_plan(
     previous_end: Counts | None,
     catalog: ReportCatalog,
     expected_version: int | None,
+    budget: YearBudget | None = None,
 ) -> _PlannedSave:
     """Check a save of ``data`` over the stored ``report`` (``None``: not reported yet) without
     touching the database beyond the stored report's rows; raise what :func:`report_save` raises.
 
-    The caller holds the intervention's lock and passes the previous period's ongoing at end.
+    The caller holds the intervention's lock and passes the previous period's ongoing at end and
+    the year's budget (``None``: not checked, as in an import, whose answer has no warnings).
     """
     violations = []
     if period.end < intervention.start or (intervention.end and period.start > intervention.end):
@@ -500,6 +574,7 @@ def _report_plan(
         figures=figures,
         catalog=catalog,
         previous_end=previous_end,
+        budget=budget,
     )
     violations += unknown + refused_even_for_draft(checked)
     if violations:

@@ -139,3 +139,24 @@ def test_without_a_token_the_api_answers_401(intervention):
     response = APIClient().get(url(intervention))
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == "not_authenticated"
+
+
+def test_a_put_that_takes_the_year_past_its_budget_is_saved_with_an_over_budget_warning(coordinator, intervention):
+    from outcomes.services import budget_set
+
+    budget_set(intervention=intervention, year=2024, budget_sek=1000000)
+    client = client_for(coordinator)
+    assert client.put(url(intervention, "2024Q1"), BODY, format="json").json()["warnings"] == []
+    continued = {key: value for key, value in BODY.items() if key != "ongoing_at_start"}
+    response = client.put(url(intervention, "2024Q2"), continued, format="json")
+    assert response.status_code == 201
+    warnings = [w for w in response.json()["warnings"] if w["code"] == "over_budget"]
+    assert warnings == [
+        {
+            "field": "spent_sek",
+            "code": "over_budget",
+            "message": "Förbrukat under 2024 blir 1\xa0180\xa0000 kr, mer än årets budget på 1\xa0000\xa0000 kr.",
+        }
+    ]
+    assert PeriodReport.objects.get(period="2024Q2").spent_sek == 590000
+    assert [w["code"] for w in client.get(url(intervention, "2024Q2")).json()["warnings"]] == ["over_budget"]

@@ -165,7 +165,9 @@ def test_staff_edit_a_goal_and_the_step_definition_in_forms(client, staff, lekeb
         ("position", "32768", "Ordning: talet får vara högst 32\xa0767."),
     ],
 )
-def test_it_refuses_a_number_too_large_for_its_column_in_the_goal_form(client, staff, intervention, field, value, message):
+def test_it_refuses_a_number_too_large_for_its_column_in_the_goal_form(
+    client, staff, intervention, field, value, message
+):
     client.force_login(staff)
     form = {
         "year": 2024,
