@@ -152,3 +152,20 @@ def test_another_associations_interventions_are_not_found_in_an_import(outsider,
     body = {"reports": [item(intervention, "2024Q1"), item(other, "2024Q1")]}
     response = client_for(outsider).post("/api/v1/imports/?dry_run=true", body, format="json")
     assert [(e["index"], e["errors"][0]["code"]) for e in response.json()["errors"]] == [(0, "not_found")]
+
+
+def test_an_import_refuses_a_retired_dimension_category_on_a_report_that_did_not_count_it(coordinator, intervention):
+    from outcomes.models import DimensionCategory
+
+    DimensionCategory.objects.filter(dimension__association=intervention.association, code="unknown").filter(
+        dimension__code="uvas"
+    ).update(active=False)
+    response = client_for(coordinator).post(
+        "/api/v1/imports/", {"reports": [item(intervention, "2024Q1")]}, format="json"
+    )
+    assert response.status_code == 400
+    [report_errors] = response.json()["errors"]
+    assert {(v["field"], v["code"]) for v in report_errors["errors"]} == {
+        ("breakdowns[4].category", "retired_category")
+    }
+    assert not PeriodReport.objects.exists()

@@ -160,3 +160,22 @@ def test_a_put_that_takes_the_year_past_its_budget_is_saved_with_an_over_budget_
     ]
     assert PeriodReport.objects.get(period="2024Q2").spent_sek == 590000
     assert [w["code"] for w in client.get(url(intervention, "2024Q2")).json()["warnings"]] == ["over_budget"]
+
+
+def test_a_put_with_a_retired_exit_reason_is_refused_unless_the_report_already_counts_it(coordinator, intervention):
+    from outcomes.models import ExitReason
+
+    client = client_for(coordinator)
+    assert client.put(url(intervention, "2024Q1"), BODY, format="json").status_code == 201
+    ExitReason.objects.filter(association=intervention.association, code="returned").update(active=False)
+    # The report that counted it before keeps it, and may be saved again.
+    changed = {**BODY, "comment": "Samma orsaker"}
+    assert client.put(url(intervention, "2024Q1"), changed, format="json").status_code == 200
+    response = client.put(url(intervention, "2024Q2"), BODY, format="json")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("exits[1].reason", "retired_reason")
+    assert error["message"] == (
+        "Avslutsorsaken ”Åter till remittent/anvisande part” har utgått och kan inte användas i nya rapporter."
+    )
+    assert not PeriodReport.objects.filter(period="2024Q2").exists()
