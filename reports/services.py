@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outcomes import surveys as survey_rules
 from outcomes.models import ExitReason, Intervention, SurveyQuestion, User
 from outcomes.models.catalog import RespondentGroup
 from outcomes.periods import Period
@@ -269,12 +270,38 @@ def _indicator_values(intervention: Intervention, data: GoalInput, violations: l
             return values
         if data.group and data.group != question.group:
             violations.append(RuleViolation("group_mismatch", "group", _("Frågan hör till en annan respondentgrupp.")))
+        if data.figure in SurveyFigure.values and not survey_rules.figure_applies(data.figure, question.scale):
+            violations.append(_figure_not_applicable(data.figure, _("fråga %(code)s") % {"code": question.code}))
         values.update(question=question, group=question.group)
     else:
         if not data.group:
             violations.append(RuleViolation("required", "group", _("Ange respondentgrupp för indikatorn.")))
         values["indicator_number"] = int(data.indicator_number)
+        if data.group and data.figure in SurveyFigure.values:
+            # Pooled over the indicator's questions, the figure needs one question it applies to.
+            scales = set(
+                SurveyQuestion.objects.filter(
+                    association_id=intervention.association_id, group=data.group, indicator=values["indicator_number"]
+                ).values_list("scale", flat=True)
+            )
+            if scales and not any(survey_rules.figure_applies(data.figure, scale) for scale in scales):
+                violations.append(
+                    _figure_not_applicable(data.figure, _("indikator %(number)s") % {"number": data.indicator_number})
+                )
     return values
+
+
+def _figure_not_applicable(figure: str, what: str) -> RuleViolation:
+    """``figure_not_applicable``: share yes is for yes/no questions, the other figures for six-step ones."""
+    return RuleViolation(
+        "figure_not_applicable",
+        "figure",
+        _(
+            "Nyckeltalet ”%(figure)s” kan inte beräknas för %(what)s: andel ja gäller ja/nej-frågor, de "
+            "andra nyckeltalen frågor med sexgradig skala."
+        )
+        % {"figure": survey_rules.FIGURE_LABELS[figure], "what": what},
+    )
 
 
 def _placeholder_results(goal: Goal) -> None:
