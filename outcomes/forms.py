@@ -8,13 +8,17 @@ comment). The counting rules are not repeated here: the view calls the services,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import Dimension, ExitReason, PeriodReport
 from outcomes.rules import ERROR, GENDER_LABELS, GENDERS, Counts, ReportFigures, RuleViolation
 from outcomes.services import ReportInput
@@ -28,13 +32,22 @@ PARTICIPANT_ROWS = (
 SEP = "__"
 
 
+def too_large_message(name, maximum: int) -> str:
+    """The message for a number above ``maximum`` (a column's bound, :mod:`outcomes.limits`),
+    naming the field: "Antal tillfrågade: talet får vara högst 2 147 483 647." """
+    return _("%(name)s: talet får vara högst %(max)s.") % {
+        "name": name,
+        "max": number_format(maximum, force_grouping=True),
+    }
+
+
 def count_field(label: str) -> forms.IntegerField:
     """A count cell: empty means 0; text and negative numbers are refused with the cell's name."""
     return forms.IntegerField(
         label=label,
         required=False,
         min_value=0,
-        max_value=10**9,
+        max_value=MAX_REPORT_COUNT,
         widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric", "class": "count"}),
         error_messages={
             "invalid": _("%(label)s: ange ett heltal, 0 eller större.") % {"label": label},
@@ -42,6 +55,25 @@ def count_field(label: str) -> forms.IntegerField:
             "max_value": _("%(label)s: talet är orimligt stort.") % {"label": label},
         },
     )
+
+
+#: An amount with a decimal part, with or without spaces between the thousands: "182 500,50".
+_DECIMAL_AMOUNT = re.compile(r"-?\d[\d \u00a0]*[.,]\d+")
+
+
+class WholeKronorField(forms.IntegerField):
+    """Whole kronor. An amount with öre ("182500,50", "182500.50") is refused with its own
+    message (``decimals``) rather than the general one, so that nobody reads the comma as a
+    thousands separator and types the amount again a hundred times too large. "182500.0" is a
+    whole amount and passes, as it does in Django's ``IntegerField``."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if _DECIMAL_AMOUNT.fullmatch(str(value).strip()):
+                raise ValidationError(self.error_messages["decimals"], code="decimals") from None
+            raise
 
 
 @dataclass
@@ -129,15 +161,17 @@ class ReportForm(forms.Form):
     ``spent_sek``, ``comment`` and the hidden ``version`` the editor started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
-    spent_sek = forms.IntegerField(
+    spent_sek = WholeKronorField(
         label=gettext_lazy("Förbrukat under perioden (kr)"),
         required=False,
         min_value=0,
-        max_value=10**12,
+        max_value=MAX_REPORT_SEK,
         widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
         error_messages={
             "invalid": gettext_lazy("Förbrukat (kr): ange ett heltal i hela kronor, 0 eller större."),
+            "decimals": gettext_lazy("Förbrukat ska anges i hela kronor, utan decimaler."),
             "min_value": gettext_lazy("Förbrukat (kr): beloppet får inte vara negativt."),
+            "max_value": gettext_lazy("Förbrukat (kr): beloppet är orimligt stort."),
         },
     )
     comment = forms.CharField(

@@ -14,3 +14,9 @@ MAX_SEK = 9_223_372_036_854_775_807
 #: A number stored in a ``PositiveSmallIntegerField`` (PostgreSQL ``smallint``): years, positions,
 #: indicator numbers.
 MAX_SMALL = 32_767
+
+#: A period report's bounds of plausibility, on top of its columns': no real count or amount
+#: reaches them, and the figures derived from them still fit a column (exit totals summed from
+#: dozens of reasons, the ongoing carried to the next period, a year's spending in ``bigint``).
+MAX_REPORT_COUNT = 1_000_000
+MAX_REPORT_SEK = 10**12

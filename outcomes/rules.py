@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 GENDERS = ("women", "men", "other")
@@ -25,6 +26,7 @@ EXITS_SUM = "exits_sum"
 DIMENSION_SUM = "dimension_sum"
 NEGATIVE_ONGOING_AT_END = "negative_ongoing_at_end"
 CONTINUITY = "continuity"
+OVER_BUDGET = "over_budget"
 
 ERROR = "error"
 WARNING = "warning"
@@ -252,6 +254,30 @@ def check_report(
                     )
                 )
     return violations
+
+
+def check_budget(*, year: int, budget_sek: int | None, year_spent_sek: int, spent_sek: int) -> list[RuleViolation]:
+    """A warning (``over_budget``) when a period that spends something leaves the year's
+    spending (``year_spent_sek``, this period included) above the year's budget.
+
+    No budget for the year (``None``), or a period without spending, gives nothing: the warning
+    belongs to the periods whose spending goes past the budget, not to every report of the year.
+    """
+    if budget_sek is None or spent_sek <= 0 or year_spent_sek <= budget_sek:
+        return []
+    return [
+        RuleViolation(
+            OVER_BUDGET,
+            "spent_sek",
+            _("Förbrukat under %(year)s blir %(spent)s kr, mer än årets budget på %(budget)s kr.")
+            % {"year": year, "spent": _kronor(year_spent_sek), "budget": _kronor(budget_sek)},
+            severity=WARNING,
+        )
+    ]
+
+
+def _kronor(amount: int) -> str:
+    return number_format(amount, force_grouping=True)
 
 
 def blocking(violations: Iterable[RuleViolation]) -> list[RuleViolation]:

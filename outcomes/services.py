@@ -8,13 +8,14 @@ write that was rolled back.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from importlib import resources
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,7 @@ from outcomes.rules import (
     ReportFigures,
     RuleViolation,
     blocking,
+    check_budget,
     check_report,
     refused_even_for_draft,
     sum_counts,
@@ -275,44 +277,62 @@ class ReportCatalog:
     reasons: dict[str, int]
     categories: dict[tuple[str, str], int]
     single_valued_dimensions: list[str]
+    #: Retired exit reasons by code, with their labels.
+    retired_reasons: dict[str, str] = field(default_factory=dict)
+    #: Retired categories (or categories of a retired dimension) by ``(dimension, category)``,
+    #: with the labels of the dimension and the category.
+    retired_categories: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 def report_catalog(*, association_id: int) -> ReportCatalog:
     """The ids of every exit reason and dimension category of the association by code (retired
-    ones included), and the codes of its active single-valued dimensions (those with a sum rule),
-    in their catalog order.
+    ones included, and listed apart with their labels), and the codes of its active single-valued
+    dimensions (those with a sum rule), in their catalog order.
 
     One query: every PUT reads the catalog, and three ORM queries were a sixth of its CPU time.
     """
     reason, category, dimension = ExitReason._meta.db_table, DimensionCategory._meta.db_table, Dimension._meta.db_table
     sql = (  # table names from the models, values as parameters
-        f"SELECT 'r', code, '', id, 0 FROM {reason} WHERE association_id = %s"
+        f"SELECT 'r', code, '', id, 0, active, label_sv, '' FROM {reason} WHERE association_id = %s"
         " UNION ALL"
-        f" SELECT 'c', d.code, c.code, c.id, 0 FROM {category} c INNER JOIN {dimension} d ON d.id = c.dimension_id"
-        " WHERE d.association_id = %s"
+        f" SELECT 'c', d.code, c.code, c.id, 0, c.active AND d.active, c.label_sv, d.label_sv FROM {category} c"
+        f" INNER JOIN {dimension} d ON d.id = c.dimension_id WHERE d.association_id = %s"
         " UNION ALL"
-        f" SELECT 'd', code, '', id, position FROM {dimension}"
+        f" SELECT 'd', code, '', id, position, active, '', '' FROM {dimension}"
         " WHERE association_id = %s AND NOT multi_valued AND active"
         " ORDER BY 1, 5, 2"
     )
     catalog = ReportCatalog(reasons={}, categories={}, single_valued_dimensions=[])
     with connection.cursor() as cursor:
         cursor.execute(sql, [association_id] * 3)
-        for kind, code, subcode, pk, _position in cursor.fetchall():
+        for kind, code, subcode, pk, _position, active, label, dimension_label in cursor.fetchall():
             if kind == "r":
                 catalog.reasons[code] = pk
+                if not active:
+                    catalog.retired_reasons[code] = label
             elif kind == "c":
                 catalog.categories[(code, subcode)] = pk
+                if not active:
+                    catalog.retired_categories[(code, subcode)] = (dimension_label, label)
             else:
                 catalog.single_valued_dimensions.append(code)
     return catalog
 
 
-def _resolve_codes(intervention: Intervention, figures: ReportFigures, catalog: ReportCatalog | None = None):
-    """Map codes to catalog rows; unknown or retired-and-unused codes become violations."""
+def _resolve_codes(
+    intervention: Intervention,
+    figures: ReportFigures,
+    catalog: ReportCatalog | None = None,
+    stored: ReportFigures | None = None,
+):
+    """Map codes to catalog rows; unknown codes, and retired ones that the ``stored`` figures of
+    the report do not already count, become violations (``unknown_code``, ``retired_reason``,
+    ``retired_category``). A report keeps the retired entries it counted before it was retired."""
     if catalog is None:
         catalog = report_catalog(association_id=intervention.association_id)
     reasons, categories = catalog.reasons, catalog.categories
+    used_reasons = set(stored.exits_by_reason) if stored else set()
+    used_categories = {(d, c) for d, cats in stored.breakdowns.items() for c in cats} if stored else set()
     violations = []
     for index, code in enumerate(figures.exits_by_reason):
         if code not in reasons:
@@ -321,6 +341,15 @@ def _resolve_codes(intervention: Intervention, figures: ReportFigures, catalog: 
                     "unknown_code",
                     f"exits[{index}].reason",
                     _("Okänd avslutsorsak ”%(code)s”.") % {"code": code},
+                )
+            )
+        elif code in catalog.retired_reasons and code not in used_reasons:
+            violations.append(
+                RuleViolation(
+                    "retired_reason",
+                    f"exits[{index}].reason",
+                    _("Avslutsorsaken ”%(label)s” har utgått och kan inte användas i nya rapporter.")
+                    % {"label": catalog.retired_reasons[code]},
                 )
             )
     index = 0
@@ -335,11 +364,72 @@ def _resolve_codes(intervention: Intervention, figures: ReportFigures, catalog: 
                         % {"category": category, "dimension": dimension},
                     )
                 )
+            elif (dimension, category) in catalog.retired_categories and (dimension, category) not in used_categories:
+                dimension_label, label = catalog.retired_categories[(dimension, category)]
+                violations.append(
+                    RuleViolation(
+                        "retired_category",
+                        f"breakdowns[{index}].category",
+                        _(
+                            "Kategorin ”%(category)s” i bakgrundsvariabeln ”%(dimension)s” har utgått och kan "
+                            "inte användas i nya rapporter."
+                        )
+                        % {"category": label, "dimension": dimension_label},
+                    )
+                )
             index += 1
     return reasons, categories, violations
 
 
 _NOT_GIVEN = object()
+
+
+@dataclass(frozen=True)
+class YearBudget:
+    """The budget of a base period's year (``None``: none set) and what the intervention's other
+    base periods of that year spent, for the ``over_budget`` warning."""
+
+    year: int
+    budget_sek: int | None
+    spent_elsewhere_sek: int
+
+
+def _year_budget_columns(period) -> dict:
+    """Annotations of an ``Intervention`` queryset with the year's budget and the spending of its
+    other reports of the year, so that a query already made can bring them along."""
+    from outcomes.models import Budget
+
+    others = (
+        PeriodReport.objects.filter(
+            intervention_id=OuterRef("pk"),
+            period_start__gte=dt.date(period.year, 1, 1),
+            period_start__lte=dt.date(period.year, 12, 31),
+        )
+        .exclude(period=period.code)
+        .order_by()
+        .values("intervention_id")
+        .annotate(spent=Sum("spent_sek"))
+        .values("spent")
+    )
+    budget = Budget.objects.filter(intervention_id=OuterRef("pk"), year=period.year).values("budget_sek")[:1]
+    return {"year_budget_sek": Subquery(budget), "year_spent_elsewhere_sek": Subquery(others)}
+
+
+def _year_budget_from(period, row) -> YearBudget:
+    budget_sek, spent_elsewhere = row
+    return YearBudget(year=period.year, budget_sek=budget_sek, spent_elsewhere_sek=spent_elsewhere or 0)
+
+
+def year_budget(*, intervention: Intervention, period_code: str) -> YearBudget:
+    """The budget of the base period's year and the spending of the year's other reports (one query)."""
+    period = base_period(period_code, intervention.frequency)
+    row = (
+        Intervention.objects.filter(pk=intervention.pk)
+        .annotate(**_year_budget_columns(period))
+        .values_list("year_budget_sek", "year_spent_elsewhere_sek")
+        .get()
+    )
+    return _year_budget_from(period, row)
 
 
 def report_check(
@@ -349,11 +439,14 @@ def report_check(
     figures: ReportFigures,
     catalog: ReportCatalog | None = None,
     previous_end=_NOT_GIVEN,
+    budget=_NOT_GIVEN,
 ) -> list[RuleViolation]:
-    """Every rule the figures break for this intervention and base period (errors and warnings).
+    """Every rule the figures break for this intervention and base period (errors and warnings),
+    with the ``over_budget`` warning when the year's spending goes past its budget.
 
-    ``catalog`` and ``previous_end`` (the previous base period's ongoing at end, ``None`` when not
-    reported) may be passed by a caller that already has them, to save their queries.
+    ``catalog``, ``previous_end`` (the previous base period's ongoing at end, ``None`` when not
+    reported) and ``budget`` (a :class:`YearBudget`; ``None`` leaves the budget unchecked) may be
+    passed by a caller that already has them, to save their queries.
     """
     if catalog is not None:
         single_valued = catalog.single_valued_dimensions
@@ -363,11 +456,21 @@ def report_check(
         ).values_list("code", flat=True)
     if previous_end is _NOT_GIVEN:
         previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period_code)
-    return check_report(
+    if budget is _NOT_GIVEN:
+        budget = year_budget(intervention=intervention, period_code=period_code)
+    violations = check_report(
         figures,
         single_valued_dimensions=list(single_valued),
         previous_ongoing_at_end=previous_end,
     )
+    if budget is not None:
+        violations += check_budget(
+            year=budget.year,
+            budget_sek=budget.budget_sek,
+            year_spent_sek=budget.spent_elsewhere_sek + figures.spent_sek,
+            spent_sek=figures.spent_sek,
+        )
+    return violations
 
 
 def report_save(
@@ -394,8 +497,16 @@ def report_save(
         raise ReportError([RuleViolation(exc.code, "period", exc.message)]) from exc
     with transaction.atomic():
         # Writers of one intervention queue on its row: locking the report row alone cannot stop
-        # two first saves of the same period from both inserting.
-        list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
+        # two first saves of the same period from both inserting. The lock brings the year's
+        # budget and other spending along (for the over_budget warning) rather than a query more.
+        budget = _year_budget_from(
+            period,
+            Intervention.objects.select_for_update()
+            .filter(pk=intervention.pk)
+            .annotate(**_year_budget_columns(period))
+            .values_list("year_budget_sek", "year_spent_elsewhere_sek")
+            .get(),
+        )
         # The report and the one before it in one query; the intervention lock already keeps
         # other saves away from both, the row lock keeps status changes off this one.
         previous_code = period.previous().code
@@ -415,6 +526,7 @@ def report_save(
             previous_end=_ongoing_at_end(stored.get(previous_code)),
             catalog=catalog,
             expected_version=expected_version,
+            budget=budget,
         )
         _reports_write([save], user=user)
     return SaveResult(
@@ -448,11 +560,13 @@ def _report_plan(
     previous_end: Counts | None,
     catalog: ReportCatalog,
     expected_version: int | None,
+    budget: YearBudget | None = None,
 ) -> _PlannedSave:
     """Check a save of ``data`` over the stored ``report`` (``None``: not reported yet) without
     touching the database beyond the stored report's rows; raise what :func:`report_save` raises.
 
-    The caller holds the intervention's lock and passes the previous period's ongoing at end.
+    The caller holds the intervention's lock and passes the previous period's ongoing at end and
+    the year's budget (``None``: not checked, as in an import, whose answer has no warnings).
     """
     violations = []
     if period.end < intervention.start or (intervention.end and period.start > intervention.end):
@@ -498,20 +612,21 @@ def _report_plan(
             spent_sek=data.spent_sek,
         )
     )
-    reasons, categories, unknown = _resolve_codes(intervention, figures, catalog)
+    stored_figures = report.figures() if report is not None else None
+    reasons, categories, unknown = _resolve_codes(intervention, figures, catalog, stored_figures)
     checked = report_check(
         intervention=intervention,
         period_code=period.code,
         figures=figures,
         catalog=catalog,
         previous_end=previous_end,
+        budget=budget,
     )
     violations += unknown + refused_even_for_draft(checked)
     if violations:
         raise ReportError(violations)
     warnings = [v for v in checked if v not in violations]
 
-    stored_figures = report.figures() if report is not None else None
     stored = _normalise(stored_figures) if report is not None else None
     if report is not None and stored == figures and report.comment == data.comment:
         return _PlannedSave(report=report, created=False, changed=False, warnings=warnings, figures=stored_figures)

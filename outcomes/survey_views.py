@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from outcomes import surveys as survey_rules
 from outcomes.access import association_for, can_read_summaries, can_write_reports, intervention_for, is_staff_of
+from outcomes.forms import too_large_message
+from outcomes.limits import MAX_COUNT
 from outcomes.models import SurveyQuestion
 from outcomes.models.catalog import RespondentGroup
 from outcomes.models.surveys import NationalAverage
@@ -46,9 +48,20 @@ GENDER_FIELD_LABELS = {
 GROUP_LABELS = dict(RespondentGroup.choices)
 
 
-def _count_field(label) -> forms.IntegerField:
+def _count_field(label, *, name=None, required=False) -> forms.IntegerField:
+    """A count input; text and numbers too large for the column are refused with ``name`` (the
+    label unless given) in the message. Negative numbers pass to the service's ``negative_count``."""
+    name = name or label
     return forms.IntegerField(
-        label=label, required=False, widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric", "size": 5})
+        label=label,
+        required=required,
+        max_value=MAX_COUNT,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric", "size": 5}),
+        error_messages={
+            "required": _("%(name)s: ange ett antal.") % {"name": name},
+            "invalid": _("%(name)s: ange ett heltal, 0 eller större.") % {"name": name},
+            "max_value": too_large_message(name, MAX_COUNT),
+        },
     )
 
 
@@ -59,20 +72,23 @@ class SurveyForm(forms.Form):
     question that has some numbers is zero. The rules themselves are checked by the service.
     """
 
-    invited = forms.IntegerField(
-        label=gettext_lazy("Antal tillfrågade"), widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"})
-    )
-
     def __init__(self, *args, questions, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        self.fields["invited"] = _count_field(_("Antal tillfrågade"), required=True)
+        self.fields["invited"].widget.attrs.pop("size")
         for gender in GENDERS:
             self.fields[f"answered_{gender}"] = _count_field(GENDER_FIELD_LABELS[gender])
         for q in self.questions:
             for index, label in enumerate(survey_rules.SCALE_OPTIONS[q.scale], start=1):
-                self.fields[f"q_{q.code}_{index}"] = _count_field(label)
-            self.fields[f"q_{q.code}_blank"] = _count_field(_("Blankt / ej svarat"))
+                self.fields[f"q_{q.code}_{index}"] = _count_field(
+                    label, name=_("Fråga %(code)s, %(option)s") % {"code": q.code, "option": label}
+                )
+            blank = _("Blankt / ej svarat")
+            self.fields[f"q_{q.code}_blank"] = _count_field(
+                blank, name=_("Fråga %(code)s, %(option)s") % {"code": q.code, "option": blank}
+            )
         self.question_errors: dict[str, list[str]] = {}
 
     @staticmethod

@@ -110,6 +110,12 @@ def option_count(scale: str) -> int:
     return 2 if scale == YES_NO else 6
 
 
+def figure_applies(figure: str, scale: str) -> bool:
+    """Whether ``figure`` can be computed for a question on ``scale``: ``yes`` for yes/no
+    questions only, the six-step figures (and the mean) for six-step questions only."""
+    return (figure == YES) == (scale == YES_NO)
+
+
 # --- shares -------------------------------------------------------------------------------------
 
 
@@ -154,10 +160,10 @@ class Distribution:
         """
         if figure not in SHARE_FIGURES:
             raise ValueError(f"unknown figure {figure!r}")
-        if self.is_yes_no:
-            return Share(self.counts[1], self.answered) if figure == YES else None
-        if figure == YES:
+        if not figure_applies(figure, self.scale):
             return None
+        if self.is_yes_no:
+            return Share(self.counts[1], self.answered)
         if figure == KEY_FIGURE:
             figure = POSITIVE if self.indicator in KEY_FIGURE_POSITIVE_INDICATORS else CLEARLY_POSITIVE
         top = 3 if figure == POSITIVE else 2

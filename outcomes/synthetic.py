@@ -65,7 +65,9 @@ def synthetic_periods(
     """``count`` consecutive base periods of figures, starting from nobody enrolled.
 
     ``intake`` is the typical number of new women, men and other per period. All-zero rows are
-    left out of the breakdowns, as a coordinator would leave cells empty.
+    left out of the breakdowns, as a coordinator would leave cells empty. A period spends up to
+    ``spent_per_period`` (at most 80 000 kr less), so that periods of a year that are each given
+    a share of its budget never take the year past it (the ``over_budget`` warning).
     """
     weights = [REASON_WEIGHTS.get(code, 1) for code in reasons]
     ongoing = Counts()
@@ -89,7 +91,7 @@ def synthetic_periods(
                 exits=exits,
                 exits_by_reason={c: v for c, v in by_reason.items() if v.total},
                 breakdowns=breakdowns,
-                spent_sek=max(0, spent_per_period + rng.randint(-40_000, 40_000)),
+                spent_sek=max(0, spent_per_period - 40_000 + rng.randint(-40_000, 40_000)),
             )
         )
         ongoing = available - exits

@@ -5,12 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from outcomes.forms import too_large_message
+from outcomes.limits import MAX_SMALL
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
 from outcomes.models.catalog import RespondentGroup
 from reports.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
 from reports.services import GoalError, GoalInput
+
+#: Class-level fields are built at import, before a language is active: translate when shown.
+lazy_too_large = lazy(too_large_message, str)
 
 
 def reason_choices(intervention: Intervention) -> list[tuple[str, str]]:
@@ -81,14 +87,33 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
     )
     measure = forms.ChoiceField(label=_("Mått (antal)"), choices=[("", "—"), *Measure.choices], required=False)
     question = forms.ChoiceField(label=_("Enkätfråga (indikator)"), required=False)
-    indicator_number = forms.IntegerField(label=_("eller indikatornummer"), min_value=1, required=False)
+    indicator_number = forms.IntegerField(
+        label=_("eller indikatornummer"),
+        min_value=1,
+        max_value=MAX_SMALL,
+        required=False,
+        error_messages={
+            "min_value": _("Indikatornummer: ange ett nummer från 1."),
+            "max_value": lazy_too_large(_("Indikatornummer"), MAX_SMALL),
+        },
+    )
     group = forms.ChoiceField(
         label=_("Respondentgrupp (för indikatornummer)"), choices=[("", "—"), *RespondentGroup.choices], required=False
     )
     figure = forms.ChoiceField(
         label=_("Nyckeltal (indikator)"), choices=[("", "—"), *SurveyFigure.choices], required=False
     )
-    position = forms.IntegerField(label=_("Ordning"), min_value=0, max_value=32767, initial=0, required=False)
+    position = forms.IntegerField(
+        label=_("Ordning"),
+        min_value=0,
+        max_value=MAX_SMALL,
+        initial=0,
+        required=False,
+        error_messages={
+            "min_value": _("Ordning: ange 0 eller större."),
+            "max_value": lazy_too_large(_("Ordning"), MAX_SMALL),
+        },
+    )
 
     def __init__(self, *args, intervention: Intervention, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outcomes import surveys as survey_rules
 from outcomes.models import ExitReason, Intervention, SurveyQuestion, User
 from outcomes.models.catalog import RespondentGroup
 from outcomes.periods import Period
@@ -101,7 +102,10 @@ def _decimal(value, name: str, violations: list[RuleViolation]) -> Decimal | Non
     return number
 
 
-def _reasons(intervention: Intervention, codes, name: str, violations) -> list[ExitReason]:
+def _reasons(intervention: Intervention, codes, name: str, violations, kept=()) -> list[ExitReason]:
+    """The exit reasons of ``codes``; unknown codes (``unknown_reason``) and retired reasons not
+    among those the goal or step definition already has in this set (``kept``, codes;
+    ``retired_reason``) become violations."""
     codes = list(dict.fromkeys(codes or []))
     found = {r.code: r for r in ExitReason.objects.filter(association_id=intervention.association_id, code__in=codes)}
     for index, code in enumerate(codes):
@@ -111,6 +115,14 @@ def _reasons(intervention: Intervention, codes, name: str, violations) -> list[E
                     "unknown_reason",
                     f"{name}[{index}]",
                     _("Avslutsorsaken ”%(code)s” finns inte i förbundets katalog.") % {"code": code},
+                )
+            )
+        elif not found[code].active and code not in kept:
+            violations.append(
+                RuleViolation(
+                    "retired_reason",
+                    f"{name}[{index}]",
+                    _("Avslutsorsaken ”%(label)s” har utgått och kan inte väljas.") % {"label": found[code].label_sv},
                 )
             )
     return [found[c] for c in codes if c in found]
@@ -123,8 +135,11 @@ class _CheckedGoal:
     excluded_reasons: list[ExitReason]
 
 
-def _goal_check(intervention: Intervention, data: GoalInput) -> _CheckedGoal:
-    """Every rule a goal breaks, raised together as :class:`GoalError`; else the values to store."""
+def _goal_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None = None) -> _CheckedGoal:
+    """Every rule a goal breaks, raised together as :class:`GoalError`; else the values to store.
+
+    ``stored`` is the goal as it is before a change: the retired reasons it already has may stay.
+    """
     violations: list[RuleViolation] = []
     label = (data.label or "").strip()
     if not label:
@@ -173,8 +188,14 @@ def _goal_check(intervention: Intervention, data: GoalInput) -> _CheckedGoal:
     excluded: list[ExitReason] = []
     values = {"measure": "", "question": None, "indicator_number": None, "group": "", "figure": ""}
     if data.kind == GoalKind.SHARE_OF_EXITS:
-        reasons = _reasons(intervention, data.reasons, "reasons", violations)
-        excluded = _reasons(intervention, data.excluded_reasons, "excluded_reasons", violations)
+        reasons = _reasons(intervention, data.reasons, "reasons", violations, stored.reasons if stored else ())
+        excluded = _reasons(
+            intervention,
+            data.excluded_reasons,
+            "excluded_reasons",
+            violations,
+            stored.excluded_reasons if stored else (),
+        )
         if not data.reasons:
             violations.append(
                 RuleViolation("required", "reasons", _("Ange vilka avslutsorsaker som räknas i täljaren."))
@@ -247,12 +268,38 @@ def _indicator_values(intervention: Intervention, data: GoalInput, violations: l
             return values
         if data.group and data.group != question.group:
             violations.append(RuleViolation("group_mismatch", "group", _("Frågan hör till en annan respondentgrupp.")))
+        if data.figure in SurveyFigure.values and not survey_rules.figure_applies(data.figure, question.scale):
+            violations.append(_figure_not_applicable(data.figure, _("fråga %(code)s") % {"code": question.code}))
         values.update(question=question, group=question.group)
     else:
         if not data.group:
             violations.append(RuleViolation("required", "group", _("Ange respondentgrupp för indikatorn.")))
         values["indicator_number"] = int(data.indicator_number)
+        if data.group and data.figure in SurveyFigure.values:
+            # Pooled over the indicator's questions, the figure needs one question it applies to.
+            scales = set(
+                SurveyQuestion.objects.filter(
+                    association_id=intervention.association_id, group=data.group, indicator=values["indicator_number"]
+                ).values_list("scale", flat=True)
+            )
+            if scales and not any(survey_rules.figure_applies(data.figure, scale) for scale in scales):
+                violations.append(
+                    _figure_not_applicable(data.figure, _("indikator %(number)s") % {"number": data.indicator_number})
+                )
     return values
+
+
+def _figure_not_applicable(figure: str, what: str) -> RuleViolation:
+    """``figure_not_applicable``: share yes is for yes/no questions, the other figures for six-step ones."""
+    return RuleViolation(
+        "figure_not_applicable",
+        "figure",
+        _(
+            "Nyckeltalet ”%(figure)s” kan inte beräknas för %(what)s: andel ja gäller ja/nej-frågor, de "
+            "andra nyckeltalen frågor med sexgradig skala."
+        )
+        % {"figure": survey_rules.FIGURE_LABELS[figure], "what": what},
+    )
 
 
 def _placeholder_results(goal: Goal) -> None:
@@ -294,7 +341,7 @@ def goal_update(*, goal: Goal, data: GoalInput, user: User | None = None) -> Goa
     :class:`GoalError` (nothing changes) like :func:`goal_create`.
     """
     intervention = goal.intervention
-    checked = _goal_check(intervention, data)
+    checked = _goal_check(intervention, data, stored=GoalInput.from_goal(goal))
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         year_changed = goal.year != checked.values["year"]
@@ -323,13 +370,16 @@ def step_definition_set(
 ) -> StepDefinition:
     """Store which exit reasons count as a step and which leave the denominator.
 
-    Codes must be exit reasons of the intervention's association; a reason cannot be in both
-    sets. Refused with :class:`GoalError` (nothing changes). Every step-progression result of
-    the intervention becomes stale and is recomputed after the commit.
+    Codes must be exit reasons of the intervention's association, not retired unless already in
+    that set of the definition in effect (``retired_reason``); a reason cannot be in both sets.
+    Refused with :class:`GoalError` (nothing changes). Every step-progression result of the
+    intervention becomes stale and is recomputed after the commit.
     """
     violations: list[RuleViolation] = []
-    steps = _reasons(intervention, reasons, "reasons", violations)
-    excluded = _reasons(intervention, excluded_reasons, "excluded_reasons", violations)
+    # The reasons in effect (stored, or the default) may stay even when retired since.
+    stored = selectors.step_definition_of(intervention)
+    steps = _reasons(intervention, reasons, "reasons", violations, stored["reasons"])
+    excluded = _reasons(intervention, excluded_reasons, "excluded_reasons", violations, stored["excluded_reasons"])
     overlap = {r.code for r in steps} & {r.code for r in excluded}
     if overlap:
         violations.append(

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from outcomes.access import intervention_for, is_staff_of
 from outcomes.api.filters import InterventionFilter
-from outcomes.api.serializers import MAX_SEK
+from outcomes.limits import MAX_REPORT_SEK
 from outcomes.models import Budget, Intervention, Membership, Role
 from outcomes.selectors import associations_visible_to, interventions_visible_to
 from outcomes.services import budget_set, intervention_create, intervention_update
@@ -26,7 +26,9 @@ from outcomes.services import budget_set, intervention_create, intervention_upda
 
 class BudgetSerializer(serializers.Serializer):
     year = serializers.IntegerField(read_only=True)
-    budget_sek = serializers.IntegerField(min_value=0, max_value=MAX_SEK, help_text="Beviljade medel i hela kronor.")
+    budget_sek = serializers.IntegerField(
+        min_value=0, max_value=MAX_REPORT_SEK, help_text="Beviljade medel i hela kronor."
+    )
 
 
 class VisibleAssociationField(serializers.PrimaryKeyRelatedField):

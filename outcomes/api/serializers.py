@@ -7,15 +7,10 @@ import re
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import PeriodReport
 from outcomes.rules import GENDERS, Counts, ReportFigures, RuleViolation
 from outcomes.services import ReportInput
-
-# A report's bounds of plausibility, on top of its columns' (outcomes.limits): no real count or
-# amount reaches them, and the figures derived from them still fit a column (exit totals summed
-# from up to 30 reasons, the ongoing carried to the next period, a year's spending in bigint).
-MAX_COUNT = 1_000_000
-MAX_SEK = 10**12
 
 
 class GenderCountsSerializer(serializers.Serializer):
@@ -25,9 +20,9 @@ class GenderCountsSerializer(serializers.Serializer):
     ``negative_count`` and the field named, the same as in the web form.
     """
 
-    women = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
-    men = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
-    other = serializers.IntegerField(required=False, default=0, max_value=MAX_COUNT)
+    women = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_COUNT)
+    men = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_COUNT)
+    other = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_COUNT)
 
     def to_counts(self, data) -> Counts:
         return Counts.from_mapping(data)
@@ -72,7 +67,7 @@ class ReportInputSerializer(serializers.Serializer):
     new = GenderCountsSerializer(required=False)
     exits = ExitRowSerializer(many=True, required=False)
     breakdowns = BreakdownRowSerializer(many=True, required=False)
-    spent_sek = serializers.IntegerField(required=False, default=0, max_value=MAX_SEK)
+    spent_sek = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_SEK)
     comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=4000)
 
     def validate_exits(self, rows):
@@ -147,7 +142,7 @@ def _plain_counts(value, texts: tuple[str, ...] = ()) -> dict | None:
         out[name] = value[name]
     for gender in GENDERS:
         count = value.get(gender, 0)
-        if not _is_int(count, MAX_COUNT):
+        if not _is_int(count, MAX_REPORT_COUNT):
             return None
         out[gender] = count
     return out
@@ -187,7 +182,7 @@ def plain_report_data(data) -> dict | None:
                 return None
     out["spent_sek"] = data.get("spent_sek", 0)
     out["comment"] = data.get("comment", "")
-    if not _is_int(out["spent_sek"], MAX_SEK) or not _is_text(out["comment"], 4000, allow_blank=True):
+    if not _is_int(out["spent_sek"], MAX_REPORT_SEK) or not _is_text(out["comment"], 4000, allow_blank=True):
         return None
     return out
 

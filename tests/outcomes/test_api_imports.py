@@ -225,4 +225,20 @@ def test_an_import_over_its_size_limit_answers_a_json_413(coordinator, intervent
     response = client_for(coordinator).post("/api/v1/imports/", body, content_type="application/json")
     assert response.status_code == 413, response.content[:300]
     assert response.json()["errors"][0]["code"] == "too_large"
+
+
+def test_an_import_refuses_a_retired_dimension_category_on_a_report_that_did_not_count_it(coordinator, intervention):
+    from outcomes.models import DimensionCategory
+
+    DimensionCategory.objects.filter(dimension__association=intervention.association, code="unknown").filter(
+        dimension__code="uvas"
+    ).update(active=False)
+    response = client_for(coordinator).post(
+        "/api/v1/imports/", {"reports": [item(intervention, "2024Q1")]}, format="json"
+    )
+    assert response.status_code == 400
+    [report_errors] = response.json()["errors"]
+    assert {(v["field"], v["code"]) for v in report_errors["errors"]} == {
+        ("breakdowns[4].category", "retired_category")
+    }
     assert not PeriodReport.objects.exists()

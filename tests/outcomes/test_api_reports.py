@@ -159,3 +159,43 @@ def test_an_import_item_without_any_report_field_is_refused_like_the_same_put(co
     assert response.status_code == 400
     assert [v["code"] for v in response.json()["errors"][0]["errors"]] == ["empty_report"]
     assert not PeriodReport.objects.exists()
+
+
+def test_a_put_that_takes_the_year_past_its_budget_is_saved_with_an_over_budget_warning(coordinator, intervention):
+    from outcomes.services import budget_set
+
+    budget_set(intervention=intervention, year=2024, budget_sek=1000000)
+    client = client_for(coordinator)
+    assert client.put(url(intervention, "2024Q1"), BODY, format="json").json()["warnings"] == []
+    continued = {key: value for key, value in BODY.items() if key != "ongoing_at_start"}
+    response = client.put(url(intervention, "2024Q2"), continued, format="json")
+    assert response.status_code == 201
+    warnings = [w for w in response.json()["warnings"] if w["code"] == "over_budget"]
+    assert warnings == [
+        {
+            "field": "spent_sek",
+            "code": "over_budget",
+            "message": "Förbrukat under 2024 blir 1\xa0180\xa0000 kr, mer än årets budget på 1\xa0000\xa0000 kr.",
+        }
+    ]
+    assert PeriodReport.objects.get(period="2024Q2").spent_sek == 590000
+    assert [w["code"] for w in client.get(url(intervention, "2024Q2")).json()["warnings"]] == ["over_budget"]
+
+
+def test_a_put_with_a_retired_exit_reason_is_refused_unless_the_report_already_counts_it(coordinator, intervention):
+    from outcomes.models import ExitReason
+
+    client = client_for(coordinator)
+    assert client.put(url(intervention, "2024Q1"), BODY, format="json").status_code == 201
+    ExitReason.objects.filter(association=intervention.association, code="returned").update(active=False)
+    # The report that counted it before keeps it, and may be saved again.
+    changed = {**BODY, "comment": "Samma orsaker"}
+    assert client.put(url(intervention, "2024Q1"), changed, format="json").status_code == 200
+    response = client.put(url(intervention, "2024Q2"), BODY, format="json")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("exits[1].reason", "retired_reason")
+    assert error["message"] == (
+        "Avslutsorsaken ”Åter till remittent/anvisande part” har utgått och kan inte användas i nya rapporter."
+    )
+    assert not PeriodReport.objects.filter(period="2024Q2").exists()

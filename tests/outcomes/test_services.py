@@ -182,3 +182,59 @@ def test_a_coordinator_must_be_granted_an_intervention_of_the_same_association(a
     user = user_create(email="A@example.se", association=association, role="coordinator", intervention=intervention)
     again = user_create(email="a@example.se", association=association, role="coordinator", intervention=intervention)
     assert user == again and user.memberships.count() == 1
+
+
+def retire(intervention, *, reason=None, category=None):
+    """Retire an exit reason, or a dimension category given as ``(dimension, category)``."""
+    from outcomes.models import DimensionCategory
+
+    if reason:
+        ExitReason.objects.filter(association=intervention.association, code=reason).update(active=False)
+    if category:
+        DimensionCategory.objects.filter(
+            dimension__association=intervention.association, dimension__code=category[0], code=category[1]
+        ).update(active=False)
+
+
+def put(intervention, data, **kwargs):
+    return report_save(intervention=intervention, period_code="2024Q1", data=data, **kwargs)
+
+
+def test_it_refuses_a_retired_exit_reason_on_a_report_that_did_not_use_it(intervention):
+    retire(intervention, reason="moved")
+    with pytest.raises(ReportError) as refused:
+        put(intervention, report_input(start=(1, 0, 0), exits={"moved": (1, 0, 0)}))
+    [violation] = refused.value.violations
+    assert (violation.code, violation.field) == ("retired_reason", "exits[0].reason")
+    assert "”Flytt”" in violation.message and "utgått" in violation.message
+    assert not PeriodReport.objects.exists()
+    stored = put(intervention, report_input(start=(1, 0, 0), exits={"employment": (1, 0, 0)})).report
+    with pytest.raises(ReportError) as refused:
+        put(intervention, report_input(start=(1, 0, 0), exits={"moved": (1, 0, 0)}))
+    assert refused.value.violations[0].code == "retired_reason"
+    stored.refresh_from_db()
+    assert stored.version == 1 and list(stored.exit_counts.values_list("reason__code", flat=True)) == ["employment"]
+
+
+def test_a_report_that_already_counts_a_retired_reason_or_category_keeps_it_and_may_change_it(intervention):
+    data = report_input(start=(2, 0, 0), new=(1, 0, 0), exits={"moved": (1, 0, 0)}, unknown_new=False)
+    data.breakdowns = {"age_band": {"16_19": Counts(1)}}
+    report = put(intervention, data).report
+    retire(intervention, reason="moved", category=("age_band", "16_19"))
+    assert put(intervention, data).changed is False  # re-saving the same report works
+    data.exits_by_reason = {"moved": Counts(2)}
+    assert put(intervention, data, expected_version=1).report.version == 2
+    report.refresh_from_db()
+    assert report.exit_counts.get().women == 2
+
+
+def test_it_refuses_a_retired_dimension_category_on_a_new_report(intervention):
+    retire(intervention, category=("age_band", "16_19"))
+    data = report_input(new=(1, 0, 0), unknown_new=False)
+    data.breakdowns = {"age_band": {"16_19": Counts(1)}}
+    with pytest.raises(ReportError) as refused:
+        put(intervention, data)
+    [violation] = refused.value.violations
+    assert (violation.code, violation.field) == ("retired_category", "breakdowns[0].category")
+    assert "”16–19 år”" in violation.message and "”Åldersgrupp”" in violation.message
+    assert not PeriodReport.objects.exists()

@@ -181,3 +181,25 @@ def test_the_start_page_links_to_the_surveys(client, coordinator, intervention):
     assert reverse("survey-intervention", args=[intervention.pk]) in page
     index = client.get(reverse("survey-index")).content.decode()
     assert intervention.name in index
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (post_data(invited=2**31), "Antal tillfrågade"),
+        (post_data(invited=2**31, women=2**31, men=0, other=0, p1=((0, 0, 0, 0, 0, 2**31), 0)), "Svarande kvinnor"),
+        (post_data(invited=2**31 - 1, women=24, men=0, other=0, p1=((0, 0, 0, 0, 0, 2**31), 0)), "Fråga p1, Alltid"),
+    ],
+)
+def test_it_refuses_a_count_too_large_for_its_column_in_swedish_and_keeps_the_stored_survey(
+    client, coordinator, intervention, data, named
+):
+    client = signed_in(client, coordinator)
+    assert client.post(edit_url(intervention), post_data(p1=((0, 1, 2, 6, 8, 7), 0))).status_code == 302
+    response = client.post(edit_url(intervention), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enkäten sparades inte" in page
+    assert f"{named}: talet får vara högst 2\xa0147\xa0483\xa0647." in page
+    survey = Survey.objects.get()
+    assert (survey.invited, survey.answered_women, survey.version) == (33, 14, 1)

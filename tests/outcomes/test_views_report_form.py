@@ -234,3 +234,39 @@ def test_the_form_makes_the_same_number_of_queries_however_many_rows_are_filled(
     with CaptureQueriesContext(connection) as many_rows:
         client.get(report_url(intervention, "2024Q2"))
     assert len(many_rows.captured_queries) == len(few_rows.captured_queries) <= 20
+
+
+@pytest.mark.parametrize("typed", ["182500,50", "182500.50", "182 500,50"])
+def test_it_refuses_kronor_with_decimals_and_keeps_the_stored_amount(intervention, coordinator, typed):
+    report = report_save(intervention=intervention, period_code="2024Q1", data=report_input(spent_sek=182500)).report
+    data = form_data(version=report.version, spent=typed)
+    response = signed_in(coordinator).post(report_url(intervention), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Inget sparades" in html and "Förbrukat ska anges i hela kronor, utan decimaler." in html
+    report.refresh_from_db()
+    assert (report.spent_sek, report.version) == (182500, 1)
+
+
+def test_whole_kronor_are_saved_as_typed(intervention, coordinator):
+    response = signed_in(coordinator).post(report_url(intervention), form_data(spent="182500"))
+    assert response.status_code == 302
+    assert PeriodReport.objects.get().spent_sek == 182500
+
+
+def test_it_warns_after_saving_when_the_year_spends_more_than_its_budget(intervention, coordinator):
+    from outcomes.services import budget_set
+
+    budget_set(intervention=intervention, year=2024, budget_sek=500000)
+    report_save(intervention=intervention, period_code="2024Q1", data=report_input(spent_sek=300000))
+    client = signed_in(coordinator)
+    response = client.post(report_url(intervention, "2024Q2"), form_data(spent="250000"))
+    assert response.status_code == 302  # a warning, not a refusal
+    assert PeriodReport.objects.get(period="2024Q2").spent_sek == 250000
+    html = client.get(response["Location"]).content.decode()
+    assert "Förbrukat under 2024 blir 550\xa0000 kr, mer än årets budget på 500\xa0000 kr." in html
+    # Within the budget, or without one, nothing is said.
+    client.post(report_url(intervention, "2024Q2"), form_data(spent="200000", version=1))
+    assert "mer än årets budget" not in client.get(report_url(intervention, "2024Q2")).content.decode()
+    client.post(report_url(intervention, "2025Q1"), form_data(spent="9000000"))
+    assert "mer än årets budget" not in client.get(report_url(intervention, "2025Q1")).content.decode()

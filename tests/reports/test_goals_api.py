@@ -219,3 +219,21 @@ def test_a_coordinator_previews_results_with_drafts_and_nothing_is_stored(staff,
     assert api.get(base(intervention) + "goal-results/?include_drafts=true").status_code == 400
     denied = client_for(viewer).get(base(intervention) + "goal-results/?period=2024&include_drafts=true")
     assert denied.status_code == 403
+
+
+def test_goals_and_step_definitions_refuse_a_retired_reason_over_the_api(staff, intervention):
+    from outcomes.models import ExitReason
+
+    ExitReason.objects.filter(association=intervention.association, code="moved").update(active=False)
+    api = client_for(staff)
+    goal = {**STEP_GOAL, "kind": "share_of_exits", "reasons": ["employment", "moved"], "target": 20}
+    response = committed(api.post, base(intervention) + "goals/", goal, format="json")
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("reasons[1]", "retired_reason")]
+    assert "”Flytt”" in response.json()["errors"][0]["message"]
+    assert not Goal.objects.exists()
+    body = {"reasons": ["employment"], "excluded_reasons": ["moved"]}
+    response = committed(api.put, base(intervention) + "step-definition/", body, format="json")
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("excluded_reasons[0]", "retired_reason")]
+    assert api.get(base(intervention) + "step-definition/").json()["excluded_reasons"] == []

@@ -76,3 +76,39 @@ def test_a_clearly_positive_share_below_the_yellow_ratio_is_red(intervention):
         survey_save(period_code="2024", group="participant_exit", data=data, intervention=intervention)
     year = result(goal)
     assert (year.numerator, year.denominator, year.status) == (3, 9, "red")  # the blank answer is left out
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"question": "p1", "figure": "yes"}, "fråga p1"),
+        ({"question": "e8", "figure": "key_figure"}, "fråga e8"),
+        ({"indicator_number": 1, "group": "participant_ongoing", "figure": "yes"}, "indikator 1"),
+        ({"indicator_number": 8, "group": "staff", "figure": "yes"}, "indikator 8"),
+    ],
+)
+def test_it_refuses_an_indicator_goal_whose_figure_does_not_apply_to_the_question(intervention, fields, named):
+    from reports.models import Goal
+
+    with pytest.raises(services.GoalError) as refused:
+        indicator_goal(intervention, **fields)
+    [violation] = refused.value.violations
+    assert (violation.code, violation.field) == ("figure_not_applicable", "figure")
+    assert named in violation.message
+    assert not Goal.objects.exists()
+
+
+def test_a_figure_that_applies_to_some_questions_of_the_indicator_is_accepted(intervention):
+    # Indicator 6 of participants at exit pools the yes/no e8 with the six-step e9 and e10.
+    assert indicator_goal(intervention, indicator_number=6, group="participant_exit", figure="yes").figure == "yes"
+    assert indicator_goal(intervention, indicator_number=6, group="participant_exit", figure="positive")
+    assert indicator_goal(intervention, question="e8", figure="yes")
+
+
+def test_the_goal_api_refuses_share_yes_on_a_six_step_question(staff, intervention):
+    body = {"year": 2024, "label": "Nytta", "kind": "indicator", "target": 70, "question": "p1", "figure": "yes"}
+    response = committed(client_for(staff).post, f"/api/v1/interventions/{intervention.pk}/goals/", body, format="json")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("figure", "figure_not_applicable")
+    assert "Andel ja" in error["message"]

@@ -193,3 +193,63 @@ def test_a_result_stored_meanwhile_by_another_recomputation_is_overwritten_not_a
     )
     assert services._store(goal, services.Period.parse("2024"), evaluation, None, year.computed_at) == 1
     assert (results(goal)["2024"].numerator, results(goal)["2024"].denominator) == (1, 1)
+
+
+def retire_moved(intervention):
+    from outcomes.models import ExitReason
+
+    ExitReason.objects.filter(association=intervention.association, code="moved").update(active=False)
+
+
+def share_goal(reasons, excluded):
+    return GoalInput(
+        year=2024,
+        label="Till arbete",
+        kind="share_of_exits",
+        target=Decimal(20),
+        reasons=reasons,
+        excluded_reasons=excluded,
+    )
+
+
+def test_a_goal_refuses_a_retired_reason_unless_that_goal_already_has_it(intervention):
+    from reports.models import Goal
+
+    retire_moved(intervention)
+    with pytest.raises(services.GoalError) as refused:
+        services.goal_create(intervention=intervention, data=share_goal(["employment"], ["moved"]))
+    [violation] = refused.value.violations
+    assert (violation.code, violation.field) == ("retired_reason", "excluded_reasons[0]")
+    assert "”Flytt”" in violation.message
+    assert not Goal.objects.exists()
+    from outcomes.models import ExitReason
+
+    ExitReason.objects.filter(code="moved").update(active=True)
+    goal = services.goal_create(intervention=intervention, data=share_goal(["employment"], ["moved"]))
+    retire_moved(intervention)
+    goal = services.goal_update(goal=goal, data=share_goal(["employment", "studies"], ["moved"]))
+    assert sorted(goal.excluded_reasons.values_list("code", flat=True)) == ["moved"]
+    with pytest.raises(services.GoalError) as refused:
+        services.goal_update(goal=goal, data=share_goal(["employment", "moved"], []))
+    assert refused.value.violations[0].code == "retired_reason"
+
+
+def test_a_step_definition_refuses_a_retired_reason_unless_it_already_has_it(intervention):
+    from reports import selectors
+
+    retire_moved(intervention)
+    with pytest.raises(services.GoalError) as refused:
+        services.step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=["moved"])
+    assert [(v.code, v.field) for v in refused.value.violations] == [("retired_reason", "excluded_reasons[0]")]
+    from outcomes.models import ExitReason
+
+    ExitReason.objects.filter(code="moved").update(active=True)
+    services.step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=["moved"])
+    retire_moved(intervention)
+    services.step_definition_set(
+        intervention=intervention, reasons=["employment", "studies"], excluded_reasons=["moved"]
+    )
+    assert selectors.step_definition_of(intervention)["excluded_reasons"] == ["moved"]
+    with pytest.raises(services.GoalError):
+        services.step_definition_set(intervention=intervention, reasons=["employment", "moved"], excluded_reasons=[])
+    assert selectors.step_definition_of(intervention)["reasons"] == ["employment", "studies"]

@@ -156,3 +156,32 @@ def test_staff_edit_a_goal_and_the_step_definition_in_forms(client, staff, lekeb
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/")).status_code == 302
     assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("indicator_number", "32768", "Indikatornummer: talet får vara högst 32\xa0767."),
+        ("position", "32768", "Ordning: talet får vara högst 32\xa0767."),
+    ],
+)
+def test_it_refuses_a_number_too_large_for_its_column_in_the_goal_form(
+    client, staff, intervention, field, value, message
+):
+    client.force_login(staff)
+    form = {
+        "year": 2024,
+        "label": "Nytta",
+        "kind": "indicator",
+        "comparator": "at_least",
+        "target": "70",
+        "yellow_ratio": "0,8",
+        "group": "participant_ongoing",
+        "figure": "key_figure",
+        "indicator_number": "1",
+        field: value,
+    }
+    response = client.post(page(intervention, "mal/nytt/"), form)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Goal.objects.exists()
