@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from outcomes.api.serializers import MAX_COUNT, MAX_SEK, ReportInputSerializer, plain_report_data
+from outcomes.api.serializers import ReportInputSerializer, plain_report_data
+from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import BreakdownCount, ExitCount, PeriodReport, ReportHistory
 from outcomes.services import api_token_create
 from tests.factories import InterventionFactory
@@ -164,7 +165,7 @@ def test_a_coordinator_put_checks_the_grant_with_one_more_query(coordinator, int
 # --- the fast path for well-formed bodies answers what the serializers answer ------------------
 
 _counts_values = st.one_of(
-    st.integers(min_value=-5, max_value=MAX_COUNT + 1),
+    st.integers(min_value=-5, max_value=MAX_REPORT_COUNT + 1),
     st.just(10**30),
     st.booleans(),
     st.none(),
@@ -191,7 +192,9 @@ _bodies = st.fixed_dictionaries(
         "new": _row(),
         "exits": st.one_of(st.lists(_row("reason"), max_size=3), _row("reason"), st.none()),
         "breakdowns": st.lists(_row("dimension", "category"), max_size=3),
-        "spent_sek": st.one_of(st.integers(min_value=-1, max_value=MAX_SEK + 1), st.sampled_from(["5", None, 1.0])),
+        "spent_sek": st.one_of(
+            st.integers(min_value=-1, max_value=MAX_REPORT_SEK + 1), st.sampled_from(["5", None, 1.0])
+        ),
         "comment": st.one_of(_texts, st.text(max_size=5000)),
     },
 )
