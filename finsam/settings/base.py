@@ -66,6 +66,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# With persistent connections (CONN_MAX_AGE, e.g. ``?conn_max_age=60`` in the URL), check a kept
+# connection before a request reuses it: after PostgreSQL restarts or drops connections, each
+# kept one would otherwise answer one request with a 500. A no-op without CONN_MAX_AGE.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "outcomes.User"
