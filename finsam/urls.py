@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from outcomes.api.errors import api_not_found, server_error
+from outcomes.throttle import ThrottledPasswordResetForm
 
 api_v1 = [
     path("", include("outcomes.api.urls")),
@@ -19,6 +21,12 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # A few reset mails per address and hour (outcomes.throttle); the rest of django.contrib.auth as is.
+    path(
+        "konto/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path("konto/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_v1)),
     # The issue names /api/schema/; the same schema is served under the versioned path too.

@@ -155,6 +155,13 @@ INSTALLED_APPS += ["drf_spectacular_sidecar"]
 # Requests per API token (or per signed-in user), e.g. "600/minute"; empty turns throttling off.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/minute") or None
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["outcomes.api.throttling.TokenRateThrottle"]
+# Failed API authentications (no or a wrong token) per client address, e.g. "30/minute"; past it
+# the address gets 429 for any token until the window has passed. Empty turns it off.
+API_AUTH_FAILURE_RATE = env("API_AUTH_FAILURE_RATE", default="30/minute") or None
+# Live (not revoked) API tokens one user may hold.
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+# Password-reset mails sent to one e-mail address per hour; further requests show the same page.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=5)
 SPECTACULAR_SETTINGS.update(
     {
         "DESCRIPTION": (
