@@ -1,6 +1,9 @@
 """Celery tasks: thin wrappers that load ids and call a selector or service."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 
 from outcomes.models import Intervention
 from outcomes.periods import Period
@@ -67,6 +70,18 @@ def goal_results_recompute_all() -> int:
     for intervention_id in intervention_ids:
         goal_results_recompute_goals.delay(intervention_id)
     return len(intervention_ids)
+
+
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
+def goal_results_recompute_stale() -> int:
+    """The frequent beat task: queue the recomputation of results left stale for longer than
+    ``GOAL_RESULTS_STALE_AFTER`` seconds (a killed worker's lost message); answers how many
+    interventions were queued. Cheap when nothing is stale (one indexed query)."""
+    older_than = timedelta(seconds=getattr(settings, "GOAL_RESULTS_STALE_AFTER", 30))
+    swept = goal_services.goal_results_stale_sweep(older_than=older_than)
+    for intervention_id, goal_ids in swept.items():
+        goal_results_recompute_goals.delay(intervention_id, goal_ids)
+    return len(swept)
 
 
 # --- Summaries and exports (issue 7) -----------------------------------------------------------

@@ -189,3 +189,5 @@ REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
 # host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
 # instead of holding the request until the OS gives up on the TCP connect.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Seconds a goal result may stay stale before the beat sweep (every 30 s) queues it again.
+GOAL_RESULTS_STALE_AFTER = env.int("GOAL_RESULTS_STALE_AFTER", default=30)
