@@ -191,3 +191,28 @@ REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 # Seconds a goal result may stay stale before the beat sweep (every 30 s) queues it again.
 GOAL_RESULTS_STALE_AFTER = env.int("GOAL_RESULTS_STALE_AFTER", default=30)
+
+# --- Response headers (issue 12) -----------------------------------------------------------------
+# Content-Security-Policy on every page (django-csp): no inline script or style anywhere; the
+# templates link their CSS and JS from static files. The API documentation pages add what
+# Swagger UI and ReDoc need for themselves only (finsam/urls.py). Then Cache-Control: private,
+# no-store for signed-in pages, the API and downloads (finsam.middleware).
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "finsam.middleware.PrivateNoStoreMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "script-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
