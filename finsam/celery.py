@@ -28,3 +28,15 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# --- schedule: stale goal results (issue 12) -----------------------------------------------------
+# A worker killed mid-task leaves its message unacknowledged in Redis for the visibility timeout
+# (an hour; kept long because a PDF export may run for minutes). Every 30 s, results left stale
+# longer than GOAL_RESULTS_STALE_AFTER are queued again, so they converge within a minute.
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "goal-results-stale-sweep": {
+        "task": "reports.tasks.goal_results_recompute_stale",
+        "schedule": 30.0,
+    },
+}

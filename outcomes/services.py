@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
@@ -192,7 +193,20 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; answer the stored token and the secret, shown only this once.
 
     A name with personal data (or none) raises ``ValidationError`` on ``name``; nothing is stored.
+    Refused with ``ValidationError`` (code ``token_limit``) when the user already holds
+    ``API_TOKENS_PER_USER`` live tokens: revoking one makes room.
     """
+    limit = getattr(settings, "API_TOKENS_PER_USER", 20)
+    if ApiToken.objects.usable().filter(user=user).count() >= limit:
+        raise ValidationError(
+            {
+                "name": ValidationError(
+                    _("Du har redan högst %(limit)s aktiva API-nycklar. Återkalla en nyckel innan du skapar en ny.")
+                    % {"limit": limit},
+                    code="token_limit",
+                )
+            }
+        )
     secret = ApiToken.new_secret()
     token = ApiToken(user=user, name=name, prefix=secret[:8], key_hash=hash_token(secret))
     token.full_clean(exclude=["key_hash"])

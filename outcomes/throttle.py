@@ -15,6 +15,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 
 
@@ -85,3 +86,26 @@ class ThrottledModelBackend(ModelBackend):
         else:
             cache.delete(account_key)
         return user
+
+
+# --- password-reset mails (issue 12) -----------------------------------------------------------
+PASSWORD_RESET_WINDOW = 60 * 60
+
+
+def password_reset_allowed(email: str) -> bool:
+    """Count one reset request for ``email`` (case-insensitive); answers whether a mail may be
+    sent: at most ``PASSWORD_RESET_MAILS_PER_ADDRESS`` an hour, whether or not the account exists."""
+    limit = getattr(settings, "PASSWORD_RESET_MAILS_PER_ADDRESS", 5)
+    key = "password-reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    _add_failure(key, PASSWORD_RESET_WINDOW)
+    return _failures(key) <= limit
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending nothing past the hourly limit for an address. The page
+    answered is the same "sent" page either way, so it reveals neither the limit nor the account."""
+
+    def get_users(self, email):
+        if not password_reset_allowed(email):
+            return iter(())
+        return super().get_users(email)

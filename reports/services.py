@@ -8,10 +8,11 @@ affected results stale in its own transaction and announces itself after the com
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -411,7 +412,7 @@ def goal_results_mark_stale(*, results) -> int:
     Each mark also bumps ``generation``, so a recomputation that read its data before this
     change does not clear the flag (see :func:`goal_results_recompute`).
     """
-    return results.update(stale=True, generation=F("generation") + 1)
+    return results.update(stale=True, generation=F("generation") + 1, marked_stale_at=timezone.now())
 
 
 def goal_results_mark_stale_for_report(*, intervention_id: int, period_code: str) -> int:
@@ -690,3 +691,29 @@ def goal_results_recompute_all() -> dict[str, int]:
     for intervention in Intervention.objects.filter(pk__in=intervention_ids):
         changed += goal_results_recompute(intervention=intervention)
     return {"interventions": len(intervention_ids), "changed": changed}
+
+
+def goal_results_stale_sweep(*, older_than: timedelta) -> dict[int, list[int]]:
+    """Results left stale for longer than ``older_than``: answers the goal ids to recompute, by
+    intervention id, and marks those results as swept now.
+
+    A change queues its own recomputation, so a result stays stale for long only when that was
+    lost: a worker killed mid-task leaves its message unacknowledged in Redis for the visibility
+    timeout, an unreachable broker drops it. Re-marking the swept results (time only, not
+    ``generation``) keeps the next sweep from queueing them again while this recomputation is on
+    its way. Nothing stale: ``{}``. One indexed query on the stale results and one update.
+    """
+    now = timezone.now()
+    left = GoalResult.objects.filter(stale=True).filter(
+        Q(marked_stale_at__isnull=True) | Q(marked_stale_at__lt=now - older_than)
+    )
+    pairs = list(left.values_list("goal__intervention_id", "goal_id").distinct().order_by())
+    if not pairs:
+        return {}
+    GoalResult.objects.filter(goal_id__in={goal_id for _i, goal_id in pairs}, pk__in=left.values("pk")).update(
+        marked_stale_at=now
+    )
+    by_intervention: dict[int, list[int]] = {}
+    for intervention_id, goal_id in sorted(pairs):
+        by_intervention.setdefault(intervention_id, []).append(goal_id)
+    return by_intervention

@@ -1,16 +1,19 @@
 """Celery tasks: thin wrappers that load ids and call a selector or service."""
 
+from datetime import timedelta
+
 from celery import shared_task
-from django.db import DatabaseError
+from django.conf import settings
 
 from outcomes.models import Intervention
 from outcomes.periods import Period
 from outcomes.selectors import period_figures
+from outcomes.tasks import TRANSIENT_DATABASE_ERRORS
 from reports import selectors as goal_selectors
 from reports import services as goal_services
 
 
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
 def period_figures_compute(intervention_id: int, period_code: str, include_drafts: bool = False) -> dict:
     """The stock-and-flow figures of one intervention and period, as plain numbers.
 
@@ -37,7 +40,7 @@ def period_figures_compute(intervention_id: int, period_code: str, include_draft
 # results, not at the task's return value, so the broker's result backend is never needed.
 
 
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5, ignore_result=True)
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
 def goal_results_recompute_for_report(intervention_id: int, period_code: str) -> int:
     """Recompute the results a changed base-period report affects; answers rows changed."""
     intervention = Intervention.objects.filter(pk=intervention_id).first()
@@ -46,7 +49,7 @@ def goal_results_recompute_for_report(intervention_id: int, period_code: str) ->
     return goal_services.goal_results_recompute(intervention=intervention, base_period=Period.parse(period_code))
 
 
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5, ignore_result=True)
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
 def goal_results_recompute_goals(intervention_id: int, goal_ids: list[int] | None = None) -> int:
     """Recompute every result of the given goals (all of the intervention's when None)."""
     intervention = Intervention.objects.filter(pk=intervention_id).first()
@@ -55,7 +58,7 @@ def goal_results_recompute_goals(intervention_id: int, goal_ids: list[int] | Non
     return goal_services.goal_results_recompute(intervention=intervention, goal_ids=goal_ids)
 
 
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5, ignore_result=True)
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
 def goal_results_recompute_all() -> int:
     """The nightly beat task: recompute everything, repairing what a lost message missed.
 
@@ -69,10 +72,22 @@ def goal_results_recompute_all() -> int:
     return len(intervention_ids)
 
 
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
+def goal_results_recompute_stale() -> int:
+    """The frequent beat task: queue the recomputation of results left stale for longer than
+    ``GOAL_RESULTS_STALE_AFTER`` seconds (a killed worker's lost message); answers how many
+    interventions were queued. Cheap when nothing is stale (one indexed query)."""
+    older_than = timedelta(seconds=getattr(settings, "GOAL_RESULTS_STALE_AFTER", 30))
+    swept = goal_services.goal_results_stale_sweep(older_than=older_than)
+    for intervention_id, goal_ids in swept.items():
+        goal_results_recompute_goals.delay(intervention_id, goal_ids)
+    return len(swept)
+
+
 # --- Summaries and exports (issue 7) -----------------------------------------------------------
 
 
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
 def export_job_run_task(job_id: str) -> str:
     """Produce the file of one export job; a finished job is left as it is (idempotent)."""
     from reports.exports import export_job_run

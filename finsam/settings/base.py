@@ -66,6 +66,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# With persistent connections (CONN_MAX_AGE, e.g. ``?conn_max_age=60`` in the URL), check a kept
+# connection before a request reuses it: after PostgreSQL restarts or drops connections, each
+# kept one would otherwise answer one request with a 500. A no-op without CONN_MAX_AGE.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "outcomes.User"
@@ -151,6 +155,13 @@ INSTALLED_APPS += ["drf_spectacular_sidecar"]
 # Requests per API token (or per signed-in user), e.g. "600/minute"; empty turns throttling off.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/minute") or None
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["outcomes.api.throttling.TokenRateThrottle"]
+# Failed API authentications (no or a wrong token) per client address, e.g. "30/minute"; past it
+# the address gets 429 for any token until the window has passed. Empty turns it off.
+API_AUTH_FAILURE_RATE = env("API_AUTH_FAILURE_RATE", default="30/minute") or None
+# Live (not revoked) API tokens one user may hold.
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+# Password-reset mails sent to one e-mail address per hour; further requests show the same page.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=5)
 SPECTACULAR_SETTINGS.update(
     {
         "DESCRIPTION": (
@@ -180,3 +191,30 @@ REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
 # host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
 # instead of holding the request until the OS gives up on the TCP connect.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Seconds a goal result may stay stale before the beat sweep (every 30 s) queues it again.
+GOAL_RESULTS_STALE_AFTER = env.int("GOAL_RESULTS_STALE_AFTER", default=30)
+
+# --- Response headers (issue 12) -----------------------------------------------------------------
+# Content-Security-Policy on every page (django-csp): no inline script or style anywhere; the
+# templates link their CSS and JS from static files. The API documentation pages add what
+# Swagger UI and ReDoc need for themselves only (finsam/urls.py). Then Cache-Control: private,
+# no-store for signed-in pages, the API and downloads (finsam.middleware).
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "finsam.middleware.PrivateNoStoreMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "script-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}

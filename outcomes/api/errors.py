@@ -17,6 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from outcomes.api.throttling import auth_failure_record, auth_failure_wait
 from outcomes.periods import PeriodError
 from outcomes.services import ReportError, ReportLocked, VersionConflict
 
@@ -107,14 +108,19 @@ def exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": _django_validation_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, PeriodError):
-        # Every period an API call names (path or ``?period=``) is parsed by outcomes.periods.
-        return Response(error_body(exc.code, exc.message, "period"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
         # Django's own size check (a form-encoded body read by the CSRF check, say): the same 413.
         from outcomes.api.parsers import body_limit, too_large
 
         exc = too_large(body_limit(context.get("view")))
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        # Counted here, where the 401 is answered: DRF's throttles never see these requests.
+        request = context["request"]
+        wait = auth_failure_wait(request)
+        if wait is None:
+            auth_failure_record(request)
+        else:
+            exc = exceptions.Throttled(wait=wait)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,8 +37,12 @@ def token_list(request):
     created, secret = None, None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
+        try:
+            created, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")
     response = render(
         request,

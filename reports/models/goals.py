@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
@@ -176,13 +177,19 @@ class GoalResult(models.Model):
     computed_at = models.DateTimeField(_("beräknat"), null=True, blank=True)
     stale = models.BooleanField(_("räknas om"), default=True)
     generation = models.PositiveIntegerField(default=0, editable=False)
+    # When it was last marked stale (or swept): the beat sweep recomputes results left stale
+    # longer than GOAL_RESULTS_STALE_AFTER, whose recomputation was lost with a killed worker.
+    marked_stale_at = models.DateTimeField(null=True, blank=True, editable=False, default=timezone.now)
 
     class Meta:
         verbose_name = _("målresultat")
         verbose_name_plural = _("målresultat")
         ordering = ["goal", "period_end", "period_start"]
         constraints = [models.UniqueConstraint(fields=["goal", "period"], name="one_result_per_goal_period")]
-        indexes = [models.Index(fields=["period_start", "period_end"], name="goal_result_span_idx")]
+        indexes = [
+            models.Index(fields=["period_start", "period_end"], name="goal_result_span_idx"),
+            models.Index(fields=["marked_stale_at"], condition=models.Q(stale=True), name="goal_result_stale_idx"),
+        ]
 
     def __str__(self):
         return f"{self.goal} {self.period}: {self.status}"

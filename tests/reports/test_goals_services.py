@@ -1,10 +1,12 @@
 """Goal computation, stale marking and queueing, without a real broker."""
 
+from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.test import TestCase
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from finsam.celery import app
@@ -253,3 +255,25 @@ def test_a_step_definition_refuses_a_retired_reason_unless_it_already_has_it(int
     with pytest.raises(services.GoalError):
         services.step_definition_set(intervention=intervention, reasons=["employment", "moved"], excluded_reasons=[])
     assert selectors.step_definition_of(intervention)["reasons"] == ["employment", "studies"]
+
+
+def test_the_sweep_recomputes_results_whose_recomputation_was_lost_but_not_those_just_marked(intervention, settings):
+    settings.GOAL_RESULTS_STALE_AFTER = 30
+    goal = step_goal(intervention)
+    with mock.patch.object(receivers, "enqueue"):  # the recomputation is lost, as with a killed worker
+        enter(intervention, "2024Q1", exits={"employment": (1, 0, 0)})
+    assert results(goal)["2024"].stale
+    assert tasks.goal_results_recompute_stale() == 0  # just marked: its own recomputation may be on its way
+    assert results(goal)["2024"].stale
+
+    GoalResult.objects.filter(goal=goal).update(marked_stale_at=timezone.now() - timedelta(seconds=31))
+    assert tasks.goal_results_recompute_stale() == 1
+    year = results(goal)["2024"]
+    assert (year.stale, year.numerator, year.denominator, year.status) == (False, 1, 1, "green")
+    assert tasks.goal_results_recompute_stale() == 0
+
+
+def test_the_stale_sweep_runs_every_thirty_seconds():
+    entry = app.conf.beat_schedule["goal-results-stale-sweep"]
+    assert entry["task"] == tasks.goal_results_recompute_stale.name and entry["task"] in app.tasks
+    assert entry["schedule"] <= 30

@@ -52,7 +52,7 @@ def test_staff_see_goal_target_result_light_and_last_year(client, staff, lekeber
     assert "Stegförflyttning" in html
     assert "minst 50 %" in html
     assert "45 % (5/11)" in html
-    assert "Delvis uppnått" in html and "#f2c200" in html
+    assert "Delvis uppnått" in html and "dot-yellow" in html  # the yellow light, coloured by reports/goals.css
     assert "Samma period föregående år (2023)" in html
     assert "50 % (1/2)" in html  # 2023 by this year's step definition
     assert "Nytt mål" in html and "Ändra stegdefinitionen" in html

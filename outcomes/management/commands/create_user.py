@@ -36,5 +36,8 @@ class Command(BaseCommand):
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
         self.stdout.write(f"{user.email} har rollen {role} (användare {user.pk}).")
         if api_token:
-            _token, secret = api_token_create(user=user, name="create_user")
+            try:
+                _token, secret = api_token_create(user=user, name="create_user")
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(secret)
