@@ -28,3 +28,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# --- schedule: export jobs after a broker restart, retention of export files (issue 20) ---------
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    # Requeues (once) export jobs left pending past EXPORT_JOB_PENDING_LIMIT, fails them past
+    # EXPORT_JOB_FAIL_LIMIT; a no-op query when nothing is waiting.
+    "export-jobs-sweep": {
+        "task": "reports.tasks.export_jobs_sweep_task",
+        "schedule": 60.0,  # seconds
+    },
+    "export-files-clean": {
+        "task": "reports.tasks.export_files_clean_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

@@ -178,3 +178,13 @@ REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
 # host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
 # instead of holding the request until the OS gives up on the TCP connect.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+
+# --- Operations (issue 20): export jobs after a broker restart, retention of export files --------
+# A pending export job whose message a broker restart lost is queued again once after
+# EXPORT_JOB_PENDING_LIMIT seconds, and failed with a message for the waiting page when it is
+# still not finished after EXPORT_JOB_FAIL_LIMIT seconds (reports.tasks.export_jobs_sweep_task,
+# every minute). Finished export files are deleted EXPORT_FILE_RETENTION_DAYS after they finished
+# (reports.tasks.export_files_clean_task, nightly).
+EXPORT_JOB_PENDING_LIMIT = env.int("EXPORT_JOB_PENDING_LIMIT", default=5 * 60)
+EXPORT_JOB_FAIL_LIMIT = env.int("EXPORT_JOB_FAIL_LIMIT", default=30 * 60)
+EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=7)
