@@ -188,3 +188,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 EXPORT_JOB_PENDING_LIMIT = env.int("EXPORT_JOB_PENDING_LIMIT", default=5 * 60)
 EXPORT_JOB_FAIL_LIMIT = env.int("EXPORT_JOB_FAIL_LIMIT", default=30 * 60)
 EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=7)
+# /healthz is answered first (finsam.health): before host validation, HTTPS redirect and sessions.
+MIDDLEWARE = ["finsam.health.HealthCheckMiddleware", *MIDDLEWARE]
