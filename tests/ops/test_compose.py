@@ -96,7 +96,8 @@ def scratch_env():
         "CELERY_RESULT_BACKEND": settings.CELERY_BROKER_URL,
         # In a container HOSTNAME is the host name, which names the worker node (celery@<host>).
         "HOSTNAME": socket.gethostname(),
-        **{k: str(v) for k, v in SERVICES["web"]["environment"].items() if k.startswith(("LOGIN_", "LOG_FORMAT"))},
+        "LOGIN_THROTTLE_PROXY_COUNT": "1",
+        "LOG_FORMAT": "json",  # compose's default
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     try:
@@ -162,6 +163,8 @@ def test_the_services_commands_run_here_migrate_then_web_worker_and_beat_answer_
         assert until(passes(worker_check), seconds=90), (tmp_path / "worker.log").read_text()
         assert until(lambda: "beat: Starting" in (tmp_path / "beat.log").read_text(), seconds=30)
         assert all(p.poll() is None for p in processes.values())
+        # The worker's own log records are JSON lines (LOG_FORMAT=json); its start banner is not.
+        assert any(line.startswith('{"time"') for line in (tmp_path / "worker.log").read_text().splitlines())
     finally:
         for process in processes.values():
             stop(process)
