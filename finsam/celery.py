@@ -10,33 +10,37 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic tasks, run by `celery -A finsam beat` (compose.yaml's beat service), in CELERY_TIMEZONE.
+# Each is idempotent and cheap when there is nothing to do.
 app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
     # Recompute every goal result each night: repairs anything a lost message or a broker outage
     # left stale. A no-op for results that are already right.
     "goal-results-nightly": {
         "task": "reports.tasks.goal_results_recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
-}
-
-# --- schedule: overdue reminders (issue 3: web forms) --------------------------------------------
-app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
+    # A worker killed mid-task leaves its message unacknowledged in Redis for the visibility
+    # timeout (an hour; kept long because a PDF export may run for minutes). Every 30 s, results
+    # left stale longer than GOAL_RESULTS_STALE_AFTER are queued again, so they converge within a
+    # minute.
+    "goal-results-stale-sweep": {
+        "task": "reports.tasks.goal_results_recompute_stale",
+        "schedule": 30.0,
+    },
+    # Mails each intervention's coordinators once per overdue base period; a lost run is caught up
+    # by the next day's.
     "outcomes-overdue-reminders": {
         "task": "outcomes.tasks.overdue_reminders_send_task",
         "schedule": crontab(hour=6, minute=30),
     },
-}
-
-# --- schedule: stale goal results (issue 12) -----------------------------------------------------
-# A worker killed mid-task leaves its message unacknowledged in Redis for the visibility timeout
-# (an hour; kept long because a PDF export may run for minutes). Every 30 s, results left stale
-# longer than GOAL_RESULTS_STALE_AFTER are queued again, so they converge within a minute.
-app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
-    "goal-results-stale-sweep": {
-        "task": "reports.tasks.goal_results_recompute_stale",
-        "schedule": 30.0,
+    # Requeues (once) export jobs left pending past EXPORT_JOB_PENDING_LIMIT, fails them past
+    # EXPORT_JOB_FAIL_LIMIT.
+    "export-jobs-sweep": {
+        "task": "reports.tasks.export_jobs_sweep_task",
+        "schedule": 60.0,
+    },
+    # Deletes finished export jobs and their files EXPORT_FILE_RETENTION_DAYS after they finished.
+    "export-files-clean": {
+        "task": "reports.tasks.export_files_clean_task",
+        "schedule": crontab(hour=3, minute=15),
     },
 }

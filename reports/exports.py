@@ -850,3 +850,69 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
     job.status, job.progress, job.error, job.finished_at = ExportStatus.DONE, 100, "", timezone.now()
     job.save(update_fields=["content", "filename", "status", "progress", "error", "finished_at"])
     return job
+
+
+# --- Operations (issue 20): export jobs after a broker restart, retention of files --------------
+
+import datetime as dt  # noqa: E402  (kept in this block to leave the module's header alone)
+
+logger = logging.getLogger(__name__)
+
+
+def export_jobs_sweep(*, now=None) -> tuple[int, int]:
+    """Recover export jobs whose message was lost (a broker restart): answers (requeued, failed).
+
+    A job still ``pending`` ``EXPORT_JOB_PENDING_LIMIT`` seconds after it was created is queued
+    again, once (``requeued_at``); the message goes out after the commit, and a broker that
+    refuses it is logged and left to the fail limit. A job still not finished (pending or
+    running) ``EXPORT_JOB_FAIL_LIMIT`` seconds after it was created is failed with a Swedish
+    message that the waiting page shows, so nobody waits forever. A requeued job that a worker
+    finishes after all is still offered: running a job again produces the same file.
+    """
+    from django.conf import settings
+
+    from reports.tasks import export_job_run_task
+
+    now = now or timezone.now()
+    fail_limit = settings.EXPORT_JOB_FAIL_LIMIT
+    minutes = max(1, round(fail_limit / 60))
+    message = _("Exporten blev inte klar inom %(minutes)s minuter. Begär filen igen.") % {"minutes": minutes}
+    failed = ExportJob.objects.filter(
+        status__in=[ExportStatus.PENDING, ExportStatus.RUNNING],
+        created_at__lt=now - dt.timedelta(seconds=fail_limit),
+    ).update(status=ExportStatus.FAILED, error=message, finished_at=now)
+    due = list(
+        ExportJob.objects.filter(
+            status=ExportStatus.PENDING,
+            requeued_at__isnull=True,
+            created_at__lt=now - dt.timedelta(seconds=settings.EXPORT_JOB_PENDING_LIMIT),
+        ).values_list("pk", flat=True)
+    )
+    # Claim the jobs first: two sweeps running at once requeue each job only once.
+    requeued = [
+        pk for pk in due if ExportJob.objects.filter(pk=pk, requeued_at__isnull=True).update(requeued_at=now) == 1
+    ]
+
+    def send():
+        from kombu.exceptions import OperationalError
+
+        for pk in requeued:
+            try:
+                export_job_run_task.delay(str(pk))
+            except OperationalError:
+                logger.exception("could not requeue export job %s; it fails at the fail limit", pk)
+
+    transaction.on_commit(send)
+    return len(requeued), failed
+
+
+def export_files_clean(*, now=None) -> int:
+    """Delete the export jobs (with their files) finished ``EXPORT_FILE_RETENTION_DAYS`` ago or more."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.EXPORT_FILE_RETENTION_DAYS)
+    deleted, _by_model = ExportJob.objects.filter(
+        status__in=[ExportStatus.DONE, ExportStatus.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -95,3 +95,22 @@ def export_job_run_task(job_id: str) -> str:
 
     job = ExportJob.objects.select_related("association", "intervention").get(pk=job_id)
     return export_job_run(job=job).status
+
+
+# --- Operations (issue 20): export jobs after a broker restart, retention of files --------------
+
+
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
+def export_jobs_sweep_task() -> list[int]:
+    """Beat, every minute: requeue export jobs a broker restart left pending, fail the hopeless."""
+    from reports.exports import export_jobs_sweep
+
+    return list(export_jobs_sweep())
+
+
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
+def export_files_clean_task() -> int:
+    """Beat, nightly: delete export jobs finished ``EXPORT_FILE_RETENTION_DAYS`` ago; answers how many."""
+    from reports.exports import export_files_clean
+
+    return export_files_clean()

@@ -218,3 +218,26 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
     }
 }
+
+# --- Operations (issue 20): export jobs after a broker restart, retention of export files --------
+# A pending export job whose message a broker restart lost is queued again once after
+# EXPORT_JOB_PENDING_LIMIT seconds, and failed with a message for the waiting page when it is
+# still not finished after EXPORT_JOB_FAIL_LIMIT seconds (reports.tasks.export_jobs_sweep_task,
+# every minute). Finished export files are deleted EXPORT_FILE_RETENTION_DAYS after they finished
+# (reports.tasks.export_files_clean_task, nightly).
+EXPORT_JOB_PENDING_LIMIT = env.int("EXPORT_JOB_PENDING_LIMIT", default=5 * 60)
+EXPORT_JOB_FAIL_LIMIT = env.int("EXPORT_JOB_FAIL_LIMIT", default=30 * 60)
+EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=7)
+# /healthz is answered first (finsam.health): before host validation, HTTPS redirect and sessions.
+MIDDLEWARE = ["finsam.health.HealthCheckMiddleware", *MIDDLEWARE]
+# Structured logs: LOG_FORMAT=json writes every log record as one JSON line, and one line per
+# request and per Celery task with its ids, status and duration, never free text (finsam.logs).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+# Right after the health check (not logged), outside everything else, so the line has the status
+# any other middleware answered with.
+MIDDLEWARE = [MIDDLEWARE[0], "finsam.logs.RequestLogMiddleware", *MIDDLEWARE[1:]]
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "finsam.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    # The worker keeps these settings' handler rather than installing its own plain one.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -42,6 +42,9 @@ class ExportJob(models.Model):
     content = models.BinaryField(_("fil"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Issue 20: set when the sweep (reports.exports.export_jobs_sweep) queued the job a second
+    # time after its first message was lost (a broker restart); a job is requeued only once.
+    requeued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("exportjobb")

@@ -25,3 +25,11 @@ def percent(share):
 def share_text(share):
     """ "46 % (26/57)", or "–" without a denominator."""
     return "–" if share is None else str(share)
+
+
+@register.simple_tag
+def export_retention_days():
+    """How many days a finished export file is kept (``EXPORT_FILE_RETENTION_DAYS``, issue 20)."""
+    from django.conf import settings
+
+    return settings.EXPORT_FILE_RETENTION_DAYS
