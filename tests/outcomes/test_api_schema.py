@@ -135,6 +135,31 @@ def served_operations() -> dict:
     return _served
 
 
+@pytest.fixture(scope="module")
+def schemathesis_tally(request):
+    """Counts the generated requests and their answers by status class, and prints one line when
+    the module ends (``schemathesis: N requests, M operations, K server errors``) so that CI's log
+    shows how deep the run went."""
+    tally = {"requests": 0, "operations": set(), "5xx": 0}
+    yield tally
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_line(
+                f"schemathesis: {tally['requests']} requests, {len(tally['operations'])} operations, "
+                f"{tally['5xx']} server errors ({EXAMPLES_PER_MODE} examples per operation and mode, "
+                f"{STATEFUL_SCENARIOS} stateful scenarios)"
+            )
+
+
+def _count(tally, case, response) -> None:
+    tally["requests"] += 1
+    tally["operations"].add(case.operation.label)
+    tally["5xx"] += response.status_code >= 500
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -180,7 +205,7 @@ def aim_at_real_objects(case, intervention) -> None:
 
 @pytest.mark.parametrize("label", LABELS)
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
-def test_the_api_agrees_with_its_schema_and_never_fails_with_a_server_error(api_world, label, mode):
+def test_the_api_agrees_with_its_schema_and_never_fails_with_a_server_error(api_world, schemathesis_tally, label, mode):
     operation = served_operations()[label]
     checks = [*CHECKS, negative_data_rejection] if mode == GenerationMode.NEGATIVE else CHECKS
 
@@ -195,7 +220,9 @@ def test_the_api_agrees_with_its_schema_and_never_fails_with_a_server_error(api_
     )
     def run(case):
         aim_at_real_objects(case, api_world["intervention"])
-        case.call_and_validate(headers=api_world["headers"], checks=checks)
+        response = case.call(headers=api_world["headers"])
+        _count(schemathesis_tally, case, response)
+        case.validate_response(response, checks=checks, headers=api_world["headers"])
 
     run()
 
@@ -217,7 +244,7 @@ def test_the_schema_links_a_created_intervention_to_its_reports_and_a_saved_repo
     assert targets <= operation_ids
 
 
-def test_the_api_holds_along_its_links(api_world):
+def test_the_api_holds_along_its_links(api_world, schemathesis_tally):
     """Stateful run: sequences of calls that follow the schema's links (create an intervention,
     save a report for it, submit, approve, reopen; create a goal, read it, change it, delete it)
     with generated bodies; every answer must be no server error and agree with the schema."""
@@ -233,6 +260,7 @@ def test_the_api_holds_along_its_links(api_world):
             aim_at_real_objects(case, api_world["intervention"])
 
         def after_call(self, response, case):
+            _count(schemathesis_tally, case, response)
             if response.status_code < 300 and "{" in case.operation.path:
                 reached.add(case.operation.label)
 
