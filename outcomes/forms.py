@@ -48,7 +48,7 @@ def count_field(label: str) -> forms.IntegerField:
         required=False,
         min_value=0,
         max_value=MAX_REPORT_COUNT,
-        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric", "class": "count"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "count"}),
         error_messages={
             "invalid": _("%(label)s: ange ett heltal, 0 eller större.") % {"label": label},
             "min_value": _("%(label)s: antalet får inte vara negativt.") % {"label": label},
@@ -166,7 +166,7 @@ class ReportForm(forms.Form):
         required=False,
         min_value=0,
         max_value=MAX_REPORT_SEK,
-        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             "invalid": gettext_lazy("Förbrukat (kr): ange ett heltal i hela kronor, 0 eller större."),
             "decimals": gettext_lazy("Förbrukat ska anges i hela kronor, utan decimaler."),

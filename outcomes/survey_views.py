@@ -56,7 +56,7 @@ def _count_field(label, *, name=None, required=False) -> forms.IntegerField:
         label=label,
         required=required,
         max_value=MAX_COUNT,
-        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric", "size": 5}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5}),
         error_messages={
             "required": _("%(name)s: ange ett antal.") % {"name": name},
             "invalid": _("%(name)s: ange ett heltal, 0 eller större.") % {"name": name},

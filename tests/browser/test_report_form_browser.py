@@ -143,3 +143,28 @@ def test_a_coordinator_fills_checks_corrects_and_submits_a_quarterly_report(live
         "returned": Counts(0, 1, 0),
     }
     assert report.spent_sek == 125000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kronor_typed_with_a_decimal_comma_are_refused_not_multiplied_by_a_hundred(live_server, browser):
+    """Typed into a browser's number field, "182500,50" lost its comma and was saved as 18 250 050
+    kr. The fields are text fields for whole numbers, so the server sees what was typed."""
+    intervention = InterventionFactory(name="Coachingteamet", frequency="quarter")
+    coordinator = MembershipFactory(
+        association=intervention.association, intervention=intervention, role="coordinator"
+    ).user
+    period = Period.for_date(timezone.localdate(), "quarter").previous()
+    browser.get(f"{live_server.url}/konto/login/")
+    type_into(browser, "username", coordinator.email)
+    type_into(browser, "password", PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for(browser, f'tr[data-period="{period.code}"]').find_element(By.TAG_NAME, "a").click()
+    wait_for(browser, "#report-form")
+    type_into(browser, "new__women", 1)
+    type_into(browser, "spent_sek", "182500,50")
+    browser.find_element(By.CSS_SELECTOR, 'button[value="save"]').click()
+    summary = wait_for(browser, "#felsammanfattning")
+    assert "Förbrukat ska anges i hela kronor, utan decimaler." in summary.text
+    assert browser.find_element(By.NAME, "spent_sek").get_attribute("value") == "182500,50"
+    assert not PeriodReport.objects.filter(intervention=intervention, spent_sek=18_250_050).exists()
+    assert not PeriodReport.objects.filter(intervention=intervention).exists()

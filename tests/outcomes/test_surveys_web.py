@@ -38,7 +38,7 @@ def viewer(association):
 def test_the_form_has_one_grid_per_question_with_a_label_on_every_input(client, coordinator, intervention):
     page = signed_in(client, coordinator).get(edit_url(intervention)).content.decode()
     assert page.count('<fieldset class="grid') == 1 + 7  # invited/answered plus p1–p7
-    inputs = re.findall(r'<input type="number" name="[^"]+"[^>]*id="([^"]+)"', page)
+    inputs = re.findall(r'<input type="text" name="[^"]+"[^>]*inputmode="numeric"[^>]*id="([^"]+)"', page)
     assert len(inputs) == 4 + 7 * 7
     for input_id in inputs:
         assert f'<label for="{input_id}"' in page, input_id
