@@ -33,9 +33,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from outcomes.models import Intervention  # noqa: E402
+from reports.goals.selectors import intervention_years_with_goals  # noqa: E402
+from reports.goals.services import goal_results_mark_stale, goal_results_recompute  # noqa: E402
 from reports.models import GoalResult  # noqa: E402
-from reports.selectors import intervention_years_with_goals  # noqa: E402
-from reports.services import goal_results_mark_stale, goal_results_recompute  # noqa: E402
 
 NATIONAL_INTERVENTIONS = 800
 

@@ -9,7 +9,8 @@ from django.test import Client
 from kombu.exceptions import OperationalError
 
 from finsam.celery import app
-from reports import exports, tasks
+from reports import tasks
+from reports.exports import services as exports
 from reports.models import ExportJob
 from tests.factories import PASSWORD
 from tests.reports.conftest import broker

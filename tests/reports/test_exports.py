@@ -7,9 +7,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from outcomes.periods import Period
-from reports.exports import detail_document, render_document, summary_document
-from reports.summary import association_summary, intervention_detail
-from reports.suppression import MASK
+from reports.exports.layouts import detail_document, summary_document
+from reports.exports.services import render_document
+from reports.exports.suppression import MASK
+from reports.summaries.selectors import association_summary, intervention_detail
 from tests.reports.summary_data import lekeberg, small
 
 pytestmark = pytest.mark.django_db

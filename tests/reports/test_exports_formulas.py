@@ -14,10 +14,12 @@ from openpyxl import load_workbook
 
 from outcomes.models import DimensionCategory, ExitReason
 from outcomes.periods import Period
-from reports import services
-from reports.exports import Cell, Document, Section, detail_document, render_document, summary_document
-from reports.services import GoalInput
-from reports.summary import association_summary, intervention_detail
+from reports.exports.document import Cell, Document, Section
+from reports.exports.layouts import detail_document, summary_document
+from reports.exports.services import render_document
+from reports.goals import services
+from reports.goals.services import GoalInput
+from reports.summaries.selectors import association_summary, intervention_detail
 from tests.factories import InterventionFactory
 from tests.reports.summary_data import LEKEBERG_2024, enter
 

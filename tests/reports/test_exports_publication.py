@@ -18,10 +18,11 @@ from scipy.optimize import linprog
 
 from outcomes.models import Dimension, ExitReason
 from outcomes.periods import Period
-from reports.exports import detail_document, render_document, summary_document
+from reports.exports.layouts import detail_document, summary_document
+from reports.exports.services import render_document
+from reports.exports.suppression import MASK, suppress
 from reports.shares import DEFAULT_STEP_CLASSES
-from reports.summary import association_summary, intervention_detail
-from reports.suppression import MASK, suppress
+from reports.summaries.selectors import association_summary, intervention_detail
 from tests.factories import InterventionFactory
 from tests.reports.summary_data import enter, lekeberg, small
 

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from finsam.celery import app
 from outcomes.periods import Period
-from reports.exports import export_job_create
+from reports.exports.services import export_job_create
 from reports.models import ExportJob
 from tests.factories import PASSWORD, MembershipFactory
 from tests.reports.summary_data import lekeberg

@@ -7,9 +7,9 @@ from django.test import TestCase
 
 from outcomes.services import survey_save
 from outcomes.surveys import AnswerInput, SurveyInput
-from reports import services
+from reports.goals import services
+from reports.goals.services import GoalInput
 from reports.models import GoalResult
-from reports.services import GoalInput
 from tests.factories import InterventionFactory
 from tests.outcomes.test_api_reports import client_for
 from tests.reports.test_goals_api import committed

@@ -10,9 +10,10 @@ from hypothesis.extra.django import TestCase
 from outcomes.periods import Period
 from outcomes.rules import Counts
 from outcomes.services import ReportInput, report_save, report_submit
-from reports import goals, services, shares
+from reports import shares
+from reports.goals import evaluation, kinds, services
+from reports.goals.services import GoalInput
 from reports.models import GoalResult
-from reports.services import GoalInput
 from tests.factories import AssociationFactory, InterventionFactory
 from tests.reports.goal_data import DIMENSIONS
 
@@ -27,16 +28,18 @@ rules = st.builds(
 targets = st.decimals(min_value=0, max_value=100, places=2)
 ratios = st.decimals(min_value=0, max_value=1, places=3)
 comparators = st.sampled_from([shares.AT_LEAST, shares.AT_MOST])
-periods = st.sampled_from(goals.evaluated_periods(2024, "quarter") + goals.evaluated_periods(2024, "month"))
+periods = st.sampled_from(evaluation.evaluated_periods(2024, "quarter") + evaluation.evaluated_periods(2024, "month"))
 
 
 @given(exits_by_reason, rules, targets, ratios, comparators, periods)
 def test_a_share_is_always_between_0_and_100_and_no_data_exactly_without_a_denominator(
     exits, rule, target, ratio, comparator, period
 ):
-    spec = goals.GoalSpec(kind="share_of_exits", target=target, comparator=comparator, yellow_ratio=ratio, rule=rule)
-    inputs = goals.PeriodInputs(reports=1, exits_by_reason={code: Counts(*c) for code, c in exits.items()})
-    result = goals.evaluate(spec, inputs, period)
+    spec = evaluation.GoalSpec(
+        kind="share_of_exits", target=target, comparator=comparator, yellow_ratio=ratio, rule=rule
+    )
+    inputs = evaluation.PeriodInputs(reports=1, exits_by_reason={code: Counts(*c) for code, c in exits.items()})
+    result = kinds.evaluate(spec, inputs, period)
     if result.denominator == 0:
         assert result.status == shares.NO_DATA
         assert result.value is None and result.percent is None
@@ -48,10 +51,12 @@ def test_a_share_is_always_between_0_and_100_and_no_data_exactly_without_a_denom
 
 @given(st.sampled_from(["step_progression", "share_of_exits", "indicator", "budget"]), targets, comparators)
 def test_a_result_with_a_zero_denominator_is_no_data_for_every_kind_of_share(kind, target, comparator):
-    spec = goals.GoalSpec(kind=kind, target=target, comparator=comparator, rule=shares.StepRule(frozenset(REASONS)))
-    inputs = goals.PeriodInputs(reports=1, exits_by_reason={"moved": Counts(1)}, survey=(0, 0), budget_sek=0)
+    spec = evaluation.GoalSpec(
+        kind=kind, target=target, comparator=comparator, rule=shares.StepRule(frozenset(REASONS))
+    )
+    inputs = evaluation.PeriodInputs(reports=1, exits_by_reason={"moved": Counts(1)}, survey=(0, 0), budget_sek=0)
     excluded = replace(spec, rule=shares.StepRule(frozenset(), frozenset({"moved"})))
-    result = goals.evaluate(
+    result = kinds.evaluate(
         excluded if kind in ("step_progression", "share_of_exits") else spec, inputs, Period(2024, "Y")
     )
     assert result.status == shares.NO_DATA and result.value is None

@@ -13,10 +13,10 @@ from bench.seed_national import seed_association
 from outcomes.models import Budget, Intervention, PeriodReport
 from outcomes.periods import Period
 from outcomes.selectors import period_figures, survey_figure
-from reports import goals as goal_math
-from reports import selectors, services
+from reports.goals import evaluation as goal_math
+from reports.goals import kinds, selectors, services, storage
+from reports.goals.services import GoalInput
 from reports.models import Goal, GoalKind, GoalResult
-from reports.services import GoalInput
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def old_evaluation(goal: Goal, period: Period, step_rule) -> goal_math.Evaluatio
                 indicator_number=None if goal.question_id else goal.indicator_number,
             ),
         )
-    return goal_math.evaluate(selectors.goal_spec(goal, step_rule=step_rule), inputs, period)
+    return kinds.evaluate(selectors.goal_spec(goal, step_rule=step_rule), inputs, period)
 
 
 def test_recomputing_four_years_of_goals_takes_as_many_queries_as_one_year():
@@ -147,7 +147,7 @@ def test_a_result_inserted_by_another_recomputation_meanwhile_is_overwritten_in_
         period = Period.parse(row.period)
         computed.append((row.goal, period, selectors.goal_evaluate(goal=row.goal, period=period)))
     # As if this run had read no results before another run stored every one of them.
-    assert services._store_many(computed, {}, timezone.now()) == len(rows)
+    assert storage.store_many(computed, {}, timezone.now()) == len(rows)
     again = {r.pk: r for r in GoalResult.objects.filter(goal__intervention=intervention)}
     assert len(again) == len(rows)
     for row in rows:
@@ -168,7 +168,7 @@ def test_a_result_marked_stale_after_the_bulk_run_read_it_stays_stale_while_its_
         computed.append((goal, Period.parse(code), selectors.goal_evaluate(goal=goal, period=Period.parse(code))))
     # Another change marks the year's result again after the run read the generations.
     services.goal_results_mark_stale(results=results.filter(pk=year.pk))
-    assert services._store_many(computed, existing, timezone.now()) == len(existing)
+    assert storage.store_many(computed, existing, timezone.now()) == len(existing)
     after = {r.pk: r for r in results.all()}
     assert after[year.pk].stale and after[year.pk].numerator == year.numerator
     assert not any(r.stale for pk, r in after.items() if pk != year.pk)

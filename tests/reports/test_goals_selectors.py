@@ -8,9 +8,10 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from outcomes.services import report_save, report_submit
-from reports import selectors, services, shares
+from reports import shares
+from reports.goals import selectors, services
+from reports.goals.services import GoalInput
 from reports.models import GoalResult
-from reports.services import GoalInput
 from tests.conftest import report_input
 from tests.factories import InterventionFactory
 

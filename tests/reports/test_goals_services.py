@@ -12,9 +12,10 @@ from kombu.exceptions import OperationalError
 from finsam.celery import app
 from outcomes.models import Budget, PeriodReport
 from outcomes.services import report_approve, report_reopen, report_save, report_submit
-from reports import receivers, services, tasks
+from reports import receivers, tasks
+from reports.goals import services, storage
+from reports.goals.services import GoalInput
 from reports.models import GoalResult
-from reports.services import GoalInput
 from tests.conftest import report_input
 from tests.factories import InterventionFactory
 from tests.reports.test_goals_selectors import enter, step_goal
@@ -193,7 +194,7 @@ def test_a_result_stored_meanwhile_by_another_recomputation_is_overwritten_not_a
     evaluation = services.selectors.goal_evaluate(
         goal=goal, period=services.Period.parse("2024"), inputs=None, step_rule=None
     )
-    assert services._store(goal, services.Period.parse("2024"), evaluation, None, year.computed_at) == 1
+    assert storage.store(goal, services.Period.parse("2024"), evaluation, None, year.computed_at) == 1
     assert (results(goal)["2024"].numerator, results(goal)["2024"].denominator) == (1, 1)
 
 
@@ -237,7 +238,7 @@ def test_a_goal_refuses_a_retired_reason_unless_that_goal_already_has_it(interve
 
 
 def test_a_step_definition_refuses_a_retired_reason_unless_it_already_has_it(intervention):
-    from reports import selectors
+    from reports.goals import selectors
 
     retire_moved(intervention)
     with pytest.raises(services.GoalError) as refused:

@@ -7,9 +7,9 @@ from django.test import TestCase
 
 from outcomes.rules import Counts
 from outcomes.services import ReportInput, report_save, report_submit
-from reports import selectors, services
+from reports.goals import selectors, services
+from reports.goals.services import GoalInput
 from reports.models import Goal
-from reports.services import GoalInput
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.reports.goal_data import DIMENSIONS, LEKEBERG_STEPS, enter_lekeberg
 

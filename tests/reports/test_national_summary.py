@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from outcomes.periods import Period
-from reports.summary import association_summary, national_summary
+from reports.summaries.selectors import association_summary, national_summary
 from tests.factories import AssociationFactory
 from tests.reports.summary_data import lekeberg, small
 

@@ -6,8 +6,8 @@ from rest_framework.test import APIClient
 from outcomes.periods import Period
 from outcomes.rules import Counts
 from outcomes.services import api_token_create
-from reports.services import GoalInput, goal_create, step_definition_set
-from reports.summary import association_summary
+from reports.goals.services import GoalInput, goal_create, step_definition_set
+from reports.summaries.selectors import association_summary
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.reports.summary_data import LEKEBERG_2024, enter, lekeberg, small
 

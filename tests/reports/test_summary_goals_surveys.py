@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 from outcomes.periods import Period
 from outcomes.services import survey_save
 from outcomes.surveys import AnswerInput, SurveyInput
-from reports.exports import detail_document, render_document, summary_document
-from reports.services import GoalInput, goal_create, step_definition_set
-from reports.summary import association_summary, intervention_detail
+from reports.exports.layouts import detail_document, summary_document
+from reports.exports.services import render_document
+from reports.goals.services import GoalInput, goal_create, step_definition_set
+from reports.summaries.selectors import association_summary, intervention_detail
 from tests.factories import PASSWORD
 from tests.reports.summary_data import lekeberg
 

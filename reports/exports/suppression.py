@@ -82,18 +82,6 @@ class _Attack:
         return (low[i] if low is not None else 0.0, high[i] if high is not None else float("inf"))
 
 
-def feasible_ranges(
-    values: Mapping[Key, int], equations: Iterable[Equation], masked: set[Key]
-) -> dict[Key, tuple[float, float]]:
-    """The smallest and largest value each masked cell can take given every shown cell.
-
-    This is the attack the protection must withstand: every equation, the shown values as
-    constants and every masked cell at least zero (and at most a generous ceiling).
-    """
-    attack = _Attack(values, list(equations), set(masked))
-    return {key: attack.range_of(key) for key in attack.order}
-
-
 def exposed_cells(
     values: Mapping[Key, int], equations: Iterable[Equation], masked: set[Key], hidden: set[Key] = frozenset()
 ) -> set[Key]:

@@ -1,8 +1,6 @@
-"""Forms of the goal page. They only shape input; the rules are checked by :mod:`reports.services`."""
+"""Forms of the goal page. They only shape input; the rules are checked by :mod:`reports.goals.services`."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import forms
 from django.utils.functional import lazy
@@ -12,8 +10,9 @@ from outcomes.forms import too_large_message
 from outcomes.limits import MAX_SMALL
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
 from outcomes.models.catalog import RespondentGroup
-from reports.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
-from reports.services import GoalError, GoalInput
+from reports import shares
+from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
+from reports.goals.services import GoalError, GoalInput
 
 #: Class-level fields are built at import, before a language is active: translate when shown.
 lazy_too_large = lazy(too_large_message, str)
@@ -71,7 +70,7 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         decimal_places=3,
         min_value=0,
         max_value=1,
-        initial=Decimal("0.8"),
+        initial=shares.DEFAULT_YELLOW_RATIO,
         localize=True,
         help_text=_("Gult när resultatet når minst denna andel av målet, till exempel 0,8."),
     )

@@ -17,7 +17,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from outcomes.rules import GENDERS
-from reports.suppression import MASK
+from reports.exports.suppression import MASK
 
 matplotlib.use("Agg")  # never a display backend, also when pyplot is imported elsewhere
 

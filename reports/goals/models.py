@@ -2,7 +2,7 @@
 
 A goal belongs to one intervention and one year. Its results (one per evaluated period: each
 quarter's or month's year-to-date, each half-year and the year) are derived data: they are written
-only by :mod:`reports.services` and can always be recomputed from the period reports, so a lost
+only by :mod:`reports.goals.services` and can always be recomputed from the period reports, so a lost
 update is repaired by the next recomputation.
 """
 
@@ -81,7 +81,7 @@ class Goal(models.Model):
     ``reasons`` and ``excluded_reasons``, ``count`` uses ``measure``, ``indicator`` uses
     ``question`` or ``indicator_number`` with ``group`` and ``figure``; ``step_progression`` uses the
     intervention's step definition. The rules that tie them together live in
-    :func:`reports.services.goal_create`.
+    :func:`reports.goals.services.goal_check` and the kind's entry in :mod:`reports.goals.kinds`.
     """
 
     intervention = models.ForeignKey(
@@ -140,11 +140,6 @@ class Goal(models.Model):
     def __str__(self):
         return f"{self.label} {self.year}"
 
-    @property
-    def is_share(self) -> bool:
-        """Shares are shown as percents with numerator and denominator; counts as numbers."""
-        return self.kind != GoalKind.COUNT
-
 
 class ResultStatus(models.TextChoices):
     GREEN = shares.GREEN, _("uppnått")
@@ -193,18 +188,3 @@ class GoalResult(models.Model):
 
     def __str__(self):
         return f"{self.goal} {self.period}: {self.status}"
-
-    @property
-    def share(self) -> shares.Share | None:
-        if self.numerator is None or self.denominator is None:
-            return None
-        return shares.Share(self.numerator, self.denominator)
-
-    @property
-    def display(self) -> str:
-        """ "45 % (5/11)" for shares, the count for counts, "–" without data."""
-        if self.status == ResultStatus.NO_DATA or self.value is None:
-            return "–"
-        if self.goal.kind == GoalKind.COUNT:
-            return str(self.numerator)
-        return str(self.share)

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.models import ExitReason
 from outcomes.periods import Period, PeriodError
-from reports import goals as goal_math
-from reports import selectors, services, shares
-from reports.forms import GoalForm, StepDefinitionForm
-from reports.models import GoalKind, GoalResult
-from reports.services import GoalError
+from reports import shares
+from reports.goals import evaluation as goal_math
+from reports.goals import kinds, selectors, services
+from reports.goals.forms import GoalForm, StepDefinitionForm
+from reports.goals.models import GoalResult
+from reports.goals.services import GoalError
 
 LIGHT_COLOURS = {
     shares.GREEN: "#1b7a3a",
@@ -45,16 +46,9 @@ def _shown(kind: str, numerator, denominator, value) -> str:
     """ "45 % (5/11)" for shares, the number for counts, "–" without data."""
     if value is None:
         return "–"
-    if kind == GoalKind.COUNT:
+    if not kinds.is_share(kind):
         return str(numerator)
     return str(shares.Share(numerator, denominator))
-
-
-def _target_text(goal, target) -> str:
-    comparator = _("minst") if goal.comparator == shares.AT_LEAST else _("högst")
-    number = selectors.json_number(target)
-    unit = "" if goal.kind == GoalKind.COUNT else " %"
-    return f"{comparator} {number}{unit}".replace(".", ",")
 
 
 def _selected_period(request, intervention, goals) -> Period:
@@ -117,7 +111,7 @@ def goal_page(request, intervention_id: int):
             current = {
                 "status": shares.NO_DATA,
                 "shown": "–",
-                "target": goal_math.period_target(selectors.goal_spec(goal), period),
+                "target": kinds.period_target(selectors.goal_spec(goal), period),
                 "stale": False,
                 "computed_at": None,
             }
@@ -125,7 +119,7 @@ def goal_page(request, intervention_id: int):
         rows.append(
             {
                 "goal": goal,
-                "target_text": _target_text(goal, current["target"]),
+                "target_text": kinds.target_text(goal.kind, goal.comparator, current["target"], decimal_comma=True),
                 "light": shares.STATUS_LABELS[current["status"]],
                 "colour": LIGHT_COLOURS[current["status"]],
                 "last_year": _shown(goal.kind, before.numerator, before.denominator, before.value),

@@ -7,8 +7,8 @@ numbers come from :mod:`reports.summary`, the same selector as the exports and t
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,13 +18,10 @@ from outcomes.access import association_for, can_read_summaries, intervention_fo
 from outcomes.periods import Period, PeriodError
 from outcomes.rules import GENDERS
 from outcomes.selectors import associations_visible_to
-from reports import charts
-from reports.exports import CONTENT_TYPES, export_document, export_filename, export_job_create
-from reports.models import ExportJob
-from reports.summary import MEASURES, association_summary, gender_shares, intervention_detail
-
-# Files small enough to answer at once; a PDF (layout and charts) runs as a background job.
-DIRECT_FORMATS = ("xlsx", "csv")
+from reports.exports.services import DIRECT_FORMATS
+from reports.summaries import charts
+from reports.summaries.figures import MEASURES, gender_shares
+from reports.summaries.selectors import association_summary, intervention_detail
 
 
 def default_period() -> Period:
@@ -43,7 +40,7 @@ def period_choices(year: int) -> list[tuple[str, str]]:
     return codes
 
 
-def _options(request) -> tuple[Period | None, str, bool, bool]:
+def summary_options(request) -> tuple[Period | None, str, bool, bool]:
     """The period, its error message (empty when fine), drafts and publication flags from GET."""
     code = request.GET.get("period") or default_period().code
     try:
@@ -53,21 +50,21 @@ def _options(request) -> tuple[Period | None, str, bool, bool]:
     return period, error, request.GET.get("utkast") == "1", request.GET.get("publicera") == "1"
 
 
-def _readable_association(user, association_id):
+def readable_association(user, association_id):
     association = association_for(user, association_id)
     if not can_read_summaries(user, association.pk):
         raise Http404
     return association
 
 
-def _readable_intervention(user, intervention_id):
+def readable_intervention(user, intervention_id):
     intervention = intervention_for(user, intervention_id)
     if not can_read_summaries(user, intervention.association_id):
         raise Http404
     return intervention
 
 
-def _query(period: Period, include_drafts: bool, publish: bool = False) -> str:
+def summary_query(period: Period, include_drafts: bool, publish: bool = False) -> str:
     params = {"period": period.code}
     if include_drafts:
         params["utkast"] = "1"
@@ -111,8 +108,8 @@ def summary_index(request):
 
 @login_required
 def summary_page(request, association_id: int):
-    association = _readable_association(request.user, association_id)
-    period, error, include_drafts, _publish = _options(request)
+    association = readable_association(request.user, association_id)
+    period, error, include_drafts, _publish = summary_options(request)
     context = {
         "association": association,
         "period_code": request.GET.get("period") or default_period().code,
@@ -128,7 +125,9 @@ def summary_page(request, association_id: int):
             "row": row,
             "participants": _gender_cells(row.current.participants),
             "measures": [_measure_cell(row.current.measure(m), row.previous.measure(m)) for m in MEASURES[1:]],
-            "detail_url": reverse("summary-detail", args=[row.intervention.pk]) + "?" + _query(period, include_drafts),
+            "detail_url": reverse("summary-detail", args=[row.intervention.pk])
+            + "?"
+            + summary_query(period, include_drafts),
         }
         for row in summary.rows
     ]
@@ -171,16 +170,16 @@ def _export_links(name, pk, period, include_drafts):
         base = reverse(name, args=[pk, fmt])
         links[fmt] = {
             "format": fmt.upper(),
-            "internal": f"{base}?{_query(period, include_drafts)}",
-            "publish": f"{base}?{_query(period, include_drafts, publish=True)}",
+            "internal": f"{base}?{summary_query(period, include_drafts)}",
+            "publish": f"{base}?{summary_query(period, include_drafts, publish=True)}",
         }
     return {"files": [links[fmt] for fmt in DIRECT_FORMATS], "pdf": links["pdf"]}
 
 
 @login_required
 def detail_page(request, intervention_id: int):
-    intervention = _readable_intervention(request.user, intervention_id)
-    period, error, include_drafts, _publish = _options(request)
+    intervention = readable_intervention(request.user, intervention_id)
+    period, error, include_drafts, _publish = summary_options(request)
     detail = None
     if period is not None:
         try:
@@ -197,7 +196,7 @@ def detail_page(request, intervention_id: int):
     }
     if detail is None:
         return render(request, "reports/summary_detail.html", context, status=400)
-    query = _query(period, include_drafts)
+    query = summary_query(period, include_drafts)
     tables = [*detail.dimensions, detail.exits]
     context.update(
         {
@@ -221,8 +220,8 @@ def detail_page(request, intervention_id: int):
 @login_required
 def chart(request, intervention_id: int, chart: str, fmt: str):
     """A bar chart of new participants by one dimension, or of exits by reason, as SVG or PNG."""
-    intervention = _readable_intervention(request.user, intervention_id)
-    period, _error, include_drafts, _publish = _options(request)
+    intervention = readable_intervention(request.user, intervention_id)
+    period, _error, include_drafts, _publish = summary_options(request)
     if period is None or fmt not in charts.FORMATS:
         raise Http404
     try:
@@ -240,98 +239,4 @@ def chart(request, intervention_id: int, chart: str, fmt: str):
     response = HttpResponse(charts.render(figure, fmt), content_type=charts.FORMATS[fmt])
     if request.GET.get("ladda_ner") == "1":
         response["Content-Disposition"] = f'attachment; filename="{intervention.pk}-{chart}-{period.code}.{fmt}"'
-    return response
-
-
-def _export(request, *, association, intervention=None):
-    """XLSX and CSV download at once on a GET. A PDF is a job: a GET shows a page with a button,
-    and only its POST creates the job (a link followed by a crawler or a prefetch creates none)."""
-    fmt = request.resolver_match.kwargs["fmt"]
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    allowed = ["GET", "HEAD", "POST"] if fmt not in DIRECT_FORMATS else ["GET", "HEAD"]
-    if request.method not in allowed:
-        return HttpResponseNotAllowed(allowed)
-    period, error, include_drafts, publish = _options(request)
-    if period is None:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    if fmt not in DIRECT_FORMATS and request.method != "POST":
-        back = (
-            reverse("summary-detail", args=[intervention.pk])
-            if intervention
-            else reverse("summary", args=[association.pk])
-        )
-        context = {
-            "association": association,
-            "intervention": intervention,
-            "period": period,
-            "publish": publish,
-            "include_drafts": include_drafts,
-            "format": fmt.upper(),
-            "action": f"{request.path}?{_query(period, include_drafts, publish)}",
-            "back_url": f"{back}?{_query(period, include_drafts)}",
-        }
-        return render(request, "reports/summary_export_start.html", context)
-    if fmt in DIRECT_FORMATS:
-        try:
-            content = export_document(
-                association=association,
-                intervention=intervention,
-                period=period,
-                fmt=fmt,
-                publish=publish,
-                include_drafts=include_drafts,
-            )
-        except PeriodError as exc:
-            return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-        name = export_filename(
-            association=association, intervention=intervention, period=period.code, fmt=fmt, publish=publish
-        )
-        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    job = export_job_create(
-        user=request.user,
-        association=association,
-        intervention=intervention,
-        period=period,
-        fmt=fmt,
-        publish=publish,
-        include_drafts=include_drafts,
-    )
-    return redirect("export-job", job_id=job.pk)
-
-
-@login_required
-def summary_export(request, association_id: int, fmt: str):
-    return _export(request, association=_readable_association(request.user, association_id))
-
-
-@login_required
-def detail_export(request, intervention_id: int, fmt: str):
-    intervention = _readable_intervention(request.user, intervention_id)
-    return _export(request, association=intervention.association, intervention=intervention)
-
-
-def _readable_job(user, job_id) -> ExportJob:
-    job = get_object_or_404(ExportJob.objects.select_related("association", "intervention"), pk=job_id)
-    if not can_read_summaries(user, job.association_id):
-        raise Http404
-    return job
-
-
-@login_required
-def export_job_page(request, job_id):
-    """The waiting page: progress while the job runs (refreshing itself), then the file."""
-    job = _readable_job(request.user, job_id)
-    return render(request, "reports/summary_export_job.html", {"job": job})
-
-
-@login_required
-def export_job_file(request, job_id):
-    job = _readable_job(request.user, job_id)
-    if job.status != "done":
-        raise Http404
-    response = HttpResponse(bytes(job.content), content_type=CONTENT_TYPES[job.format])
-    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response

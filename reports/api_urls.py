@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from reports.api import goals
-from reports.api.summary import AssociationSummaryView
+from reports.goals import api as goals
+from reports.summaries.api import AssociationSummaryView
 
 intervention = "interventions/<int:intervention_id>/"
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from outcomes.access import association_for, can_read_summaries
 from outcomes.periods import Period, PeriodError
-from reports.summary import association_summary
+from reports.summaries.selectors import association_summary
 
 
 def truthy(value: str | None) -> bool:

@@ -18,9 +18,10 @@ from outcomes import limits
 from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.periods import Period, PeriodError
 from outcomes.rules import RuleViolation
-from reports import selectors, services
-from reports.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
-from reports.services import GoalError, GoalInput
+from reports import shares
+from reports.goals import selectors, services
+from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
+from reports.goals.services import GoalError, GoalInput
 
 
 class StepDefinitionSerializer(serializers.Serializer):
@@ -38,7 +39,9 @@ class GoalSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=GoalKind.choices)
     comparator = serializers.ChoiceField(choices=Comparator.choices, default=Comparator.AT_LEAST)
     target = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
-    yellow_ratio = serializers.DecimalField(max_digits=4, decimal_places=3, default="0.8", coerce_to_string=False)
+    yellow_ratio = serializers.DecimalField(
+        max_digits=4, decimal_places=3, default=str(shares.DEFAULT_YELLOW_RATIO), coerce_to_string=False
+    )
     reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     excluded_reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     measure = serializers.ChoiceField(choices=Measure.choices, required=False, allow_blank=True, default="")
@@ -60,7 +63,7 @@ def goal_as_dict(goal: Goal) -> dict:
         "label": goal.label,
         "kind": goal.kind,
         "comparator": goal.comparator,
-        "target": selectors.json_number(goal.target),
+        "target": shares.json_number(goal.target),
         "yellow_ratio": float(goal.yellow_ratio),
         "reasons": sorted(r.code for r in goal.reasons.all()),
         "excluded_reasons": sorted(r.code for r in goal.excluded_reasons.all()),

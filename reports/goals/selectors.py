@@ -1,4 +1,4 @@
-"""Reads of the reports app that are more than a one-line queryset."""
+"""Reads of goals, step definitions and goal results that are more than a one-line queryset."""
 
 from __future__ import annotations
 
@@ -13,13 +13,10 @@ from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodR
 from outcomes.periods import Period
 from outcomes.rules import GENDERS, ZERO, Counts, ReportFigures, combine
 from outcomes.selectors import SurveyFigures, survey_figure, survey_figures_of
-from reports import goals as goal_math
 from reports import shares
-from reports.models import Goal, GoalKind, GoalResult, StepDefinition
-
-# ---------------------------------------------------------------------------------------------
-# Goals
-# ---------------------------------------------------------------------------------------------
+from reports.goals import evaluation as goal_math
+from reports.goals import kinds
+from reports.goals.models import Goal, GoalResult, StepDefinition
 
 
 def _intervention_associations(interventions: Iterable) -> dict[int, int]:
@@ -98,19 +95,12 @@ def result_as_dict(result: GoalResult, *, period_code: str | None = None) -> dic
         "denominator": result.denominator,
         "value": float(result.value) if result.value is not None else None,
         "percent": result.percent,
-        "target": json_number(result.target),
+        "target": shares.json_number(result.target),
         "comparator": goal.comparator,
         "status": result.status,
         "computed_at": result.computed_at.isoformat() if result.computed_at else None,
         "stale": result.stale,
     }
-
-
-def json_number(value):
-    """A Decimal as an int when whole (55), else a float (55.5), for JSON."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def goal_results_for(*, intervention_ids: Iterable[int], period_code: str) -> dict[int, list[dict]]:
@@ -160,10 +150,11 @@ def goal_spec(
     A share-of-exits goal's reasons are read from ``goal.reasons`` (prefetch them for many goals)
     unless given as ``reasons`` (see :func:`goal_specs`).
     """
+    kind = kinds.kind_rule(goal.kind)
     rule = None
-    if goal.kind == GoalKind.STEP_PROGRESSION:
+    if kind.uses_step_rule:
         rule = step_rule
-    elif goal.kind == GoalKind.SHARE_OF_EXITS:
+    elif kind.uses_own_reasons:
         rule = reasons or shares.StepRule(
             steps=frozenset(r.code for r in goal.reasons.all()),
             excluded=frozenset(r.code for r in goal.excluded_reasons.all()),
@@ -183,7 +174,7 @@ def goal_specs(goals: list[Goal], *, step_rule: shares.StepRule | None = None) -
 
     Cheaper than prefetching ``reasons`` and ``excluded_reasons``, which builds a queryset per goal.
     """
-    share_ids = [g.pk for g in goals if g.kind == GoalKind.SHARE_OF_EXITS]
+    share_ids = [g.pk for g in goals if kinds.kind_rule(g.kind).uses_own_reasons]
     sets: dict[str, dict[int, set[str]]] = {"reasons": {}, "excluded_reasons": {}}
     if share_ids:
         for name, found in sets.items():
@@ -359,11 +350,12 @@ def goal_evaluate(
     """
     if inputs is None:
         inputs = period_inputs(intervention=goal.intervention, period=period, include_drafts=include_drafts)
-    if spec is None and goal.kind == GoalKind.STEP_PROGRESSION and step_rule is None:
+    kind = kinds.kind_rule(goal.kind)
+    if spec is None and kind.uses_step_rule and step_rule is None:
         step_rule = step_rules_for([goal.intervention])[goal.intervention_id]
-    if goal.kind == GoalKind.INDICATOR:
+    if kind.uses_surveys:
         inputs = replace(inputs, survey=survey_figure_for(goal, period, surveys=surveys))
-    return goal_math.evaluate(spec or goal_spec(goal, step_rule=step_rule), inputs, period)
+    return kinds.evaluate(spec or goal_spec(goal, step_rule=step_rule), inputs, period)
 
 
 def goal_results_preview(*, intervention: Intervention, period_code: str) -> list[dict]:
