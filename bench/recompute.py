@@ -1,6 +1,6 @@
 """Time the recomputation of every goal result in-process, against a seeded database.
 
-Runs :func:`reports.services.goal_results_recompute` for every intervention with goals, three
+Runs :func:`reports.goals.services.goal_results_recompute` for every intervention with goals, three
 times: a first run (every result deleted beforehand, so all are created), a run after every
 result was marked stale (all are updated) and a repair run (nothing changed, nothing written).
 Prints per run the time, results per second, queries per intervention and the projection for the

@@ -84,7 +84,7 @@ def goal_results_recompute_stale() -> int:
     return len(swept)
 
 
-# --- Summaries and exports (issue 7) -----------------------------------------------------------
+# --- Export jobs ------------------------------------------------------------------------------
 
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
@@ -97,7 +97,7 @@ def export_job_run_task(job_id: str) -> str:
     return export_job_run(job=job).status
 
 
-# --- Operations (issue 20): export jobs after a broker restart, retention of files --------------
+# --- Export jobs after a broker restart, retention of files -----------------------------------
 
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)

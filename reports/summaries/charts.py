@@ -92,7 +92,7 @@ def render(figure: Figure, fmt: str) -> bytes:
 
 
 def breakdown_chart(table, *, title: str | None = None, masked: set | None = None) -> Figure:
-    """A chart of a :class:`reports.summary.BreakdownTable` (categories with any count only).
+    """A chart of a :class:`reports.summaries.selectors.BreakdownTable` (categories with any count only).
 
     ``masked`` holds (category code, gender) pairs to draw as masked.
     """

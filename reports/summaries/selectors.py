@@ -178,7 +178,7 @@ def association_summary(*, association: Association, period: Period, include_dra
     ended base periods have no counted report (``missing_reports``). Interventions whose reporting
     frequency does not fit the period (a tertial of a quarterly intervention) are listed in
     ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
-    Goals are the stored results of :func:`reports.selectors.goal_results_for`. The number of
+    Goals are the stored results of :func:`reports.goals.selectors.goal_results_for`. The number of
     SQL queries is fixed (thirteen), whatever the number of interventions.
     """
     previous = period.same_period_last_year()

@@ -1,7 +1,7 @@
 """Web pages of the reports app: the association summary, intervention detail, charts, exports.
 
 Staff and viewers of an association read these pages; coordinators and outsiders get 404. The
-numbers come from :mod:`reports.summary`, the same selector as the exports and the API.
+numbers come from :mod:`reports.summaries.selectors`, the same selector as the exports and the API.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from reports.goals.services import GoalInput
 from reports.models import GoalResult
 from tests.conftest import report_input
 from tests.factories import InterventionFactory
-from tests.reports.test_goals_selectors import enter, step_goal
+from tests.reports.goals.test_selectors import enter, step_goal
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from finsam.celery import app
 from reports.models import GoalResult
 from tests.outcomes.test_api_reports import client_for
 from tests.reports.conftest import ROOT, worker_database_url
-from tests.reports.test_goals_worker import computed, set_up_goal, submit, wait_for, year_result
+from tests.reports.goals.test_worker import computed, set_up_goal, submit, wait_for, year_result
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from reports.goals.services import GoalInput
 from reports.models import GoalResult
 from tests.factories import InterventionFactory
 from tests.outcomes.test_api_reports import client_for
-from tests.reports.test_goals_api import committed
+from tests.reports.goals.test_api import committed
 
 pytestmark = pytest.mark.django_db
 
