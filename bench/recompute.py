@@ -1,6 +1,6 @@
 """Time the recomputation of every goal result in-process, against a seeded database.
 
-Runs :func:`reports.services.goal_results_recompute` for every intervention with goals, three
+Runs :func:`reports.goals.services.goal_results_recompute` for every intervention with goals, three
 times: a first run (every result deleted beforehand, so all are created), a run after every
 result was marked stale (all are updated) and a repair run (nothing changed, nothing written).
 Prints per run the time, results per second, queries per intervention and the projection for the
@@ -33,9 +33,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from outcomes.models import Intervention  # noqa: E402
+from reports.goals.selectors import intervention_years_with_goals  # noqa: E402
+from reports.goals.services import goal_results_mark_stale, goal_results_recompute  # noqa: E402
 from reports.models import GoalResult  # noqa: E402
-from reports.selectors import intervention_years_with_goals  # noqa: E402
-from reports.services import goal_results_mark_stale, goal_results_recompute  # noqa: E402
 
 NATIONAL_INTERVENTIONS = 800
 

@@ -47,7 +47,7 @@ from outcomes.models import Association, Intervention, PeriodReport, Role  # noq
 from outcomes.periods import Period  # noqa: E402
 from outcomes.services import api_token_create, association_create, user_create  # noqa: E402
 from reports.models import GoalResult  # noqa: E402
-from reports.summary import association_summary, national_summary  # noqa: E402
+from reports.summaries.selectors import association_summary, national_summary  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -335,7 +335,7 @@ def measure_recompute(table: Table) -> None:
     on the real worker (joined through the result backend so the time ends with the last one)."""
     from celery import group
 
-    from reports.selectors import intervention_years_with_goals
+    from reports.goals.selectors import intervention_years_with_goals
     from reports.tasks import goal_results_recompute_goals
 
     ids = sorted({pk for pk, _year in intervention_years_with_goals()})
@@ -372,7 +372,7 @@ def measure_submit_to_result(table: Table, api: Api, submits: int) -> None:
     """Submit over the API, then poll until the year's goal result is fresh with the new numbers."""
     from bench.submit_to_result import fresh_org_number, wait_for_result
     from bench.submit_to_result import report_body as draft_body
-    from reports.services import GoalInput, goal_create
+    from reports.goals.services import GoalInput, goal_create
 
     association = association_create(name="Submit", org_number=fresh_org_number())
     user = user_create(email=f"bench-submit-{association.pk}@example.se", association=association, role=Role.STAFF)

@@ -43,9 +43,9 @@ from finsam.celery import app  # noqa: E402
 from outcomes.models import Association, Intervention, Role  # noqa: E402
 from outcomes.services import api_token_create, association_create, user_create  # noqa: E402
 from outcomes.validators import luhn_valid  # noqa: E402
-from reports import services  # noqa: E402
+from reports.goals import services  # noqa: E402
+from reports.goals.services import GoalInput  # noqa: E402
 from reports.models import GoalResult  # noqa: E402
-from reports.services import GoalInput  # noqa: E402
 
 DIMENSIONS = ["age_band", "education", "income_source", "time_on_support", "uvas", "referrer", "home_municipality"]
 

@@ -32,8 +32,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from outcomes.models import Association  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
-from reports.exports import export_document  # noqa: E402
-from reports.summary import association_summary  # noqa: E402
+from reports.exports.services import export_document  # noqa: E402
+from reports.summaries.selectors import association_summary  # noqa: E402
 
 
 def timed(func, repeats: int) -> tuple[float, object]:

@@ -11,7 +11,7 @@ from outcomes.throttle import ThrottledPasswordResetForm
 api_v1 = [
     path("", include("outcomes.api.urls")),
     path("", include("outcomes.api.survey_urls")),
-    path("", include("reports.api.urls")),
+    path("", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's configuration script is served from its own URL (the split view), not inline.
     path(

@@ -16,8 +16,9 @@ from kombu.exceptions import OperationalError
 
 from outcomes.models import Budget, PeriodReport, ReportStatus
 from outcomes.periods import Period, PeriodError
-from reports import services, tasks
-from reports.models import Goal, GoalKind, GoalResult
+from reports import tasks
+from reports.goals import kinds, services
+from reports.models import Goal, GoalResult
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def on_survey_changed(
     except PeriodError:
         logger.warning("survey_changed with an unknown period %r", period)
         return
-    goals = Goal.objects.filter(kind=GoalKind.INDICATOR, year=year)
+    goals = Goal.objects.filter(kind__in=kinds.kinds_where(lambda k: k.uses_surveys), year=year)
     if group:
         goals = goals.filter(group=group)
     if intervention_id is not None:
@@ -104,9 +105,9 @@ def on_budget_changed(sender, *, instance, **kwargs) -> None:
 
     def recompute():
         goal_ids = list(
-            Goal.objects.filter(intervention_id=intervention_id, year=year, kind=GoalKind.BUDGET).values_list(
-                "pk", flat=True
-            )
+            Goal.objects.filter(
+                intervention_id=intervention_id, year=year, kind__in=kinds.kinds_where(lambda k: k.uses_budget)
+            ).values_list("pk", flat=True)
         )
         if not goal_ids:
             return

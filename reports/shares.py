@@ -81,3 +81,10 @@ def traffic_light(
     if value >= target:
         return GREEN
     return YELLOW if value >= target * ratio else RED
+
+
+def json_number(value):
+    """A Decimal as an int when whole (55), else a float (55.5), for JSON."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -9,8 +9,8 @@ from outcomes.models import Intervention
 from outcomes.periods import Period
 from outcomes.selectors import period_figures
 from outcomes.tasks import TRANSIENT_DATABASE_ERRORS
-from reports import selectors as goal_selectors
-from reports import services as goal_services
+from reports.goals import selectors as goal_selectors
+from reports.goals import services as goal_services
 
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
@@ -84,26 +84,26 @@ def goal_results_recompute_stale() -> int:
     return len(swept)
 
 
-# --- Summaries and exports (issue 7) -----------------------------------------------------------
+# --- Export jobs ------------------------------------------------------------------------------
 
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
 def export_job_run_task(job_id: str) -> str:
     """Produce the file of one export job; a finished job is left as it is (idempotent)."""
-    from reports.exports import export_job_run
+    from reports.exports.services import export_job_run
     from reports.models import ExportJob
 
     job = ExportJob.objects.select_related("association", "intervention").get(pk=job_id)
     return export_job_run(job=job).status
 
 
-# --- Operations (issue 20): export jobs after a broker restart, retention of files --------------
+# --- Export jobs after a broker restart, retention of files -----------------------------------
 
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
 def export_jobs_sweep_task() -> list[int]:
     """Beat, every minute: requeue export jobs a broker restart left pending, fail the hopeless."""
-    from reports.exports import export_jobs_sweep
+    from reports.exports.services import export_jobs_sweep
 
     return list(export_jobs_sweep())
 
@@ -111,6 +111,6 @@ def export_jobs_sweep_task() -> list[int]:
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
 def export_files_clean_task() -> int:
     """Beat, nightly: delete export jobs finished ``EXPORT_FILE_RETENTION_DAYS`` ago; answers how many."""
-    from reports.exports import export_files_clean
+    from reports.exports.services import export_files_clean
 
     return export_files_clean()

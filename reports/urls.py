@@ -2,22 +2,24 @@
 
 from django.urls import path
 
-from reports import views, views_goals
+from reports.exports import views as export_views
+from reports.goals import views as goal_views
+from reports.summaries import views as summary_views
 
 intervention = "insatser/<int:intervention_id>/"
 
 urlpatterns = [
-    path("", views.summary_index, name="summary-index"),
-    path("forbund/<int:association_id>/", views.summary_page, name="summary"),
-    path("forbund/<int:association_id>/export.<str:fmt>", views.summary_export, name="summary-export"),
-    path(f"{intervention}", views.detail_page, name="summary-detail"),
-    path(f"{intervention}export.<str:fmt>", views.detail_export, name="summary-detail-export"),
-    path(f"{intervention}diagram/<slug:chart>.<str:fmt>", views.chart, name="summary-chart"),
-    path("export/<uuid:job_id>/", views.export_job_page, name="export-job"),
-    path("export/<uuid:job_id>/fil/", views.export_job_file, name="export-job-file"),
-    path(f"{intervention}mal/", views_goals.goal_page, name="goal-page"),
-    path(f"{intervention}mal/nytt/", views_goals.goal_create, name="goal-create"),
-    path(f"{intervention}mal/<int:goal_id>/", views_goals.goal_edit, name="goal-edit"),
-    path(f"{intervention}mal/<int:goal_id>/ta-bort/", views_goals.goal_delete, name="goal-delete"),
-    path(f"{intervention}stegdefinition/", views_goals.step_definition_edit, name="step-definition-edit"),
+    path("", summary_views.summary_index, name="summary-index"),
+    path("forbund/<int:association_id>/", summary_views.summary_page, name="summary"),
+    path("forbund/<int:association_id>/export.<str:fmt>", export_views.summary_export, name="summary-export"),
+    path(f"{intervention}", summary_views.detail_page, name="summary-detail"),
+    path(f"{intervention}export.<str:fmt>", export_views.detail_export, name="summary-detail-export"),
+    path(f"{intervention}diagram/<slug:chart>.<str:fmt>", summary_views.chart, name="summary-chart"),
+    path("export/<uuid:job_id>/", export_views.export_job_page, name="export-job"),
+    path("export/<uuid:job_id>/fil/", export_views.export_job_file, name="export-job-file"),
+    path(f"{intervention}mal/", goal_views.goal_page, name="goal-page"),
+    path(f"{intervention}mal/nytt/", goal_views.goal_create, name="goal-create"),
+    path(f"{intervention}mal/<int:goal_id>/", goal_views.goal_edit, name="goal-edit"),
+    path(f"{intervention}mal/<int:goal_id>/ta-bort/", goal_views.goal_delete, name="goal-delete"),
+    path(f"{intervention}stegdefinition/", goal_views.step_definition_edit, name="step-definition-edit"),
 ]

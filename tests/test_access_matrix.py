@@ -34,8 +34,8 @@ from rest_framework.test import APIClient
 from outcomes.models import Budget, Membership
 from outcomes.services import api_token_create, national_averages_set, survey_save
 from outcomes.surveys import AnswerInput, SurveyInput
+from reports.goals.services import GoalInput, goal_create
 from reports.models import ExportJob
-from reports.services import GoalInput, goal_create
 from tests.factories import AssociationFactory, InterventionFactory, MembershipFactory
 from tests.outcomes.test_api_reports import BODY as REPORT_BODY
 from tests.reports.summary_data import SMALL_2024, enter

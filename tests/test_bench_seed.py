@@ -25,8 +25,8 @@ def test_the_national_seed_makes_continuous_reports_that_pass_every_rule():
 def test_the_national_seed_sets_goals_of_every_kind_with_surveys_that_pass_the_survey_rules():
     from outcomes.models import Survey, SurveyQuestion
     from outcomes.surveys import AnswerInput, SurveyInput, check_survey
+    from reports.goals.services import goal_results_recompute_all
     from reports.models import Goal, GoalKind, GoalResult, ResultStatus
-    from reports.services import goal_results_recompute_all
 
     seed_association(0, interventions=2, years=[2023, 2024], rng=random.Random(5))
     assert sorted(set(Goal.objects.values_list("kind", flat=True))) == sorted(GoalKind.values)

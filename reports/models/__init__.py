@@ -1,5 +1,5 @@
-from reports.models.exports import ExportJob
-from reports.models.goals import (
+from reports.exports.models import ExportJob
+from reports.goals.models import (
     Comparator,
     Goal,
     GoalKind,

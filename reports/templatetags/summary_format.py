@@ -1,6 +1,9 @@
 """Swedish number formats for the summary pages: "2 403 500", "46 %", "46 % (26/57)"."""
 
 from django import template
+from django.conf import settings
+
+from reports.goals import kinds
 
 register = template.Library()
 
@@ -29,7 +32,11 @@ def share_text(share):
 
 @register.simple_tag
 def export_retention_days():
-    """How many days a finished export file is kept (``EXPORT_FILE_RETENTION_DAYS``, issue 20)."""
-    from django.conf import settings
-
+    """How many days a finished export file is kept (``EXPORT_FILE_RETENTION_DAYS``)."""
     return settings.EXPORT_FILE_RETENTION_DAYS
+
+
+@register.filter
+def is_share_goal(kind):
+    """Whether goals of ``kind`` are shares in percent (the registry's word, :mod:`reports.goals.kinds`)."""
+    return kinds.is_share(kind)

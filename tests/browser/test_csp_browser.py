@@ -11,8 +11,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.test_summary_screenshot import CHROMEDRIVER, CHROMIUM, sign_in
 from tests.factories import MembershipFactory
+from tests.reports.goals.test_selectors import step_goal
 from tests.reports.summary_data import lekeberg
-from tests.reports.test_goals_selectors import step_goal
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from django.db import connection, transaction
 
 from outcomes.periods import Period
 from outcomes.services import report_approve, report_reopen
-from reports.exports import export_job_create
+from reports.exports.services import export_job_create
+from reports.goals.services import GoalInput, goal_create
 from reports.models import ExportJob
-from reports.services import GoalInput, goal_create
 from tests.factories import MembershipFactory
 from tests.reports.summary_data import lekeberg
 

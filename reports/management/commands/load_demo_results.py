@@ -15,8 +15,8 @@ from outcomes.management.commands.load_demo import DEMO_ORG_NUMBER
 from outcomes.models import Association, Survey, SurveyQuestion
 from outcomes.services import survey_save
 from outcomes.surveys import AnswerInput, SurveyInput
+from reports.goals.services import GoalInput, goal_create, goal_results_recompute
 from reports.models import Goal
-from reports.services import GoalInput, goal_create, goal_results_recompute
 
 SURVEY_GROUP = "participant_ongoing"
 

@@ -1,0 +1,84 @@
+"""The XLSX writer: one sheet per section of a :class:`~reports.exports.document.Document`."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports.exports.document import Document
+from reports.exports.suppression import MASK
+
+#: Number formats by cell kind, shown with the reader's Swedish locale.
+XLSX_FORMATS = {"count": "#,##0", "sek": "#,##0", "share": "0%"}
+
+
+def _xlsx_text_only(sheet) -> None:
+    """Every string of the sheet is stored as text, never as a formula or an error value: names,
+    owners, goal and catalog labels are typed by people and must not run (``=HYPERLINK(…)``)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Blad"
+    candidate, n = name, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def to_xlsx(doc: Document) -> bytes:
+    """One sheet per section: title and notes above a frozen bold header row, numbers as numbers
+    with Swedish grouping and percent formats, masked cells as text, column widths that fit."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for section in doc.sections:
+        sheet = workbook.create_sheet(_sheet_title(section.title, used))
+        sheet.append([section.title])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([doc.title])
+        header_row = 3
+        sheet.append(section.header)
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDDDDD")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths = [len(str(h)) for h in section.header]
+        for row in section.rows:
+            values = []
+            for cell in row:
+                if cell.masked:
+                    values.append(MASK)
+                elif cell.kind == "share":
+                    values.append(
+                        float(cell.value.fraction) if cell.value and cell.value.fraction is not None else None
+                    )
+                else:
+                    values.append(cell.value)
+            sheet.append(values)
+            for column, cell in enumerate(row, start=1):
+                target = sheet.cell(row=sheet.max_row, column=column)
+                if not cell.masked and cell.kind in XLSX_FORMATS:
+                    target.number_format = XLSX_FORMATS[cell.kind]
+                if cell.masked:
+                    target.alignment = Alignment(horizontal="right")
+                widths[column - 1] = max(widths[column - 1], len(cell.text()) + 1)
+        sheet.freeze_panes = f"B{header_row + 1}"  # header row and the name column stay in view
+        for note in [section.note, *doc.notes]:
+            if note:
+                sheet.append([])
+                sheet.append([note])
+        _xlsx_text_only(sheet)
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60 if column == 1 else 24)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

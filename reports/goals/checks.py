@@ -1,0 +1,195 @@
+"""The rules a goal's input must keep, per field and per goal kind; each adds RuleViolations.
+
+:func:`reports.goals.services.goal_check` runs the rules every goal shares and then the kind's
+own check, named in its :data:`reports.goals.kinds.KINDS` entry. A kind check answers the
+kind's fields to store (:class:`KindValues`); nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from outcomes import surveys as survey_rules
+from outcomes.models import ExitReason, Intervention, SurveyQuestion
+from outcomes.models.catalog import RespondentGroup
+from outcomes.rules import RuleViolation
+from reports.goals.models import Measure, SurveyFigure
+
+if TYPE_CHECKING:
+    from reports.goals.services import GoalInput
+
+
+@dataclass
+class KindValues:
+    """The kind-specific fields of a checked goal: the model fields and the two reason sets."""
+
+    values: dict = field(
+        default_factory=lambda: {"measure": "", "question": None, "indicator_number": None, "group": "", "figure": ""}
+    )
+    reasons: list[ExitReason] = field(default_factory=list)
+    excluded_reasons: list[ExitReason] = field(default_factory=list)
+
+
+def decimal_check(value, name: str, violations: list[RuleViolation]) -> Decimal | None:
+    """``value`` as a finite Decimal, or None with an ``invalid_number`` violation."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        number = None
+    if number is None or not number.is_finite():
+        violations.append(RuleViolation("invalid_number", name, _("Ange ett tal.")))
+        return None
+    return number
+
+
+def reasons_check(intervention: Intervention, codes, name: str, violations, kept=()) -> list[ExitReason]:
+    """The exit reasons of ``codes``; unknown codes (``unknown_reason``) and retired reasons not
+    among those the goal or step definition already has in this set (``kept``, codes;
+    ``retired_reason``) become violations."""
+    codes = list(dict.fromkeys(codes or []))
+    found = {r.code: r for r in ExitReason.objects.filter(association_id=intervention.association_id, code__in=codes)}
+    for index, code in enumerate(codes):
+        if code not in found:
+            violations.append(
+                RuleViolation(
+                    "unknown_reason",
+                    f"{name}[{index}]",
+                    _("Avslutsorsaken ”%(code)s” finns inte i förbundets katalog.") % {"code": code},
+                )
+            )
+        elif not found[code].active and code not in kept:
+            violations.append(
+                RuleViolation(
+                    "retired_reason",
+                    f"{name}[{index}]",
+                    _("Avslutsorsaken ”%(label)s” har utgått och kan inte väljas.") % {"label": found[code].label_sv},
+                )
+            )
+    return [found[c] for c in codes if c in found]
+
+
+def no_kind_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations) -> KindValues:
+    """A kind with no fields of its own (step progression reads the step definition, budget the budget)."""
+    return KindValues()
+
+
+def exit_share_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations) -> KindValues:
+    """Share of exits: the counted reasons (required) and those outside the denominator, never both."""
+    reasons = reasons_check(intervention, data.reasons, "reasons", violations, stored.reasons if stored else ())
+    excluded = reasons_check(
+        intervention, data.excluded_reasons, "excluded_reasons", violations, stored.excluded_reasons if stored else ()
+    )
+    if not data.reasons:
+        violations.append(RuleViolation("required", "reasons", _("Ange vilka avslutsorsaker som räknas i täljaren.")))
+    overlap = {r.code for r in reasons} & {r.code for r in excluded}
+    if overlap:
+        violations.append(
+            RuleViolation(
+                "reason_in_both",
+                "excluded_reasons",
+                _("En avslutsorsak kan inte både räknas och lämnas utanför nämnaren: %(codes)s.")
+                % {"codes": ", ".join(sorted(overlap))},
+            )
+        )
+    return KindValues(reasons=reasons, excluded_reasons=excluded)
+
+
+def count_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations) -> KindValues:
+    """A count goal names what it counts (``measure``)."""
+    if data.measure not in Measure.values:
+        violations.append(
+            RuleViolation(
+                "invalid_choice",
+                "measure",
+                _("Ange vad som räknas: %(choices)s.") % {"choices": ", ".join(Measure.values)},
+            )
+        )
+    kind_values = KindValues()
+    kind_values.values["measure"] = data.measure
+    return kind_values
+
+
+def indicator_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations) -> KindValues:
+    """An indicator goal names a figure and either a question or an indicator number with its group.
+
+    The figure must apply to the question (share yes to yes/no questions, the others to six-step
+    ones), or to at least one question of the indicator.
+    """
+    kind_values = KindValues()
+    values = kind_values.values
+    values.update(group=data.group or "", figure=data.figure)
+    if data.figure not in SurveyFigure.values:
+        violations.append(
+            RuleViolation(
+                "invalid_choice",
+                "figure",
+                _("Ange nyckeltal: %(choices)s.") % {"choices": ", ".join(SurveyFigure.values)},
+            )
+        )
+    if bool(data.question) == (data.indicator_number is not None):
+        violations.append(
+            RuleViolation(
+                "question_or_indicator", "question", _("Ange antingen en enkätfråga eller ett indikatornummer.")
+            )
+        )
+        return kind_values
+    if data.group and data.group not in RespondentGroup.values:
+        violations.append(RuleViolation("invalid_choice", "group", _("Okänd respondentgrupp.")))
+    if data.question:
+        _question_check(intervention, data, values, violations)
+    else:
+        _indicator_number_check(intervention, data, values, violations)
+    return kind_values
+
+
+def _question_check(intervention: Intervention, data: GoalInput, values: dict, violations) -> None:
+    question = SurveyQuestion.objects.filter(association_id=intervention.association_id, code=data.question).first()
+    if question is None:
+        violations.append(
+            RuleViolation(
+                "unknown_question",
+                "question",
+                _("Enkätfrågan ”%(code)s” finns inte i förbundets katalog.") % {"code": data.question},
+            )
+        )
+        return
+    if data.group and data.group != question.group:
+        violations.append(RuleViolation("group_mismatch", "group", _("Frågan hör till en annan respondentgrupp.")))
+    if data.figure in SurveyFigure.values and not survey_rules.figure_applies(data.figure, question.scale):
+        violations.append(_figure_not_applicable(data.figure, _("fråga %(code)s") % {"code": question.code}))
+    values.update(question=question, group=question.group)
+
+
+def _indicator_number_check(intervention: Intervention, data: GoalInput, values: dict, violations) -> None:
+    if not data.group:
+        violations.append(RuleViolation("required", "group", _("Ange respondentgrupp för indikatorn.")))
+    values["indicator_number"] = int(data.indicator_number)
+    if not (data.group and data.figure in SurveyFigure.values):
+        return
+    # Pooled over the indicator's questions, the figure needs one question it applies to.
+    scales = set(
+        SurveyQuestion.objects.filter(
+            association_id=intervention.association_id, group=data.group, indicator=values["indicator_number"]
+        ).values_list("scale", flat=True)
+    )
+    if scales and not any(survey_rules.figure_applies(data.figure, scale) for scale in scales):
+        violations.append(
+            _figure_not_applicable(data.figure, _("indikator %(number)s") % {"number": data.indicator_number})
+        )
+
+
+def _figure_not_applicable(figure: str, what: str) -> RuleViolation:
+    """``figure_not_applicable``: share yes is for yes/no questions, the other figures for six-step ones."""
+    return RuleViolation(
+        "figure_not_applicable",
+        "figure",
+        _(
+            "Nyckeltalet ”%(figure)s” kan inte beräknas för %(what)s: andel ja gäller ja/nej-frågor, de "
+            "andra nyckeltalen frågor med sexgradig skala."
+        )
+        % {"figure": survey_rules.FIGURE_LABELS[figure], "what": what},
+    )

@@ -1,0 +1,419 @@
+"""Summaries: the one selector behind the summary page, its exports and the summary API.
+
+:func:`association_summary` answers every intervention of an association for any period code,
+with the same period a year earlier beside it and totals for the association, in a fixed number of
+SQL queries however many interventions there are (everything is aggregated with ``GROUP BY`` in the
+database). :func:`intervention_detail` adds one intervention's breakdowns by dimension and exit
+reason. The page, the XLSX/CSV/PDF exports and ``GET /api/v1/associations/{id}/summary/`` all read
+these objects, so the same numbers come out everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outcomes.models import (
+    Association,
+    Budget,
+    Dimension,
+    ExitCount,
+    ExitReason,
+    Intervention,
+    PeriodReport,
+)
+from outcomes.periods import Period, PeriodError
+from outcomes.rules import GENDERS, ZERO, Counts
+from outcomes.selectors import period_figures, survey_tables
+from reports.goals.selectors import goal_results_for, step_rules_for
+from reports.shares import Share, StepRule, share_of_exits
+from reports.summaries.figures import Figures, sum_figures
+
+
+@dataclass
+class InterventionSummary:
+    intervention: Intervention
+    current: Figures
+    previous: Figures
+    expected_reports: int
+    #: Goal results for the period, as in API.md (empty when the period is not evaluated).
+    goals: list[dict] = field(default_factory=list)
+
+    @property
+    def missing_reports(self) -> int:
+        return max(self.expected_reports - self.current.reports, 0)
+
+
+@dataclass
+class Summary:
+    """An association's summary for one period, the same period last year and the totals."""
+
+    association: Association
+    period: Period
+    include_drafts: bool
+    rows: list[InterventionSummary]
+    exit_reasons: list[ExitReason]
+    not_aligned: list[tuple[Intervention, str]] = field(default_factory=list)
+
+    @property
+    def previous_period(self) -> Period:
+        return self.period.same_period_last_year()
+
+    @property
+    def totals(self) -> Figures:
+        return sum_figures(row.current for row in self.rows)
+
+    @property
+    def previous_totals(self) -> Figures:
+        return sum_figures(row.previous for row in self.rows)
+
+    @property
+    def missing_reports(self) -> int:
+        return sum(row.missing_reports for row in self.rows)
+
+    @property
+    def reason_labels(self) -> dict[str, str]:
+        return {r.code: r.label_sv for r in self.exit_reasons}
+
+    def as_api(self) -> dict:
+        """The body of ``GET /api/v1/associations/{id}/summary/`` (see API.md)."""
+        order = [r.code for r in self.exit_reasons]
+        previous = self.previous_period.code
+        return {
+            "association": self.association.pk,
+            "period": self.period.code,
+            "include_drafts": self.include_drafts,
+            "missing_reports": self.missing_reports,
+            "interventions": [
+                {
+                    "id": row.intervention.pk,
+                    "name": row.intervention.name,
+                    "owner": row.intervention.owner,
+                    "missing_reports": row.missing_reports,
+                    **row.current.as_dict(order),
+                    "goals": row.goals,
+                    "previous_year": {"period": previous, **row.previous.as_dict(order)},
+                }
+                for row in self.rows
+            ],
+            "totals": {
+                **self.totals.as_dict(order),
+                "previous_year": {"period": previous, **self.previous_totals.as_dict(order)},
+            },
+            "not_aligned": [{"id": i.pk, "name": i.name, "message": message} for i, message in self.not_aligned],
+        }
+
+
+def step_rules(interventions: Iterable[Intervention]) -> dict[int, StepRule]:
+    """Each intervention's step definition by id: its own, or the default rule over its
+    association's exit reasons (at most four queries however many interventions)."""
+    return step_rules_for(list(interventions))
+
+
+def expected_base_periods(intervention: Intervention, period: Period, *, today: dt.date | None = None) -> int:
+    """How many base periods of ``period`` the intervention should have reported by ``today``.
+
+    Counts base periods that have ended and overlap the intervention's start and end; a period
+    that does not align with the frequency expects nothing (the caller lists it apart).
+    """
+    today = today or timezone.localdate()
+    try:
+        bases = period.base_periods(intervention.frequency)
+    except PeriodError:
+        return 0
+    return sum(
+        1
+        for base in bases
+        if base.end < today
+        and base.end >= intervention.start
+        and (intervention.end is None or base.start <= intervention.end)
+    )
+
+
+def _figures_by_intervention(
+    association: Association | None, period: Period, include_drafts: bool, rules: dict[int, StepRule], budgets: dict
+) -> dict[int, Figures]:
+    """Figures per intervention id for ``period`` (of every association when ``association`` is
+    None): two aggregate queries whatever the number."""
+    reports = PeriodReport.objects.all()
+    if association is not None:
+        reports = reports.filter(intervention__association=association)
+    reports = reports.counted(include_drafts=include_drafts)
+    reasons: dict[int, dict[str, Counts]] = {}
+    for row in (
+        ExitCount.objects.filter(report__in=reports.within(period))
+        .values("report__intervention", "reason__code")
+        .annotate(**{g: Sum(g) for g in GENDERS})
+        .order_by()
+    ):
+        counts = Counts(*(row[g] or 0 for g in GENDERS))
+        reasons.setdefault(row["report__intervention"], {})[row["reason__code"]] = counts
+    result = {}
+    for row in reports.period_totals(period):
+        pk = row["intervention"]
+        by_reason = reasons.get(pk, {})
+        rule = rules.get(pk)
+        result[pk] = Figures(
+            reports=row["reports"],
+            ongoing_at_start=Counts(*(row[f"ongoing_start_{g}"] or 0 for g in GENDERS)),
+            new=Counts(*(row[f"new_{g}"] or 0 for g in GENDERS)),
+            exits=Counts(*(row[f"exits_{g}"] or 0 for g in GENDERS)),
+            exits_by_reason=by_reason,
+            step_progression=share_of_exits({c: n.total for c, n in by_reason.items()}, rule) if rule else Share(0, 0),
+            budget_sek=budgets.get((pk, period.year)),
+            spent_sek=row["spent_sek"] or 0,
+        )
+    return result
+
+
+def association_summary(*, association: Association, period: Period, include_drafts: bool = False) -> Summary:
+    """The association's summary for ``period``: one row per intervention running in the period.
+
+    Only submitted and approved reports count unless ``include_drafts``; each row says how many
+    ended base periods have no counted report (``missing_reports``). Interventions whose reporting
+    frequency does not fit the period (a tertial of a quarterly intervention) are listed in
+    ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
+    Goals are the stored results of :func:`reports.goals.selectors.goal_results_for`. The number of
+    SQL queries is fixed (thirteen), whatever the number of interventions.
+    """
+    previous = period.same_period_last_year()
+    interventions = list(_running_in(period).filter(association=association).order_by("name", "pk"))
+    reasons = list(ExitReason.objects.filter(association=association).order_by("position", "code"))
+    rules = step_rules(interventions)
+    goals = goal_results_for(intervention_ids=[i.pk for i in interventions], period_code=period.code)
+    budgets = {
+        (b["intervention"], b["year"]): b["budget_sek"]
+        for b in Budget.objects.filter(
+            intervention__association=association, year__in=[period.year, previous.year]
+        ).values("intervention", "year", "budget_sek")
+    }
+    current = _figures_by_intervention(association, period, include_drafts, rules, budgets)
+    before = _figures_by_intervention(association, previous, include_drafts, rules, budgets)
+
+    rows, not_aligned = [], []
+    for intervention in interventions:
+        try:
+            period.base_periods(intervention.frequency)
+        except PeriodError as exc:
+            not_aligned.append((intervention, exc.message))
+            continue
+        empty_now = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
+        empty_before = Figures(budget_sek=budgets.get((intervention.pk, previous.year)))
+        rows.append(
+            InterventionSummary(
+                intervention=intervention,
+                current=current.get(intervention.pk, empty_now),
+                previous=before.get(intervention.pk, empty_before),
+                expected_reports=expected_base_periods(intervention, period),
+                goals=goals.get(intervention.pk, []),
+            )
+        )
+    return Summary(
+        association=association,
+        period=period,
+        include_drafts=include_drafts,
+        rows=rows,
+        exit_reasons=reasons,
+        not_aligned=not_aligned,
+    )
+
+
+@dataclass
+class NationalRow:
+    association: Association
+    interventions: int
+    figures: Figures
+
+
+def _running_in(period: Period):
+    return Intervention.objects.filter(start__lte=period.end).filter(Q(end__isnull=True) | Q(end__gte=period.start))
+
+
+def national_summary(*, period: Period, include_drafts: bool = False) -> list[NationalRow]:
+    """The network's picture for ``period``: one row per association with its totals.
+
+    Each association's figures are the totals of its own summary (the same interventions, rules
+    and step definitions; interventions whose frequency does not fit the period are left out).
+    An association with no running intervention has a row of zeros. Nine queries, however many
+    associations and interventions.
+    """
+    associations = list(Association.objects.order_by("name", "pk"))
+    interventions = []
+    for intervention in _running_in(period).only("pk", "association_id", "frequency"):
+        try:
+            period.base_periods(intervention.frequency)
+        except PeriodError:
+            continue
+        interventions.append(intervention)
+    rules = step_rules(interventions)
+    budgets = {
+        (row["intervention"], row["year"]): row["budget_sek"]
+        for row in Budget.objects.filter(year=period.year).values("intervention", "year", "budget_sek")
+    }
+    figures = _figures_by_intervention(None, period, include_drafts, rules, budgets)
+    grouped: dict[int, list[Figures]] = {}
+    for intervention in interventions:
+        empty = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
+        grouped.setdefault(intervention.association_id, []).append(figures.get(intervention.pk, empty))
+    return [
+        NationalRow(association=a, interventions=len(grouped.get(a.pk, [])), figures=sum_figures(grouped.get(a.pk, [])))
+        for a in associations
+    ]
+
+
+# --- intervention detail -----------------------------------------------------------------------
+
+
+@dataclass
+class BreakdownRow:
+    code: str
+    label: str
+    counts: Counts
+    shares: dict[str, Share]
+
+
+@dataclass
+class BreakdownTable:
+    """Counts per category and gender, with each category's share of the gender's column total.
+
+    ``base`` is the column total the shares are taken of (new participants for dimensions, exits
+    for exit reasons); for a multi-valued dimension the shares may add up to more than 100 %.
+    """
+
+    code: str
+    title: str
+    rows: list[BreakdownRow]
+    base: Counts
+    multi_valued: bool = False
+
+    @classmethod
+    def build(
+        cls, *, code, title, entries: Iterable[tuple[str, str]], counts: dict[str, Counts], base, multi_valued=False
+    ):
+        rows = []
+        for entry_code, label in entries:
+            value = counts.get(entry_code, ZERO)
+            rows.append(
+                BreakdownRow(
+                    code=entry_code,
+                    label=label,
+                    counts=value,
+                    shares={
+                        **{g: Share(getattr(value, g), getattr(base, g)) for g in GENDERS},
+                        "total": Share(value.total, base.total),
+                    },
+                )
+            )
+        return cls(code=code, title=title, rows=rows, base=base, multi_valued=multi_valued)
+
+
+@dataclass
+class InterventionDetail:
+    intervention: Intervention
+    period: Period
+    include_drafts: bool
+    current: Figures
+    previous: Figures
+    expected_reports: int
+    dimensions: list[BreakdownTable]
+    exits: BreakdownTable
+    exit_reasons: list[ExitReason]
+    goals: list[dict] = field(default_factory=list)
+    #: :func:`outcomes.selectors.survey_tables` of the intervention, ``None`` without surveys.
+    surveys: dict | None = None
+
+    @property
+    def previous_period(self) -> Period:
+        return self.period.same_period_last_year()
+
+    @property
+    def missing_reports(self) -> int:
+        return max(self.expected_reports - self.current.reports, 0)
+
+
+def _single_figures(intervention, period, include_drafts, rule, budget) -> tuple[Figures, dict]:
+    figures = period_figures(intervention=intervention, period=period, include_drafts=include_drafts)
+    reports = (
+        PeriodReport.objects.filter(intervention=intervention)
+        .counted(include_drafts=include_drafts)
+        .within(period)
+        .count()
+    )
+    return (
+        Figures(
+            reports=reports,
+            ongoing_at_start=figures.ongoing_at_start,
+            new=figures.new,
+            exits=figures.exits,
+            exits_by_reason=figures.exits_by_reason,
+            step_progression=share_of_exits({c: n.total for c, n in figures.exits_by_reason.items()}, rule),
+            budget_sek=budget.get(period.year),
+            spent_sek=figures.spent_sek,
+        ),
+        figures.breakdowns,
+    )
+
+
+def intervention_detail(
+    *, intervention: Intervention, period: Period, include_drafts: bool = False, with_goals_and_surveys: bool = True
+) -> InterventionDetail:
+    """One intervention over ``period``: its figures, new participants by every dimension and exits
+    by reason, each as a table of counts and shares per gender, the same period last year, its
+    goal results and its survey tables (left out with ``with_goals_and_surveys=False``, as for
+    a chart).
+
+    Raises :class:`~outcomes.periods.PeriodError` when the period does not fit the intervention's
+    reporting frequency. Retired catalog entries are shown only when they have counts.
+    """
+    period.base_periods(intervention.frequency)
+    association = intervention.association
+    reasons = list(ExitReason.objects.filter(association=association).order_by("position", "code"))
+    rule = step_rules([intervention])[intervention.pk]
+    budget = dict(Budget.objects.filter(intervention=intervention).values_list("year", "budget_sek"))
+    current, breakdowns = _single_figures(intervention, period, include_drafts, rule, budget)
+    previous, _breakdowns = _single_figures(intervention, period.same_period_last_year(), include_drafts, rule, budget)
+
+    tables = []
+    for dimension in Dimension.objects.filter(association=association).prefetch_related("categories"):
+        counts = breakdowns.get(dimension.code, {})
+        if not dimension.active and not counts:
+            continue
+        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.active or c.code in counts]
+        tables.append(
+            BreakdownTable.build(
+                code=dimension.code,
+                title=dimension.label_sv,
+                entries=entries,
+                counts=counts,
+                base=current.new,
+                multi_valued=dimension.multi_valued,
+            )
+        )
+    surveys = survey_tables(intervention=intervention, period=period) if with_goals_and_surveys else None
+    exits = BreakdownTable.build(
+        code="exits",
+        title=_("Avslutsorsaker"),
+        entries=[(r.code, r.label_sv) for r in reasons if r.active or r.code in current.exits_by_reason],
+        counts=current.exits_by_reason,
+        base=current.exits,
+    )
+    return InterventionDetail(
+        intervention=intervention,
+        period=period,
+        include_drafts=include_drafts,
+        current=current,
+        previous=previous,
+        expected_reports=expected_base_periods(intervention, period),
+        dimensions=tables,
+        exits=exits,
+        exit_reasons=reasons,
+        goals=goal_results_for(intervention_ids=[intervention.pk], period_code=period.code)[intervention.pk]
+        if with_goals_and_surveys
+        else [],
+        surveys=surveys if surveys and surveys["response_rates"] else None,
+    )

@@ -1,0 +1,242 @@
+"""Web pages of the reports app: the association summary, intervention detail, charts, exports.
+
+Staff and viewers of an association read these pages; coordinators and outsiders get 404. The
+numbers come from :mod:`reports.summaries.selectors`, the same selector as the exports and the API.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from outcomes.access import association_for, can_read_summaries, intervention_for
+from outcomes.periods import Period, PeriodError
+from outcomes.rules import GENDERS
+from outcomes.selectors import associations_visible_to
+from reports.exports.services import DIRECT_FORMATS
+from reports.summaries import charts
+from reports.summaries.figures import MEASURES, gender_shares
+from reports.summaries.selectors import association_summary, intervention_detail
+
+
+def default_period() -> Period:
+    """Last year until the first quarter has ended, then this year so far."""
+    today = timezone.localdate()
+    if today.month <= 3:
+        return Period(today.year - 1, "Y")
+    return Period(today.year, "YTDQ", (today.month - 1) // 3)
+
+
+def period_choices(year: int) -> list[tuple[str, str]]:
+    codes = [(f"{year}", _("Helår")), (f"{year}H1", _("Första halvåret")), (f"{year}H2", _("Andra halvåret"))]
+    codes += [(f"{year}T{n}", _("Tertial %(n)s") % {"n": n}) for n in (1, 2, 3)]
+    codes += [(f"{year}Q{n}", _("Kvartal %(n)s") % {"n": n}) for n in (1, 2, 3, 4)]
+    codes += [(f"{year}YTDQ{n}", _("Hittills i år t.o.m. kvartal %(n)s") % {"n": n}) for n in (1, 2, 3)]
+    return codes
+
+
+def summary_options(request) -> tuple[Period | None, str, bool, bool]:
+    """The period, its error message (empty when fine), drafts and publication flags from GET."""
+    code = request.GET.get("period") or default_period().code
+    try:
+        period, error = Period.parse(code), ""
+    except PeriodError as exc:
+        period, error = None, exc.message
+    return period, error, request.GET.get("utkast") == "1", request.GET.get("publicera") == "1"
+
+
+def readable_association(user, association_id):
+    association = association_for(user, association_id)
+    if not can_read_summaries(user, association.pk):
+        raise Http404
+    return association
+
+
+def readable_intervention(user, intervention_id):
+    intervention = intervention_for(user, intervention_id)
+    if not can_read_summaries(user, intervention.association_id):
+        raise Http404
+    return intervention
+
+
+def summary_query(period: Period, include_drafts: bool, publish: bool = False) -> str:
+    params = {"period": period.code}
+    if include_drafts:
+        params["utkast"] = "1"
+    if publish:
+        params["publicera"] = "1"
+    return urlencode(params)
+
+
+def _measure_rows(current, previous):
+    """Rows for a figures table: measure, counts, shares per gender and last year's counts."""
+    labels = {
+        "participants": _("Deltagare under perioden"),
+        "ongoing_at_start": _("Pågående vid periodens början"),
+        "new": _("Nya"),
+        "exits": _("Avslutade"),
+        "ongoing_at_end": _("Pågående vid periodens slut"),
+    }
+    rows = []
+    for measure in MEASURES:
+        counts = current.measure(measure)
+        shares = gender_shares(counts)
+        rows.append(
+            {
+                "label": labels[measure],
+                "cells": [(getattr(counts, g), shares[g]) for g in GENDERS],
+                "total": counts.total,
+                "previous": previous.measure(measure),
+            }
+        )
+    return rows
+
+
+@login_required
+def summary_index(request):
+    """The associations whose summaries the user may read; straight to the only one."""
+    associations = [a for a in associations_visible_to(request.user) if can_read_summaries(request.user, a.pk)]
+    if len(associations) == 1:
+        return redirect("summary", association_id=associations[0].pk)
+    return render(request, "reports/summary_index.html", {"associations": associations})
+
+
+@login_required
+def summary_page(request, association_id: int):
+    association = readable_association(request.user, association_id)
+    period, error, include_drafts, _publish = summary_options(request)
+    context = {
+        "association": association,
+        "period_code": request.GET.get("period") or default_period().code,
+        "error": error,
+        "include_drafts": include_drafts,
+        "choices": period_choices(period.year if period else timezone.localdate().year),
+    }
+    if period is None:
+        return render(request, "reports/summary.html", context, status=400)
+    summary = association_summary(association=association, period=period, include_drafts=include_drafts)
+    rows = [
+        {
+            "row": row,
+            "participants": _gender_cells(row.current.participants),
+            "measures": [_measure_cell(row.current.measure(m), row.previous.measure(m)) for m in MEASURES[1:]],
+            "detail_url": reverse("summary-detail", args=[row.intervention.pk])
+            + "?"
+            + summary_query(period, include_drafts),
+        }
+        for row in summary.rows
+    ]
+    context.update(
+        {
+            "summary": summary,
+            "rows": rows,
+            "totals": summary.totals,
+            "previous_totals": summary.previous_totals,
+            "totals_participants": _gender_cells(summary.totals.participants),
+            "totals_measures": [
+                _measure_cell(summary.totals.measure(m), summary.previous_totals.measure(m)) for m in MEASURES[1:]
+            ],
+            "exports": _export_links("summary-export", association.pk, period, include_drafts),
+        }
+    )
+    return render(request, "reports/summary.html", context)
+
+
+def _gender_cells(counts):
+    shares = gender_shares(counts)
+    return [(getattr(counts, g), shares[g]) for g in GENDERS]
+
+
+GENDER_ABBREVIATIONS = {"women": "K", "men": "M", "other": "A"}
+
+
+def _measure_cell(counts, previous):
+    """A total with its gender split ("K 8 (50 %)") and last year's total."""
+    shares = gender_shares(counts)
+    split = [(GENDER_ABBREVIATIONS[g], getattr(counts, g), shares[g]) for g in GENDERS]
+    return {"total": counts.total, "split": split, "previous": previous.total}
+
+
+def _export_links(name, pk, period, include_drafts):
+    """Addresses of every export, internal and for publication: links for the files that download
+    at once, POST buttons for the PDF (a POST creates its job)."""
+    links = {}
+    for fmt in (*DIRECT_FORMATS, "pdf"):
+        base = reverse(name, args=[pk, fmt])
+        links[fmt] = {
+            "format": fmt.upper(),
+            "internal": f"{base}?{summary_query(period, include_drafts)}",
+            "publish": f"{base}?{summary_query(period, include_drafts, publish=True)}",
+        }
+    return {"files": [links[fmt] for fmt in DIRECT_FORMATS], "pdf": links["pdf"]}
+
+
+@login_required
+def detail_page(request, intervention_id: int):
+    intervention = readable_intervention(request.user, intervention_id)
+    period, error, include_drafts, _publish = summary_options(request)
+    detail = None
+    if period is not None:
+        try:
+            detail = intervention_detail(intervention=intervention, period=period, include_drafts=include_drafts)
+        except PeriodError as exc:
+            error = exc.message
+    context = {
+        "intervention": intervention,
+        "association": intervention.association,
+        "period_code": request.GET.get("period") or default_period().code,
+        "error": error,
+        "include_drafts": include_drafts,
+        "choices": period_choices(period.year if period else timezone.localdate().year),
+    }
+    if detail is None:
+        return render(request, "reports/summary_detail.html", context, status=400)
+    query = summary_query(period, include_drafts)
+    tables = [*detail.dimensions, detail.exits]
+    context.update(
+        {
+            "detail": detail,
+            "measures": _measure_rows(detail.current, detail.previous),
+            "tables": [
+                {
+                    "table": table,
+                    "svg": reverse("summary-chart", args=[intervention.pk, table.code, "svg"]) + "?" + query,
+                    "png": reverse("summary-chart", args=[intervention.pk, table.code, "png"]) + "?" + query,
+                }
+                for table in tables
+            ],
+            "summary_url": reverse("summary", args=[intervention.association_id]) + "?" + query,
+            "exports": _export_links("summary-detail-export", intervention.pk, period, include_drafts),
+        }
+    )
+    return render(request, "reports/summary_detail.html", context)
+
+
+@login_required
+def chart(request, intervention_id: int, chart: str, fmt: str):
+    """A bar chart of new participants by one dimension, or of exits by reason, as SVG or PNG."""
+    intervention = readable_intervention(request.user, intervention_id)
+    period, _error, include_drafts, _publish = summary_options(request)
+    if period is None or fmt not in charts.FORMATS:
+        raise Http404
+    try:
+        detail = intervention_detail(
+            intervention=intervention, period=period, include_drafts=include_drafts, with_goals_and_surveys=False
+        )
+    except PeriodError as exc:
+        raise Http404 from exc
+    tables = {t.code: t for t in [*detail.dimensions, detail.exits]}
+    if chart not in tables:
+        raise Http404
+    table = tables[chart]
+    title = _("Avslutade per orsak, %(p)s") if chart == "exits" else _("Nya deltagare per %(d)s, %(p)s")
+    figure = charts.breakdown_chart(table, title=title % {"p": period.code, "d": table.title.lower()})
+    response = HttpResponse(charts.render(figure, fmt), content_type=charts.FORMATS[fmt])
+    if request.GET.get("ladda_ner") == "1":
+        response["Content-Disposition"] = f'attachment; filename="{intervention.pk}-{chart}-{period.code}.{fmt}"'
+    return response

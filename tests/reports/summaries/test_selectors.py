@@ -1,0 +1,135 @@
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from outcomes.periods import Period
+from outcomes.rules import Counts
+from outcomes.services import api_token_create
+from reports.goals.services import GoalInput, goal_create, step_definition_set
+from reports.summaries.selectors import association_summary
+from tests.factories import InterventionFactory, MembershipFactory
+from tests.reports.summary_data import LEKEBERG_2024, enter, lekeberg, small
+
+pytestmark = pytest.mark.django_db
+
+STEP_GOAL = GoalInput(year=2024, label="Stegförflyttning", kind="step_progression", target=Decimal(50))
+
+
+def summary_of(association, code="2024", **kwargs):
+    return association_summary(association=association, period=Period.parse(code), **kwargs)
+
+
+def test_the_lekeberg_year_shows_participants_steps_and_money_as_published(association):
+    intervention = lekeberg(association)
+    summary = summary_of(association)
+    row = summary.rows[0]
+    assert row.intervention == intervention
+    assert row.current.participants == Counts(14, 13, 0)
+    assert row.current.ongoing_at_end == Counts(9, 7, 0)
+    assert row.current.exits.total == 11
+    assert str(row.current.step_progression) == "45 % (5/11)"
+    assert row.current.cost_per_participant_sek == 87282  # 2 356 616 kr / 27
+    assert row.current.share_spent.percent == 98
+    assert row.previous.participants == Counts(7, 6, 1)  # "jmf 2023"
+    assert row.missing_reports == 0
+
+
+def test_totals_add_up_the_interventions_and_the_stock_rule_holds_for_half_years(association):
+    lekeberg(association)
+    small(association)
+    summary = summary_of(association, "2024H1")
+    totals = summary.totals
+    assert totals.participants == sum((r.current.participants for r in summary.rows), Counts())
+    small_row = next(r for r in summary.rows if r.intervention.name == "Unga vuxna")
+    # ongoing at start is the first quarter's, new and exits are summed over Q1 and Q2
+    assert small_row.current.participants == Counts(9 + 6 + 5, 12 + 7 + 8, 2 + 1)
+    assert small_row.current.exits == Counts(3 + 2 + 4 + 1, 5 + 6, 1)
+    # Unga vuxna has no budget: the share spent is Lekeberg's spending of Lekeberg's budget
+    assert totals.spent_sek == 2 * 589154 + 300000
+    assert totals.share_spent.numerator == 2 * 589154
+    assert totals.step_progression.numerator == 2 + 8  # Lekeberg: work and studies; Unga vuxna: work
+
+
+def test_drafts_are_left_out_and_counted_as_missing_unless_asked_for(association):
+    intervention = InterventionFactory(association=association)
+    enter(intervention, LEKEBERG_2024, submit=False)
+    without = summary_of(association)
+    assert without.rows[0].current.participants.total == 0
+    assert without.missing_reports == 4
+    with_drafts = summary_of(association, include_drafts=True)
+    assert with_drafts.rows[0].current.participants.total == 27
+    assert with_drafts.missing_reports == 0
+
+
+def test_an_intervention_that_reports_by_quarter_is_listed_apart_for_a_tertial(association):
+    lekeberg(association)
+    monthly = InterventionFactory(association=association, frequency="month", name="Månadsinsats")
+    summary = summary_of(association, "2024T1")
+    assert [r.intervention for r in summary.rows] == [monthly]
+    assert summary.not_aligned[0][0].name == "Coachingteamet Lekeberg"
+    assert "hela kvartal" in summary.not_aligned[0][1]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_number_of_queries_does_not_grow_with_the_interventions(
+    association, count, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    for n in range(count):
+        intervention = InterventionFactory(association=association, name=f"Insats {n:02d}")
+        enter(intervention, {"2024Q1": LEKEBERG_2024["2024Q1"], "2023Q1": LEKEBERG_2024["2024Q1"]})
+        with django_capture_on_commit_callbacks(execute=True):
+            goal_create(intervention=intervention, data=STEP_GOAL)
+            if n % 2:  # half of them with their own step definition, half with the default
+                step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=[])
+    with django_assert_num_queries(13):
+        summary = summary_of(association, "2024Q1")
+        body = summary.as_api()
+    assert len(body["interventions"]) == count
+    assert body["totals"]["participants"]["total"] == 15 * count
+    assert body["totals"]["previous_year"]["participants"]["total"] == 15 * count
+    assert all(len(item["goals"]) == 1 for item in body["interventions"])
+
+
+def api_client(user):
+    client = APIClient()
+    _token, secret = api_token_create(user=user, name="test")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return client
+
+
+def test_the_api_answers_the_same_numbers_as_the_selector(association, staff):
+    intervention = lekeberg(association)
+    response = api_client(staff).get(f"/api/v1/associations/{association.pk}/summary/?period=2024")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["period"] == "2024"
+    assert body["missing_reports"] == 0
+    item = body["interventions"][0]
+    assert item["id"] == intervention.pk
+    assert item["participants"] == {"women": 14, "men": 13, "other": 0, "total": 27}
+    assert item["ongoing_at_start"]["total"] == 11
+    assert item["step_progression"] == {"numerator": 5, "denominator": 11, "value": 45.5, "percent": 45}
+    assert {"reason": "returned", "women": 3, "men": 3, "other": 0, "total": 6} in item["exits_by_reason"]
+    assert item["budget_sek"] == 2403500
+    assert item["spent_sek"] == 2356616
+    assert item["cost_per_participant_sek"] == 87282
+    assert item["previous_year"]["period"] == "2023"
+    assert item["previous_year"]["participants"]["total"] == 14
+    assert body["totals"]["exits"]["total"] == 11
+
+
+def test_a_viewer_reads_the_summary_but_a_coordinator_and_an_outsider_get_404(association, coordinator, outsider):
+    viewer = MembershipFactory(association=association, role="viewer").user
+    url = f"/api/v1/associations/{association.pk}/summary/?period=2024"
+    assert api_client(viewer).get(url).status_code == 200
+    assert api_client(coordinator).get(url).status_code == 404
+    assert api_client(outsider).get(url).status_code == 404
+
+
+def test_a_bad_period_is_refused_naming_the_field(association, staff):
+    response = api_client(staff).get(f"/api/v1/associations/{association.pk}/summary/?period=2024Q5")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == "period"
+    assert "2024Q5" in error["message"]
