@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from outcomes import limits
 from outcomes.api.errors import _flatten
+from outcomes.api.params import query_flag
 from outcomes.api.serializers import (
     ReportInputSerializer,
     ViolationSerializer,
@@ -258,11 +259,7 @@ class ImportView(APIView):
         ],
     )
     def post(self, request):
-        flag = serializers.BooleanField()
-        try:
-            dry_run = flag.to_internal_value(request.query_params.get("dry_run", "false"))
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"dry_run": exc.detail}) from exc
+        dry_run = query_flag(request, "dry_run")
         items = request.data.get("reports") if isinstance(request.data, dict) else None
         if not isinstance(items, list):
             raise serializers.ValidationError(

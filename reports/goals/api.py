@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from outcomes import limits
 from outcomes.access import can_write_reports, intervention_for, is_staff_of
+from outcomes.api.params import query_flag
 from outcomes.periods import Period, PeriodError
 from outcomes.rules import RuleViolation
 from reports import shares
@@ -212,7 +213,7 @@ class GoalResultsView(InterventionMixin, APIView):
             except PeriodError as exc:
                 raise GoalError([RuleViolation(exc.code, "period", exc.message)]) from exc
             code = period.code
-        if request.query_params.get("include_drafts") in ("true", "1"):
+        if query_flag(request, "include_drafts"):
             if not can_write_reports(request.user, intervention):
                 raise PermissionDenied
             if not code:

@@ -11,13 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.access import association_for, can_read_summaries
+from outcomes.api.params import query_flag
 from outcomes.periods import Period, PeriodError
 from reports.summaries.selectors import association_summary
-
-
-def truthy(value: str | None) -> bool:
-    return (value or "").lower() in {"1", "true", "ja", "yes"}
-
 
 SUMMARY_SCHEMA = inline_serializer(
     "AssociationSummary",
@@ -58,6 +54,6 @@ class AssociationSummaryView(APIView):
         except PeriodError as exc:
             raise exceptions.ValidationError({"period": [exceptions.ErrorDetail(exc.message, code=exc.code)]}) from exc
         summary = association_summary(
-            association=association, period=period, include_drafts=truthy(request.query_params.get("include_drafts"))
+            association=association, period=period, include_drafts=query_flag(request, "include_drafts")
         )
         return Response(summary.as_api())

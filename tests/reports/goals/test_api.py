@@ -160,6 +160,17 @@ def test_a_bad_period_for_results_names_the_period(staff, intervention):
     assert response.json()["errors"][0]["field"] == "period"
 
 
+@pytest.mark.parametrize("value", ["ja", "-5.5", "2", ""])
+def test_a_flag_that_is_not_true_or_false_is_refused_naming_it(staff, intervention, value):
+    for url in (
+        base(intervention) + f"goal-results/?period=2024&include_drafts={value}",
+        f"/api/v1/associations/{intervention.association_id}/summary/?period=2024&include_drafts={value}",
+    ):
+        response = client_for(staff).get(url)
+        assert response.status_code == 400, url
+        assert response.json()["errors"][0]["field"] == "include_drafts"
+
+
 def test_coordinators_and_viewers_read_but_only_staff_write(staff, coordinator, intervention):
     viewer = MembershipFactory(association=intervention.association, role="viewer").user
     committed(client_for(staff).post, base(intervention) + "goals/", STEP_GOAL, format="json")
