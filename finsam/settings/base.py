@@ -7,6 +7,7 @@ in-process when no broker is configured.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,18 +29,27 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by the service itself, no CDN
+    "csp",
     "outcomes",
     "reports",
 ]
 
 MIDDLEWARE = [
+    # /healthz is answered first (finsam.health): before host validation, HTTPS redirect, sessions.
+    "finsam.health.HealthCheckMiddleware",
+    # Outside everything else, so that its one line per request has the status any other answered.
+    "finsam.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for signed-in pages, the API and downloads.
+    "finsam.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,112 +111,27 @@ STORAGES = {
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="finsam-outcomes@localhost")
 
-# Celery: with no broker configured, tasks run in-process so the embedded default needs nothing
-# else running. With a broker, tasks go to a worker and results are stored in the database.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TIMEZONE = TIME_ZONE
-
-REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "outcomes.api.authentication.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "outcomes.api.pagination.StrictPageNumberPagination",
-    "PAGE_SIZE": 100,
-    "EXCEPTION_HANDLER": "outcomes.api.errors.exception_handler",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "finsam-outcomes API",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-}
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-}
-
-# --- sign-in throttling (issue 3: web forms) -----------------------------------------------------
-# Failed sign-ins are counted in the default cache by outcomes.throttle; see its docstring.
+# Sign-in: failed attempts are counted in the default cache by outcomes.throttle (see its
+# docstring), per account and per client address; behind reverse proxies LOGIN_THROTTLE_PROXY_COUNT
+# says how many add themselves to X-Forwarded-For (0: REMOTE_ADDR).
 AUTHENTICATION_BACKENDS = ["outcomes.throttle.ThrottledModelBackend"]
 LOGIN_THROTTLE_PER_ACCOUNT = env.int("LOGIN_THROTTLE_PER_ACCOUNT", default=5)
 LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
-# Absolute address of the service, used for links in e-mail sent by tasks (no request there).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Behind reverse proxies (production), how many add themselves to X-Forwarded-For; 0 = use REMOTE_ADDR.
 LOGIN_THROTTLE_PROXY_COUNT = env.int("LOGIN_THROTTLE_PROXY_COUNT", default=0)
-# The throttle's counts must be shared by all web processes: set e.g. redis://redis:6379/2 there.
-CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
-
-# --- REST API (issue 5): throttling, OpenAPI schema and its offline documentation pages ---------
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
-# Requests per API token (or per signed-in user), e.g. "600/minute"; empty turns throttling off.
-API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/minute") or None
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["outcomes.api.throttling.TokenRateThrottle"]
-# Failed API authentications (no or a wrong token) per client address, e.g. "30/minute"; past it
-# the address gets 429 for any token until the window has passed. Empty turns it off.
-API_AUTH_FAILURE_RATE = env("API_AUTH_FAILURE_RATE", default="30/minute") or None
-# Live (not revoked) API tokens one user may hold.
-API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
 # Password-reset mails sent to one e-mail address per hour; further requests show the same page.
 PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=5)
-SPECTACULAR_SETTINGS.update(
-    {
-        "DESCRIPTION": (
-            "Pinnstatistik för Finsam-insatser: medlemmarnas system rapporterar antal och läser "
-            "resultat. Autentisering: `Authorization: Token <nyckel>`. Fel svaras som "
-            '`{"errors": [{"field", "code", "message"}]}` med stabila engelska koder och svenska texter.'
-        ),
-        "SCHEMA_PATH_PREFIX": r"/api/v1",
-        "COMPONENT_SPLIT_REQUEST": True,
-        "SWAGGER_UI_DIST": "SIDECAR",
-        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-        "REDOC_DIST": "SIDECAR",
-        "POSTPROCESSING_HOOKS": [
-            "drf_spectacular.hooks.postprocess_schema_enums",
-            "outcomes.api.schema.add_error_responses",
-            "outcomes.api.schema.add_links",
-        ],
-    }
-)
-# The contract is JSON in and out: other bodies answer 415 rather than being read as form data.
-# Its parser also refuses bodies over the view's size limit (413) or nested too deep (400).
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["outcomes.api.parsers.JSONParser"]
-REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+# The throttles' counts must be shared by all web processes: set e.g. redis://redis:6379/2 there.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 
-# --- Goals (issue 4) ----------------------------------------------------------------------------
-# A change queues its goal recomputation from the web request after the commit. If the broker
-# host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
-# instead of holding the request until the OS gives up on the TCP connect.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
-# Seconds a goal result may stay stale before the beat sweep (every 30 s) queues it again.
-GOAL_RESULTS_STALE_AFTER = env.int("GOAL_RESULTS_STALE_AFTER", default=30)
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="finsam-outcomes@localhost")
+# Absolute address of the service, used for links in e-mail sent by tasks (no request there).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# --- Response headers (issue 12) -----------------------------------------------------------------
 # Content-Security-Policy on every page (django-csp): no inline script or style anywhere; the
 # templates link their CSS and JS from static files. The API documentation pages add what
-# Swagger UI and ReDoc need for themselves only (finsam/urls.py). Then Cache-Control: private,
-# no-store for signed-in pages, the API and downloads (finsam.middleware).
-from csp.constants import NONE, SELF  # noqa: E402
-
-INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "finsam.middleware.PrivateNoStoreMiddleware",
-)
+# Swagger UI and ReDoc need for themselves only (finsam/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -219,7 +144,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Operations (issue 20): export jobs after a broker restart, retention of export files --------
+# Celery: with no broker configured, tasks run in-process so the embedded default needs nothing
+# else running. With a broker, tasks go to a worker and results are stored in the database.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+# A change queues its goal recomputation from the web request after the commit. If the broker
+# host does not answer at all, give up connecting after 2 s (logged; the nightly job catches up)
+# instead of holding the request until the OS gives up on the TCP connect.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Seconds a goal result may stay stale before the beat sweep (every 30 s) queues it again.
+GOAL_RESULTS_STALE_AFTER = env.int("GOAL_RESULTS_STALE_AFTER", default=30)
 # A pending export job whose message a broker restart lost is queued again once after
 # EXPORT_JOB_PENDING_LIMIT seconds, and failed with a message for the waiting page when it is
 # still not finished after EXPORT_JOB_FAIL_LIMIT seconds (reports.tasks.export_jobs_sweep_task,
@@ -228,16 +168,64 @@ CONTENT_SECURITY_POLICY = {
 EXPORT_JOB_PENDING_LIMIT = env.int("EXPORT_JOB_PENDING_LIMIT", default=5 * 60)
 EXPORT_JOB_FAIL_LIMIT = env.int("EXPORT_JOB_FAIL_LIMIT", default=30 * 60)
 EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=7)
-# /healthz is answered first (finsam.health): before host validation, HTTPS redirect and sessions.
-MIDDLEWARE = ["finsam.health.HealthCheckMiddleware", *MIDDLEWARE]
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "outcomes.api.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["outcomes.api.throttling.TokenRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "outcomes.api.pagination.StrictPageNumberPagination",
+    "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "outcomes.api.errors.exception_handler",
+    # The contract is JSON in and out: other bodies answer 415 rather than being read as form
+    # data. The parser also refuses bodies over the view's size limit (413) or nested too deep (400).
+    "DEFAULT_PARSER_CLASSES": ["outcomes.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per API token (or per signed-in user), e.g. "600/minute"; empty turns throttling off.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/minute") or None
+# Failed API authentications (no or a wrong token) per client address, e.g. "30/minute"; past it
+# the address gets 429 for any token until the window has passed. Empty turns it off.
+API_AUTH_FAILURE_RATE = env("API_AUTH_FAILURE_RATE", default="30/minute") or None
+# Live (not revoked) API tokens one user may hold.
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "finsam-outcomes API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "DESCRIPTION": (
+        "Pinnstatistik för Finsam-insatser: medlemmarnas system rapporterar antal och läser "
+        "resultat. Autentisering: `Authorization: Token <nyckel>`. Fel svaras som "
+        '`{"errors": [{"field", "code", "message"}]}` med stabila engelska koder och svenska texter.'
+    ),
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "outcomes.api.schema.add_error_responses",
+        "outcomes.api.schema.add_links",
+    ],
+}
+
 # Structured logs: LOG_FORMAT=json writes every log record as one JSON line, and one line per
 # request and per Celery task with its ids, status and duration, never free text (finsam.logs).
 LOG_FORMAT = env("LOG_FORMAT", default="text")
-# Right after the health check (not logged), outside everything else, so the line has the status
-# any other middleware answered with.
-MIDDLEWARE = [MIDDLEWARE[0], "finsam.logs.RequestLogMiddleware", *MIDDLEWARE[1:]]
-if LOG_FORMAT == "json":
-    LOGGING["formatters"] = {"json": {"()": "finsam.logs.JsonFormatter"}}
-    LOGGING["handlers"]["console"]["formatter"] = "json"
-    # The worker keeps these settings' handler rather than installing its own plain one.
-    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "finsam.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+    },
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+}
+# With JSON logs the worker keeps these settings' handler rather than installing its own plain one.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
