@@ -29,8 +29,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from outcomes.counts import GENDERS, ZERO
 from outcomes.periods import Period, PeriodError
-from outcomes.rules import GENDERS, ZERO
 from reports import charts
 from reports.models.exports import ExportJob, ExportStatus
 from reports.shares import STATUS_LABELS, Share, StepRule

@@ -16,13 +16,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outcomes import surveys as survey_rules
+from outcomes.catalog.models import RespondentGroup
 from outcomes.models import ExitReason, Intervention, SurveyQuestion, User
-from outcomes.models.catalog import RespondentGroup
 from outcomes.periods import Period
-from outcomes.rules import RuleViolation
-from outcomes.services import ReportError
+from outcomes.surveys import rules as survey_rules
+from outcomes.tallies.services import ReportError
 from outcomes.validators import personal_data_message
+from outcomes.violations import RuleViolation
 from reports import goals as goal_math
 from reports import selectors
 from reports.models import (
@@ -44,7 +44,7 @@ from reports.signals import announce_goals_change
 class GoalError(ReportError):
     """A goal or step-definition write that was refused; ``violations`` names field and rule.
 
-    A subclass of :class:`outcomes.services.ReportError`, so the API answers it with the
+    A subclass of :class:`outcomes.tallies.services.ReportError`, so the API answers it with the
     contract's 400 body.
     """
 

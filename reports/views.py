@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from outcomes.access import association_for, can_read_summaries, intervention_for
+from outcomes.counts import GENDERS
+from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
+from outcomes.organisations.selectors import associations_visible_to
 from outcomes.periods import Period, PeriodError
-from outcomes.rules import GENDERS
-from outcomes.selectors import associations_visible_to
 from reports import charts
 from reports.exports import CONTENT_TYPES, export_document, export_filename, export_job_create
 from reports.models import ExportJob

@@ -32,8 +32,9 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from outcomes.models import Budget, Membership
-from outcomes.services import api_token_create, national_averages_set, survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.organisations.services import api_token_create
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import national_averages_set, survey_save
 from reports.models import ExportJob
 from reports.services import GoalInput, goal_create
 from tests.factories import AssociationFactory, InterventionFactory, MembershipFactory

@@ -138,8 +138,8 @@ LOGGING = {
 }
 
 # --- sign-in throttling (issue 3: web forms) -----------------------------------------------------
-# Failed sign-ins are counted in the default cache by outcomes.throttle; see its docstring.
-AUTHENTICATION_BACKENDS = ["outcomes.throttle.ThrottledModelBackend"]
+# Failed sign-ins are counted in the default cache by outcomes.organisations.throttle; see its docstring.
+AUTHENTICATION_BACKENDS = ["outcomes.organisations.throttle.ThrottledModelBackend"]
 LOGIN_THROTTLE_PER_ACCOUNT = env.int("LOGIN_THROTTLE_PER_ACCOUNT", default=5)
 LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outcomes.access import association_for, can_read_summaries
+from outcomes.organisations.access import association_for, can_read_summaries
 from outcomes.periods import Period, PeriodError
 from reports.summary import association_summary
 

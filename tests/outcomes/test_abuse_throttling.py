@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from outcomes.models import ApiToken
-from outcomes.services import api_token_create
+from outcomes.organisations.services import api_token_create
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

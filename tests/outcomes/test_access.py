@@ -1,7 +1,13 @@
 import pytest
 from django.http import Http404
 
-from outcomes.access import association_for, can_read_summaries, can_write_reports, intervention_for, is_staff_of
+from outcomes.organisations.access import (
+    association_for,
+    can_read_summaries,
+    can_write_reports,
+    intervention_for,
+    is_staff_of,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from outcomes.api.authentication import HashedTokenAuthentication
 from outcomes.models import ApiToken
-from outcomes.services import api_token_create, api_token_revoke
+from outcomes.organisations.services import api_token_create, api_token_revoke
 
 
 def test_a_token_records_when_it_was_last_used_at_most_once_a_minute(staff):

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from outcomes.models import DimensionCategory, ExitReason
-from outcomes.services import api_token_create
+from outcomes.organisations.services import api_token_create
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from outcomes.models import PeriodReport
-from outcomes.services import api_token_create, api_token_revoke
+from outcomes.organisations.services import api_token_create, api_token_revoke
 from tests.outcomes.test_api_reports import BODY
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_a_revoked_token_answers_401_in_the_error_format(staff):
 
 
 def test_a_server_error_under_api_answers_json_without_details(staff, monkeypatch):
-    from outcomes.api import catalogs
+    from outcomes.catalog import api as catalogs
 
     def explode(self, request, *args, **kwargs):
         raise RuntimeError("secret internals")
@@ -107,7 +107,7 @@ def test_throttling_is_off_when_the_rate_is_empty(staff, fresh_throttle_cache):
 
 
 def test_a_bad_period_code_that_reaches_the_handler_is_a_400_on_the_period(staff, monkeypatch):
-    from outcomes.api import catalogs
+    from outcomes.catalog import api as catalogs
     from outcomes.periods import Period
 
     def parse_the_query(self, request, *args, **kwargs):

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from outcomes.models import ExitCount, PeriodReport
-from outcomes.services import api_token_create, report_approve, report_save, report_submit
+from outcomes.organisations.services import api_token_create
+from outcomes.tallies.services import report_approve, report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.outcomes.test_api_reports import BODY
@@ -219,7 +220,7 @@ def test_an_import_of_the_documented_2000_reports_listing_every_category_is_not_
 
 
 def test_an_import_over_its_size_limit_answers_a_json_413(coordinator, intervention):
-    from outcomes.api.imports import ImportView
+    from outcomes.imports.api import ImportView
 
     body = json.dumps({"reports": [{**item(intervention, "2024Q1"), "comment": "x" * ImportView.max_body_size}]})
     response = client_for(coordinator).post("/api/v1/imports/", body, content_type="application/json")

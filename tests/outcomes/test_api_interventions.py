@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from outcomes.models import Budget, Intervention
-from outcomes.services import api_token_create, report_save
+from outcomes.organisations.services import api_token_create
+from outcomes.tallies.services import report_save
 from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
 

@@ -4,7 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from outcomes.models import PeriodReport
-from outcomes.services import api_token_create, report_save, report_submit
+from outcomes.organisations.services import api_token_create
+from outcomes.tallies.services import report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.outcomes.test_api_reports import BODY
@@ -100,7 +101,7 @@ def test_putting_the_same_report_twice_stores_one_version_and_one_history_entry(
     ``updated_at``, no history written by it (the history of the first save is one entry per
     value, all for version 1), and only the first save announced to the result calculations."""
     from outcomes import signals
-    from outcomes.models.history import ReportHistory
+    from outcomes.tallies.models import ReportHistory
 
     announced = []
 

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from outcomes.models import PeriodReport
-from outcomes.services import api_token_create
+from outcomes.organisations.services import api_token_create
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_an_import_item_without_any_report_field_is_refused_like_the_same_put(co
 
 
 def test_a_put_that_takes_the_year_past_its_budget_is_saved_with_an_over_budget_warning(coordinator, intervention):
-    from outcomes.services import budget_set
+    from outcomes.organisations.services import budget_set
 
     budget_set(intervention=intervention, year=2024, budget_sek=1000000)
     client = client_for(coordinator)

@@ -6,7 +6,8 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from outcomes.models import PeriodReport
-from outcomes.services import api_token_create, report_save, report_submit
+from outcomes.organisations.services import api_token_create
+from outcomes.tallies.services import report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.outcomes.test_api_reports import BODY

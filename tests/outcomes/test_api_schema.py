@@ -24,7 +24,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from finsam.wsgi import application
-from outcomes.services import api_token_create, report_save
+from outcomes.organisations.services import api_token_create
+from outcomes.tallies.services import report_save
 from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
 

@@ -7,8 +7,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from outcomes.models import ApiToken
-from outcomes.models.tokens import hash_token
-from outcomes.services import api_token_create
+from outcomes.organisations.models import hash_token
+from outcomes.organisations.services import api_token_create
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

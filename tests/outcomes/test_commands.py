@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from outcomes.models import Association, ExitReason, Membership, PeriodReport, ReportStatus
-from outcomes.services import report_check
+from outcomes.tallies.services import report_check
 
 pytestmark = pytest.mark.django_db
 

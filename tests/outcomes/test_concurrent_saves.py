@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from outcomes.counts import Counts
 from outcomes.models import PeriodReport
-from outcomes.rules import Counts
-from outcomes.services import ReportInput, report_save
+from outcomes.tallies.services import ReportInput, report_save
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -1,12 +1,13 @@
 """The report form puts every counting rule next to the cell it concerns; rules themselves live in
-outcomes.rules and are only called here, through the services."""
+outcomes.tallies.rules and are only called here, through the services."""
 
 import pytest
 
-from outcomes.forms import ReportForm
 from outcomes.models import PeriodReport, ReportStatus
-from outcomes.rules import CONTINUITY, DIMENSION_SUM, EXITS_SUM, NEGATIVE_COUNT, NEGATIVE_ONGOING_AT_END, RuleViolation
-from outcomes.services import report_save
+from outcomes.tallies.forms import ReportForm
+from outcomes.tallies.rules import CONTINUITY, DIMENSION_SUM, EXITS_SUM, NEGATIVE_ONGOING_AT_END
+from outcomes.tallies.services import report_save
+from outcomes.violations import NEGATIVE_COUNT, RuleViolation
 from tests.conftest import report_input
 from tests.outcomes.webforms import form_data, report_url, signed_in
 

@@ -3,8 +3,15 @@
 import pytest
 
 from outcomes.models import PeriodReport, ReportHistory
-from outcomes.models.history import HistoryIsReadOnly
-from outcomes.services import ReportError, report_approve, report_recall, report_reopen, report_save, report_submit
+from outcomes.tallies.models import HistoryIsReadOnly
+from outcomes.tallies.services import (
+    ReportError,
+    report_approve,
+    report_recall,
+    report_reopen,
+    report_save,
+    report_submit,
+)
 from tests.conftest import report_input
 
 pytestmark = pytest.mark.django_db

@@ -28,15 +28,8 @@ from outcomes.models import (
     SurveyIndicator,
     SurveyQuestion,
 )
-from outcomes.services import (
-    ReportError,
-    api_token_create,
-    association_create,
-    report_approve,
-    report_reopen,
-    report_save,
-    report_submit,
-)
+from outcomes.organisations.services import api_token_create, association_create
+from outcomes.tallies.services import ReportError, report_approve, report_reopen, report_save, report_submit
 from outcomes.validators import find_personal_data, validate_no_personal_data
 from reports.models import Goal
 from tests.conftest import report_input

@@ -7,7 +7,8 @@ from django.core import mail
 
 from finsam.celery import app
 from outcomes.models import OverdueReminder
-from outcomes.services import overdue_reminders_send, report_save, report_submit
+from outcomes.tallies.reminders import overdue_reminders_send
+from outcomes.tallies.services import report_save, report_submit
 from outcomes.tasks import overdue_reminders_send_task
 from tests.conftest import report_input
 from tests.factories import InterventionFactory

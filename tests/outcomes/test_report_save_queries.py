@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from outcomes.api.serializers import ReportInputSerializer, plain_report_data
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import BreakdownCount, ExitCount, PeriodReport, ReportHistory
-from outcomes.services import api_token_create
+from outcomes.organisations.services import api_token_create
+from outcomes.tallies.api import ReportInputSerializer, plain_report_data
 from tests.factories import InterventionFactory
 from tests.outcomes.test_api_reports import BODY
 

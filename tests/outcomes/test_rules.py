@@ -1,20 +1,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomes.rules import (
-    CONTINUITY,
-    DIMENSION_SUM,
-    ERROR,
-    EXITS_SUM,
-    NEGATIVE_COUNT,
-    NEGATIVE_ONGOING_AT_END,
-    WARNING,
-    Counts,
-    ReportFigures,
-    blocking,
-    check_report,
-    combine,
-)
+from outcomes.counts import Counts, ReportFigures, combine
+from outcomes.tallies.rules import CONTINUITY, DIMENSION_SUM, EXITS_SUM, NEGATIVE_ONGOING_AT_END, check_report
+from outcomes.violations import ERROR, NEGATIVE_COUNT, WARNING, blocking
 
 
 def quarter(start, new, exits, reasons=None, spent=0):

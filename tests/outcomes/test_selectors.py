@@ -2,10 +2,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from outcomes.counts import Counts, combine
+from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.periods import Period, PeriodError
-from outcomes.rules import Counts, combine
-from outcomes.selectors import interventions_visible_to, period_figures
-from outcomes.services import report_save, report_submit
+from outcomes.tallies.selectors import period_figures
+from outcomes.tallies.services import report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory
 

@@ -2,20 +2,19 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from outcomes import signals
+from outcomes.catalog.services import catalog_load
+from outcomes.counts import Counts
 from outcomes.models import ExitReason, PeriodReport, ReportStatus
-from outcomes.rules import Counts
-from outcomes.services import (
+from outcomes.organisations.services import association_create, user_create
+from outcomes.tallies.services import (
     ReportError,
     ReportLocked,
     VersionConflict,
-    association_create,
-    catalog_load,
     report_approve,
     report_recall,
     report_reopen,
     report_save,
     report_submit,
-    user_create,
 )
 from tests.conftest import report_input
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomes.surveys import (
+from outcomes.surveys.rules import (
     ANSWERED_EXCEEDS_INVITED,
     ANSWERS_SUM,
     COUNTS_LENGTH,

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from outcomes.models import Survey
-from outcomes.services import survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import survey_save
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

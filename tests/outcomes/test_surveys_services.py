@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 
 from outcomes import signals
 from outcomes.models import NationalAverage, Survey, SurveyAnswer
-from outcomes.selectors import survey_figure, survey_tables
-from outcomes.services import SurveyError, national_averages_set, survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.selectors import survey_figure
+from outcomes.surveys.services import SurveyError, national_averages_set, survey_save
+from outcomes.surveys.tables import survey_tables
 from tests.factories import InterventionFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +234,7 @@ def test_national_averages_refuse_unknown_questions_and_values_outside_0_to_100(
 
 
 def test_tables_of_many_interventions_match_one_by_one_in_four_queries(association):
-    from outcomes.selectors import survey_tables_many
+    from outcomes.surveys.tables import survey_tables_many
 
     interventions = [InterventionFactory(association=association) for _ in range(3)]
     for n, intervention in enumerate(interventions):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from outcomes.models import NationalAverage, Survey
-from outcomes.selectors import survey_figure
+from outcomes.surveys.selectors import survey_figure
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ Not visible → 404 (nothing reveals that the report exists); visible but not al
 import pytest
 from django.urls import reverse
 
+from outcomes.counts import Counts
 from outcomes.models import PeriodReport, ReportStatus
-from outcomes.rules import Counts
-from outcomes.services import report_approve, report_save, report_submit
+from outcomes.tallies.services import report_approve, report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import MembershipFactory
 from tests.outcomes.webforms import form_data, signed_in

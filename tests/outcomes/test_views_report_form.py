@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from outcomes.counts import Counts
 from outcomes.models import PeriodReport, ReportHistory, ReportStatus
-from outcomes.rules import Counts
-from outcomes.services import report_approve, report_save, report_submit
+from outcomes.tallies.services import report_approve, report_save, report_submit
 from tests.conftest import report_input
 from tests.outcomes.webforms import form_data, report_url, signed_in
 
@@ -255,7 +255,7 @@ def test_whole_kronor_are_saved_as_typed(intervention, coordinator):
 
 
 def test_it_warns_after_saving_when_the_year_spends_more_than_its_budget(intervention, coordinator):
-    from outcomes.services import budget_set
+    from outcomes.organisations.services import budget_set
 
     budget_set(intervention=intervention, year=2024, budget_sek=500000)
     report_save(intervention=intervention, period_code="2024Q1", data=report_input(spent_sek=300000))

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from outcomes.models import Association
 from outcomes.periods import Period
-from outcomes.selectors import home_overview, reporting_completeness
-from outcomes.services import report_approve, report_save, report_submit
+from outcomes.tallies.selectors import home_overview, reporting_completeness
+from outcomes.tallies.services import report_approve, report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory
 from tests.outcomes.webforms import signed_in

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.test import TestCase
 
-from outcomes.services import survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import survey_save
 from reports import services
 from reports.models import GoalResult
 from reports.services import GoalInput

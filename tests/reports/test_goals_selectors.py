@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from outcomes.services import report_save, report_submit
+from outcomes.tallies.services import report_save, report_submit
 from reports import selectors, services, shares
 from reports.models import GoalResult
 from reports.services import GoalInput

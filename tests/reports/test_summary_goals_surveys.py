@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from outcomes.periods import Period
-from outcomes.services import survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import survey_save
 from reports.exports import detail_document, render_document, summary_document
 from reports.services import GoalInput, goal_create, step_definition_set
 from reports.summary import association_summary, intervention_detail
