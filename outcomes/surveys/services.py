@@ -66,6 +66,54 @@ def _survey_period(period_code: str, intervention: Intervention | None) -> tuple
     return period, []
 
 
+def _survey_locked(*, intervention, association_id: int, period, group: str, owner: dict) -> Survey | None:
+    """The stored survey, locked, after a lock of its owner's row (``None``: not entered yet).
+
+    Writers queue on the owner's row: locking the survey row alone cannot stop two first saves of
+    the same survey from both inserting."""
+    if intervention is not None:
+        list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
+    else:
+        list(Association.objects.select_for_update().filter(pk=association_id).values_list("pk", flat=True))
+    return (
+        Survey.objects.select_for_update(of=("self",))
+        .filter(association_id=association_id, period=period.code, group=group, **owner)
+        .first()
+    )
+
+
+def _questions_for(survey: Survey | None, *, association_id: int, group: str) -> dict:
+    """The group's questions by code that a save may answer: the active ones, and retired ones the
+    stored survey already answers."""
+    answered_before = set(survey.answers.values_list("question_id", flat=True)) if survey else set()
+    return {
+        q.code: q
+        for q in SurveyQuestion.objects.filter(association_id=association_id, group=group)
+        if q.active or q.pk in answered_before
+    }
+
+
+def _survey_unchanged(survey: Survey, *, data, answered: Counts, new_rows: dict) -> bool:
+    """Whether the stored survey already holds exactly this content."""
+    old_rows = {r.question_id: tuple(getattr(r, f) for f in (*OPTION_FIELDS, "blank")) for r in survey.answers.all()}
+    return survey.invited == data.invited and survey.answered == answered and old_rows == new_rows
+
+
+def _survey_write(survey: Survey, *, data, answered: Counts, new_rows: dict) -> None:
+    """Store the survey's numbers and replace its answer rows."""
+    survey.invited = data.invited
+    for gender, count in answered.as_dict().items():
+        setattr(survey, f"answered_{gender}", count)
+    survey.save()
+    survey.answers.all().delete()
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(
+            survey=survey, question_id=question_id, **dict(zip((*OPTION_FIELDS, "blank"), values, strict=True))
+        )
+        for question_id, values in new_rows.items()
+    )
+
+
 def survey_save(
     *,
     period_code: str,
@@ -95,51 +143,23 @@ def survey_save(
 
     owner = {"intervention": intervention} if intervention is not None else {"intervention_id__isnull": True}
     with transaction.atomic():
-        # Writers queue on the owner's row: locking the survey row alone cannot stop two first
-        # saves of the same survey from both inserting.
-        if intervention is not None:
-            list(Intervention.objects.select_for_update().filter(pk=intervention.pk).values_list("pk", flat=True))
-        else:
-            list(Association.objects.select_for_update().filter(pk=association_id).values_list("pk", flat=True))
-        survey = (
-            Survey.objects.select_for_update(of=("self",))
-            .filter(association_id=association_id, period=period.code, group=group, **owner)
-            .first()
+        survey = _survey_locked(
+            intervention=intervention, association_id=association_id, period=period, group=group, owner=owner
         )
-        answered_before = set(survey.answers.values_list("question_id", flat=True)) if survey else set()
-        questions = {
-            q.code: q
-            for q in SurveyQuestion.objects.filter(association_id=association_id, group=group)
-            if q.active or q.pk in answered_before
-        }
+        questions = _questions_for(survey, association_id=association_id, group=group)
         violations = survey_rules.check_survey(data, questions=questions, group=group)
         if violations:
             raise SurveyError(violations)
-
         answered = Counts.from_mapping(data.answered)
         new_rows = {questions[a.question].pk: (*a.counts, *([0] * (6 - len(a.counts))), a.blank) for a in data.answers}
-        if survey is not None:
-            old_rows = {
-                r.question_id: tuple(getattr(r, f) for f in (*OPTION_FIELDS, "blank")) for r in survey.answers.all()
-            }
-            if survey.invited == data.invited and survey.answered == answered and old_rows == new_rows:
-                return SurveySaveResult(survey=survey, created=False, changed=False)
+        if survey is not None and _survey_unchanged(survey, data=data, answered=answered, new_rows=new_rows):
+            return SurveySaveResult(survey=survey, created=False, changed=False)
         created = survey is None
         if created:
             survey = Survey(association_id=association_id, intervention=intervention, period=period.code, group=group)
         else:
             survey.version += 1
-        survey.invited = data.invited
-        for gender, count in answered.as_dict().items():
-            setattr(survey, f"answered_{gender}", count)
-        survey.save()
-        survey.answers.all().delete()
-        SurveyAnswer.objects.bulk_create(
-            SurveyAnswer(
-                survey=survey, question_id=question_id, **dict(zip((*OPTION_FIELDS, "blank"), values, strict=True))
-            )
-            for question_id, values in new_rows.items()
-        )
+        _survey_write(survey, data=data, answered=answered, new_rows=new_rows)
         signals.announce_survey_change(survey=survey, action="saved", user=user)
     return SurveySaveResult(survey=survey, created=created, changed=True)
 

@@ -132,75 +132,86 @@ def _table_lookups(stored: list, association_ids, window: list[Period]):
     return answers_by_survey, questions, averages
 
 
+def _table_figure(question) -> str:
+    """The figure a table shows for a question: share yes for yes/no questions, else the key figure."""
+    return survey_rules.YES if question.scale == survey_rules.YES_NO else survey_rules.KEY_FIGURE
+
+
+def _table_cell(q, distributions: dict, previous: dict, average) -> dict:
+    """One cell: the question's figure in a period, against the national average and the year before."""
+    d = distributions.get(q.code)
+    figure = _table_figure(q)
+    share = d.share(figure) if d else survey_rules.Share(0, 0)
+    prev = previous.get(q.code)
+    prev_percent = prev.share(figure).percent if prev else None
+    return {
+        "question": q.code,
+        "figure": figure,
+        **ratio_dict(share),
+        "figures": question_figures(d) if d else None,
+        "national_average": float(average) if average is not None else None,
+        "national_light": survey_rules.light(share.percent, average),
+        "previous_percent": prev_percent,
+        "previous_light": survey_rules.light(share.percent, prev_percent),
+    }
+
+
+def _group_table(group: str, label: str, target: Period, window: list[Period], group_surveys: list, loaded) -> tuple:
+    """The table of one respondent group and its response rate in ``target`` (``None``: no survey)."""
+    answers_by_survey, questions, averages = loaded
+    per_period = {}
+    for p in window:
+        chosen = resolve_period(group_surveys, p)
+        rows = [a for s in chosen for a in answers_by_survey.get(s.pk, [])]
+        per_period[p.code] = (chosen, pool_answers(rows, questions))
+    answered_ids = {a.question_id for s in group_surveys for a in answers_by_survey.get(s.pk, [])}
+    columns = [q for q in questions.values() if q.group == group and (q.active or q.pk in answered_ids)]
+    table_rows = []
+    for p in window[:SURVEY_TABLE_YEARS]:
+        chosen, distributions = per_period[p.code]
+        _before, previous = per_period[Period(p.year - 1, p.kind, p.number).code]
+        cells = [_table_cell(q, distributions, previous, averages.get((q.pk, p.year))) for q in columns]
+        table_rows.append({"period": p.code, "has_survey": bool(chosen), "cells": cells})
+    chosen, _d = per_period[target.code]
+    rate = response_rate_dict(chosen) if chosen else None
+    table = {
+        "group": group,
+        "label": label,
+        "questions": [
+            {
+                "code": q.code,
+                "number": q.number,
+                "text": q.text_sv,
+                "indicator": q.indicator,
+                "scale": q.scale,
+                "figure": _table_figure(q),
+            }
+            for q in columns
+        ],
+        "rows": table_rows,
+        "response_rate": rate,
+    }
+    return table, rate
+
+
 def _tables_from(target: Period, owner_groups, stored: list, answers_by_survey, questions, averages) -> dict:
     """Build the :func:`survey_tables` answer from rows already loaded (no queries)."""
     window = _table_window(target)
-    row_periods = window[:SURVEY_TABLE_YEARS]
     labels = dict(Survey._meta.get_field("group").choices)
-
     groups, response_rates = [], []
     for group in [g for g in labels if g in owner_groups]:
         group_surveys = [s for s in stored if s.group == group]
         if not group_surveys:
             continue
-        per_period = {}
-        for p in window:
-            chosen = resolve_period(group_surveys, p)
-            rows = [a for s in chosen for a in answers_by_survey.get(s.pk, [])]
-            per_period[p.code] = (chosen, pool_answers(rows, questions))
-        answered_ids = {a.question_id for s in group_surveys for a in answers_by_survey.get(s.pk, [])}
-        columns = [q for q in questions.values() if q.group == group and (q.active or q.pk in answered_ids)]
-        table_rows = []
-        for p in row_periods:
-            chosen, distributions = per_period[p.code]
-            _before, previous = per_period[Period(p.year - 1, p.kind, p.number).code]
-            cells = []
-            for q in columns:
-                d = distributions.get(q.code)
-                figure = survey_rules.YES if q.scale == survey_rules.YES_NO else survey_rules.KEY_FIGURE
-                share = d.share(figure) if d else survey_rules.Share(0, 0)
-                prev = previous.get(q.code)
-                prev_percent = prev.share(figure).percent if prev else None
-                average = averages.get((q.pk, p.year))
-                cells.append(
-                    {
-                        "question": q.code,
-                        "figure": figure,
-                        **ratio_dict(share),
-                        "figures": question_figures(d) if d else None,
-                        "national_average": float(average) if average is not None else None,
-                        "national_light": survey_rules.light(share.percent, average),
-                        "previous_percent": prev_percent,
-                        "previous_light": survey_rules.light(share.percent, prev_percent),
-                    }
-                )
-            table_rows.append({"period": p.code, "has_survey": bool(chosen), "cells": cells})
-        chosen, _d = per_period[target.code]
-        rate = response_rate_dict(chosen) if chosen else None
+        table, rate = _group_table(
+            group, str(labels[group]), target, window, group_surveys, (answers_by_survey, questions, averages)
+        )
         if rate is not None:
             response_rates.append({"group": group, "label": str(labels[group]), **rate})
-        groups.append(
-            {
-                "group": group,
-                "label": str(labels[group]),
-                "questions": [
-                    {
-                        "code": q.code,
-                        "number": q.number,
-                        "text": q.text_sv,
-                        "indicator": q.indicator,
-                        "scale": q.scale,
-                        "figure": survey_rules.YES if q.scale == survey_rules.YES_NO else survey_rules.KEY_FIGURE,
-                    }
-                    for q in columns
-                ],
-                "rows": table_rows,
-                "response_rate": rate,
-            }
-        )
+        groups.append(table)
     return {
         "period": target.code,
-        "periods": [p.code for p in row_periods],
+        "periods": [p.code for p in window[:SURVEY_TABLE_YEARS]],
         "groups": groups,
         "response_rates": response_rates,
     }

@@ -187,20 +187,42 @@ class ReportForm(forms.Form):
     def __init__(self, *args, intervention, report: PeriodReport | None = None, disabled: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.intervention = intervention
+        self.reasons = self._reasons_shown(intervention, report)
+        self.dimensions = self._dimensions_shown(intervention, report)
+        self._count_fields_add()
+        if disabled:
+            for form_field in self.fields.values():
+                form_field.disabled = True
+        self.violations: list[RuleViolation] = []
+        self._cell_messages: dict[str, list[RuleViolation]] = {}
+        self._grid_messages: dict[str, list[RuleViolation]] = {}
+
+    @staticmethod
+    def _reasons_shown(intervention, report: PeriodReport | None) -> list:
+        """The exit reasons of the form: the active ones and the retired ones the report counts."""
         used_reasons = set(report.exit_counts.values_list("reason_id", flat=True)) if report else set()
-        self.reasons = [
+        return [
             r
             for r in ExitReason.objects.filter(association_id=intervention.association_id)
             if r.active or r.pk in used_reasons
         ]
+
+    @staticmethod
+    def _dimensions_shown(intervention, report: PeriodReport | None) -> list[tuple]:
+        """The dimensions of the form with their categories: active entries and the retired ones
+        the report counts; a dimension without any category shown is left out."""
         used_categories = set(report.breakdown_counts.values_list("category_id", flat=True)) if report else set()
-        self.dimensions = []
+        dimensions = []
         for dimension in Dimension.objects.filter(association_id=intervention.association_id).prefetch_related(
             "categories"
         ):
             categories = [c for c in dimension.categories.all() if c.active or c.pk in used_categories]
             if (dimension.active or any(c.pk in used_categories for c in categories)) and categories:
-                self.dimensions.append((dimension, categories))
+                dimensions.append((dimension, categories))
+        return dimensions
+
+    def _count_fields_add(self) -> None:
+        """One count field per gender for each participant row, exit reason and category."""
         for prefix, _attr, label in PARTICIPANT_ROWS:
             for gender in GENDERS:
                 self.fields[f"{prefix}{SEP}{gender}"] = count_field(f"{label}, {GENDER_LABELS[gender]}")
@@ -215,12 +237,6 @@ class ReportForm(forms.Form):
                     self.fields[f"dim{SEP}{dimension.code}{SEP}{category.code}{SEP}{gender}"] = count_field(
                         f"{dimension.label_sv}: {category.label_sv}, {GENDER_LABELS[gender]}"
                     )
-        if disabled:
-            for form_field in self.fields.values():
-                form_field.disabled = True
-        self.violations: list[RuleViolation] = []
-        self._cell_messages: dict[str, list[RuleViolation]] = {}
-        self._grid_messages: dict[str, list[RuleViolation]] = {}
 
     # --- initial values ---------------------------------------------------------------------
 

@@ -210,23 +210,11 @@ def report_save(
     )
 
 
-def _report_plan(
-    *,
-    intervention: Intervention,
-    period,
-    data: ReportInput,
-    report: PeriodReport | None,
-    previous_end: Counts | None,
-    catalog: ReportCatalog,
-    expected_version: int | None,
-    budget: YearBudget | None = None,
-) -> PlannedSave:
-    """Check a save of ``data`` over the stored ``report`` (``None``: not reported yet) without
-    touching the database beyond the stored report's rows; raise what :func:`report_save` raises.
-
-    The caller holds the intervention's lock and passes the previous period's ongoing at end and
-    the year's budget (``None``: not checked, as in an import, whose answer has no warnings).
-    """
+def _save_refusals(
+    *, intervention: Intervention, period, data: ReportInput, report: PeriodReport | None, expected_version
+) -> list[RuleViolation]:
+    """What refuses a save whatever its figures: a period outside the intervention's time and
+    personal data in the comment (returned); a locked report and a stale version (raised)."""
     violations = []
     if period.end < intervention.start or (intervention.end and period.start > intervention.end):
         violations.append(
@@ -256,12 +244,17 @@ def _report_plan(
             if report
             else ReportError([RuleViolation("version_conflict", "version", _("Rapporten finns inte ännu."))])
         )
+    return violations
 
+
+def _figures_from(data: ReportInput, previous_end: Counts | None) -> ReportFigures:
+    """The figures ``data`` stands for: ongoing at start left out is the previous end (zero for
+    the first period), exits left out are the sum of the exits by reason; all-zero rows dropped."""
     start = data.ongoing_at_start
     if start is None:
         start = previous_end or Counts()
     exits = data.exits if data.exits is not None else sum_counts(data.exits_by_reason.values())
-    figures = normalised(
+    return normalised(
         ReportFigures(
             ongoing_at_start=start,
             new=data.new,
@@ -271,6 +264,74 @@ def _report_plan(
             spent_sek=data.spent_sek,
         )
     )
+
+
+def _changed_save(
+    *,
+    intervention: Intervention,
+    period,
+    report: PeriodReport | None,
+    stored_figures: ReportFigures | None,
+    figures: ReportFigures,
+    comment: str,
+    codes: tuple[dict, dict],
+    warnings: list[RuleViolation],
+) -> PlannedSave:
+    """The save of changed ``figures``: a new report (``report`` ``None``) or the stored one with
+    its version bumped, its new values set in memory, and its rows by reason and category (``stored_figures``:
+    the stored report's, read once by the caller)."""
+    reasons, categories = codes
+    created = report is None
+    before = None if created else history_values(normalised(stored_figures), report.comment)
+    if created:
+        report = PeriodReport(
+            intervention=intervention, period=period.code, period_start=period.start, period_end=period.end
+        )
+    else:
+        report.version += 1
+    report.ongoing_at_start, report.new, report.exits = figures.ongoing_at_start, figures.new, figures.exits
+    report.spent_sek, report.comment = figures.spent_sek, comment
+    return PlannedSave(
+        report=report,
+        created=created,
+        changed=True,
+        warnings=warnings,
+        figures=figures,
+        comment=comment,
+        before=before,
+        exit_rows=[(reasons[code], counts) for code, counts in figures.exits_by_reason.items()],
+        breakdown_rows=[
+            (categories[(dimension, code)], counts)
+            for dimension, cats in figures.breakdowns.items()
+            for code, counts in cats.items()
+        ],
+        # A new report has no rows to replace; nor has a stored one whose figures had none.
+        replaces_exit_rows=not created and bool(stored_figures.exits_by_reason),
+        replaces_breakdown_rows=not created and bool(stored_figures.breakdowns),
+    )
+
+
+def _report_plan(
+    *,
+    intervention: Intervention,
+    period,
+    data: ReportInput,
+    report: PeriodReport | None,
+    previous_end: Counts | None,
+    catalog: ReportCatalog,
+    expected_version: int | None,
+    budget: YearBudget | None = None,
+) -> PlannedSave:
+    """Check a save of ``data`` over the stored ``report`` (``None``: not reported yet) without
+    touching the database beyond the stored report's rows; raise what :func:`report_save` raises.
+
+    The caller holds the intervention's lock and passes the previous period's ongoing at end and
+    the year's budget (``None``: not checked, as in an import, whose answer has no warnings).
+    """
+    violations = _save_refusals(
+        intervention=intervention, period=period, data=data, report=report, expected_version=expected_version
+    )
+    figures = _figures_from(data, previous_end)
     stored_figures = report.figures() if report is not None else None
     reasons, categories, unknown = report_codes_resolve(intervention, figures, catalog, stored_figures)
     checked = report_check(
@@ -285,38 +346,17 @@ def _report_plan(
     if violations:
         raise ReportError(violations)
     warnings = [v for v in checked if v not in violations]
-
-    stored = normalised(stored_figures) if report is not None else None
-    if report is not None and stored == figures and report.comment == data.comment:
+    if report is not None and normalised(stored_figures) == figures and report.comment == data.comment:
         return PlannedSave(report=report, created=False, changed=False, warnings=warnings, figures=stored_figures)
-
-    created = report is None
-    before = None if created else history_values(stored, report.comment)
-    if created:
-        report = PeriodReport(
-            intervention=intervention, period=period.code, period_start=period.start, period_end=period.end
-        )
-    else:
-        report.version += 1
-    report.ongoing_at_start, report.new, report.exits = figures.ongoing_at_start, figures.new, figures.exits
-    report.spent_sek, report.comment = figures.spent_sek, data.comment
-    return PlannedSave(
+    return _changed_save(
+        intervention=intervention,
+        period=period,
         report=report,
-        created=created,
-        changed=True,
-        warnings=warnings,
+        stored_figures=stored_figures,
         figures=figures,
         comment=data.comment,
-        before=before,
-        exit_rows=[(reasons[code], counts) for code, counts in figures.exits_by_reason.items()],
-        breakdown_rows=[
-            (categories[(dimension, code)], counts)
-            for dimension, cats in figures.breakdowns.items()
-            for code, counts in cats.items()
-        ],
-        # A new report has no rows to replace; nor has a stored one whose figures had none.
-        replaces_exit_rows=not created and bool(stored_figures.exits_by_reason),
-        replaces_breakdown_rows=not created and bool(stored_figures.breakdowns),
+        codes=(reasons, categories),
+        warnings=warnings,
     )
 
 

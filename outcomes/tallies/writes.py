@@ -75,21 +75,22 @@ def rows_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.execute(head + ", ".join([row_sql] * len(chunk)), [value for row in chunk for value in row])
 
 
-def reports_write(saves: list[PlannedSave], *, user: User | None) -> None:
-    """Write the changed ``saves``, their rows by reason and category and their history, with a
-    fixed number of queries however many there are, and announce each on commit."""
-    saves = [s for s in saves if s.changed]
-    if not saves:
-        return
+def _reports_store(saves: list[PlannedSave]) -> None:
+    """Insert the new reports and update the changed ones: one save for a single report, bulk
+    statements for many."""
     if len(saves) == 1:
         saves[0].report.save()
-    else:
-        PeriodReport.objects.bulk_create([s.report for s in saves if s.created], batch_size=_BATCH)
-        updated = [s.report for s in saves if not s.created]
-        now = timezone.now()
-        for report in updated:
-            report.updated_at = now
-        PeriodReport.objects.bulk_update(updated, _SAVED_FIELDS, batch_size=_BATCH)
+        return
+    PeriodReport.objects.bulk_create([s.report for s in saves if s.created], batch_size=_BATCH)
+    updated = [s.report for s in saves if not s.created]
+    now = timezone.now()
+    for report in updated:
+        report.updated_at = now
+    PeriodReport.objects.bulk_update(updated, _SAVED_FIELDS, batch_size=_BATCH)
+
+
+def _count_rows_replace(saves: list[PlannedSave]) -> None:
+    """Delete the stale rows by reason and category of the stored reports, insert the new ones."""
     stale_exits = [s.report.pk for s in saves if s.replaces_exit_rows]
     if stale_exits:
         ExitCount.objects.filter(report_id__in=stale_exits).delete()
@@ -107,6 +108,10 @@ def reports_write(saves: list[PlannedSave], *, user: User | None) -> None:
         ("report_id", "category_id", *counts),
         [(s.report.pk, category, c.women, c.men, c.other) for s in saves for category, c in s.breakdown_rows],
     )
+
+
+def _history_insert(saves: list[PlannedSave], user: User | None) -> None:
+    """One history row per changed value of each save, all at the same time."""
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     user_id = getattr(user, "pk", None)
     rows_insert(
@@ -120,5 +125,16 @@ def reports_write(saves: list[PlannedSave], *, user: User | None) -> None:
             )
         ],
     )
+
+
+def reports_write(saves: list[PlannedSave], *, user: User | None) -> None:
+    """Write the changed ``saves``, their rows by reason and category and their history, with a
+    fixed number of queries however many there are, and announce each on commit."""
+    saves = [s for s in saves if s.changed]
+    if not saves:
+        return
+    _reports_store(saves)
+    _count_rows_replace(saves)
+    _history_insert(saves, user)
     for s in saves:
         signals.announce_report_change(report=s.report, action="saved", user=user)
