@@ -38,7 +38,7 @@ from outcomes.surveys.services import national_averages_set, survey_save
 from reports.models import ExportJob
 from reports.services import GoalInput, goal_create
 from tests.factories import AssociationFactory, InterventionFactory, MembershipFactory
-from tests.outcomes.test_api_reports import BODY as REPORT_BODY
+from tests.outcomes.tallies.test_api import BODY as REPORT_BODY
 from tests.reports.summary_data import SMALL_2024, enter
 
 # --- what is left out, and why --------------------------------------------------------------------

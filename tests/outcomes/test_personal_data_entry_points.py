@@ -33,9 +33,9 @@ from outcomes.tallies.services import ReportError, report_approve, report_reopen
 from outcomes.validators import find_personal_data, validate_no_personal_data
 from reports.models import Goal
 from tests.conftest import report_input
-from tests.outcomes.test_api_reports import BODY, client_for, url
+from tests.outcomes.tallies.test_api import BODY, client_for, url
+from tests.outcomes.tallies.webforms import form_data, report_url, signed_in
 from tests.outcomes.test_personal_data_corpus import SAMPLE
-from tests.outcomes.webforms import form_data, report_url, signed_in
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from reports import services
 from reports.models import GoalResult
 from reports.services import GoalInput
 from tests.factories import InterventionFactory
-from tests.outcomes.test_api_reports import client_for
+from tests.outcomes.tallies.test_api import client_for
 from tests.reports.test_goals_api import committed
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from outcomes.models import BreakdownCount, ExitCount, PeriodReport, ReportHisto
 from outcomes.organisations.services import api_token_create
 from outcomes.tallies.api import ReportInputSerializer, plain_report_data
 from tests.factories import InterventionFactory
-from tests.outcomes.test_api_reports import BODY
+from tests.outcomes.tallies.test_api import BODY
 
 pytestmark = pytest.mark.django_db
 

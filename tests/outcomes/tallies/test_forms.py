@@ -9,7 +9,7 @@ from outcomes.tallies.rules import CONTINUITY, DIMENSION_SUM, EXITS_SUM, NEGATIV
 from outcomes.tallies.services import report_save
 from outcomes.violations import NEGATIVE_COUNT, RuleViolation
 from tests.conftest import report_input
-from tests.outcomes.webforms import form_data, report_url, signed_in
+from tests.outcomes.tallies.webforms import form_data, report_url, signed_in
 
 pytestmark = pytest.mark.django_db
 

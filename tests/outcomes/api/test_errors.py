@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from outcomes.models import PeriodReport
 from outcomes.organisations.services import api_token_create, api_token_revoke
-from tests.outcomes.test_api_reports import BODY
+from tests.outcomes.tallies.test_api import BODY
 
 pytestmark = pytest.mark.django_db
 

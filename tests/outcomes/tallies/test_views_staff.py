@@ -15,7 +15,7 @@ from outcomes.tallies.selectors import home_overview, reporting_completeness
 from outcomes.tallies.services import report_approve, report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory
-from tests.outcomes.webforms import signed_in
+from tests.outcomes.tallies.webforms import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from outcomes.counts import Counts
 from outcomes.models import PeriodReport, ReportHistory, ReportStatus
 from outcomes.tallies.services import report_approve, report_save, report_submit
 from tests.conftest import report_input
-from tests.outcomes.webforms import form_data, report_url, signed_in
+from tests.outcomes.tallies.webforms import form_data, report_url, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from outcomes.limits import MAX_COUNT, MAX_SMALL
 from outcomes.models import Budget, PeriodReport, Survey
 from reports.models import Goal
-from tests.outcomes.test_api_reports import BODY, client_for
+from tests.outcomes.tallies.test_api import BODY, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from outcomes.models import NationalAverage, Survey
 from tests.factories import InterventionFactory, MembershipFactory
-from tests.outcomes.test_api_reports import client_for
+from tests.outcomes.tallies.test_api import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from tests.outcomes.webforms import signed_in
+from tests.outcomes.tallies.webforms import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from outcomes.models import PeriodReport, ReportStatus
 from outcomes.tallies.services import report_approve, report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import MembershipFactory
-from tests.outcomes.webforms import form_data, signed_in
+from tests.outcomes.tallies.webforms import form_data, signed_in
 
 pytestmark = pytest.mark.django_db
 

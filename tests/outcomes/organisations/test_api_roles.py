@@ -10,7 +10,7 @@ from outcomes.organisations.services import api_token_create
 from outcomes.tallies.services import report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
-from tests.outcomes.test_api_reports import BODY
+from tests.outcomes.tallies.test_api import BODY
 
 pytestmark = pytest.mark.django_db
 
