@@ -209,10 +209,10 @@ def goal_specs(goals: list[Goal], *, step_rule: shares.StepRule | None = None) -
 def survey_figure_for(goal: Goal, period: Period, *, surveys: SurveyFigures | None = None) -> tuple[int, int] | None:
     """The indicator figure of an indicator goal for ``period``, or None without a survey.
 
-    Reads :func:`outcomes.surveys.selectors.survey_figure`: the survey entered for exactly ``period``, or
+    Reads :func:`outcomes.selectors.survey_figure`: the survey entered for exactly ``period``, or
     those entered for periods inside it pooled; a year's survey therefore answers for the year's
     result and not for a year-to-date one. With ``surveys`` (loaded once by
-    :func:`outcomes.surveys.figures.survey_figures_of`) the same figure is answered without a query.
+    :func:`outcomes.selectors.survey_figures_of`) the same figure is answered without a query.
     """
     group = goal.group or (goal.question.group if goal.question_id else "")
     arguments = {
@@ -263,7 +263,7 @@ def goal_data(
     """Read, in three queries (five with ``surveys``), what goals of ``years`` are evaluated on.
 
     The counted base reports of those years with their exits by reason, and the budgets; with
-    ``surveys`` also the indicator surveys (:func:`outcomes.surveys.figures.survey_figures_of`).
+    ``surveys`` also the indicator surveys (:func:`outcomes.selectors.survey_figures_of`).
     ``span`` narrows the reports read to one period. Breakdowns are not read: no goal uses them.
     """
     years = sorted(set(years))
@@ -323,7 +323,7 @@ def period_inputs(
     added per goal by :func:`goal_evaluate`. Without ``data`` it is read for this period alone
     (three queries); with ``data`` (:func:`goal_data` of the period's year, read once for many
     periods) no query is made. The base reports inside the period are combined by the
-    stock-and-flow rule of :func:`outcomes.counts.combine`.
+    stock-and-flow rule of :func:`outcomes.rules.combine`.
     """
     period.base_periods(intervention.frequency)
     if data is None:

@@ -20,7 +20,7 @@ from outcomes.catalog.models import RespondentGroup
 from outcomes.models import ExitReason, Intervention, SurveyQuestion, User
 from outcomes.periods import Period
 from outcomes.surveys import rules as survey_rules
-from outcomes.tallies.services import ReportError
+from outcomes.tallies.errors import ReportError
 from outcomes.validators import personal_data_message
 from outcomes.violations import RuleViolation
 from reports import goals as goal_math
@@ -44,7 +44,7 @@ from reports.signals import announce_goals_change
 class GoalError(ReportError):
     """A goal or step-definition write that was refused; ``violations`` names field and rule.
 
-    A subclass of :class:`outcomes.tallies.services.ReportError`, so the API answers it with the
+    A subclass of :class:`outcomes.services.ReportError`, so the API answers it with the
     contract's 400 body.
     """
 

@@ -412,7 +412,7 @@ class InterventionDetail:
     exits: BreakdownTable
     exit_reasons: list[ExitReason]
     goals: list[dict] = field(default_factory=list)
-    #: :func:`outcomes.surveys.tables.survey_tables` of the intervention, ``None`` without surveys.
+    #: :func:`outcomes.selectors.survey_tables` of the intervention, ``None`` without surveys.
     surveys: dict | None = None
 
     @property

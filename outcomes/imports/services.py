@@ -14,8 +14,9 @@ from outcomes.imports.serializers import ImportItemSerializer
 from outcomes.models import Membership, Role
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.periods import PeriodError, base_period
+from outcomes.tallies.errors import ReportError
 from outcomes.tallies.serializers import body_field, is_int, is_text, plain_report_data
-from outcomes.tallies.services import ReportError, report_save_many
+from outcomes.tallies.services import report_save_many
 
 
 class _Rollback(Exception):

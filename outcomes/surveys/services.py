@@ -20,7 +20,7 @@ from outcomes.models import (
 from outcomes.periods import Period, PeriodError
 from outcomes.surveys import rules as survey_rules
 from outcomes.surveys.models import OPTION_FIELDS, NationalAverage, Survey, SurveyAnswer
-from outcomes.tallies.services import ReportError
+from outcomes.tallies.errors import ReportError
 from outcomes.violations import RuleViolation
 
 

@@ -16,6 +16,7 @@ from outcomes.models import PeriodReport
 from outcomes.organisations.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.periods import PeriodError, base_period
+from outcomes.tallies.errors import ReportError
 from outcomes.tallies.serializers import (
     ReportInputSerializer,
     ReportListSerializer,
@@ -23,14 +24,7 @@ from outcomes.tallies.serializers import (
     body_field,
     plain_report_data,
 )
-from outcomes.tallies.services import (
-    ReportError,
-    report_approve,
-    report_check,
-    report_reopen,
-    report_save,
-    report_submit,
-)
+from outcomes.tallies.services import report_approve, report_check, report_reopen, report_save, report_submit
 from outcomes.violations import RuleViolation
 
 

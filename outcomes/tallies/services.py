@@ -29,6 +29,7 @@ from outcomes.models import (
     User,
 )
 from outcomes.periods import PeriodError, base_period
+from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 from outcomes.tallies.history import history_values
 from outcomes.tallies.rules import check_budget, check_report, normalised
 from outcomes.tallies.selectors import (
@@ -42,38 +43,6 @@ from outcomes.tallies.selectors import (
 from outcomes.tallies.writes import PlannedSave, reports_write
 from outcomes.validators import personal_data_message
 from outcomes.violations import RuleViolation, blocking, refused_even_for_draft
-
-
-class ReportError(Exception):
-    """A write to a report that was refused; ``violations`` says why, field by field."""
-
-    def __init__(self, violations: list[RuleViolation]):
-        super().__init__("; ".join(v.message for v in violations))
-        self.violations = violations
-
-
-class ReportLocked(ReportError):
-    """The report is approved and locked until staff reopen it."""
-
-
-class VersionConflict(ReportError):
-    """Somebody saved the report after the version the writer started from."""
-
-    def __init__(self, current: PeriodReport):
-        super().__init__(
-            [
-                RuleViolation(
-                    "version_conflict",
-                    "version",
-                    _(
-                        "Rapporten har ändrats av någon annan sedan du öppnade den (nu version "
-                        "%(version)s). Öppna den nya versionen och gör dina ändringar där."
-                    )
-                    % {"version": current.version},
-                )
-            ]
-        )
-        self.current = current
 
 
 @dataclass

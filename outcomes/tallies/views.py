@@ -21,12 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from outcomes.models import Membership, PeriodReport, ReportStatus, Role
 from outcomes.organisations.access import association_for, can_write_reports, intervention_for, is_staff_of
 from outcomes.periods import Period, PeriodError, base_period
+from outcomes.tallies.errors import ReportError, VersionConflict
 from outcomes.tallies.forms import ReopenForm, ReportForm
 from outcomes.tallies.history import field_labels, report_history, report_values
 from outcomes.tallies.selectors import home_overview, previous_ongoing_at_end, report_deadline, reporting_completeness
 from outcomes.tallies.services import (
-    ReportError,
-    VersionConflict,
     report_approve,
     report_check,
     report_recall,

@@ -1,6 +1,6 @@
 """API of goals, step definitions and goal results (API.md "Goals and results").
 
-Thin views: read with the access checks of :mod:`outcomes.organisations.access`, validate the shape with a
+Thin views: read with the access checks of :mod:`outcomes.access`, validate the shape with a
 serializer, call one service, render. Everybody who may read the intervention reads; only the
 association's staff write (403 for other readers, 404 for everybody else).
 """

@@ -29,7 +29,8 @@ from outcomes.models import (
     SurveyQuestion,
 )
 from outcomes.organisations.services import api_token_create, association_create
-from outcomes.tallies.services import ReportError, report_approve, report_reopen, report_save, report_submit
+from outcomes.tallies.errors import ReportError
+from outcomes.tallies.services import report_approve, report_reopen, report_save, report_submit
 from outcomes.validators import find_personal_data, validate_no_personal_data
 from reports.models import Goal
 from tests.conftest import report_input

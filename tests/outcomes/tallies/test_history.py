@@ -3,15 +3,9 @@
 import pytest
 
 from outcomes.models import PeriodReport, ReportHistory
+from outcomes.tallies.errors import ReportError
 from outcomes.tallies.models import HistoryIsReadOnly
-from outcomes.tallies.services import (
-    ReportError,
-    report_approve,
-    report_recall,
-    report_reopen,
-    report_save,
-    report_submit,
-)
+from outcomes.tallies.services import report_approve, report_recall, report_reopen, report_save, report_submit
 from tests.conftest import report_input
 
 pytestmark = pytest.mark.django_db

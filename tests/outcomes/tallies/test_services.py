@@ -6,16 +6,8 @@ from outcomes.catalog.services import catalog_load
 from outcomes.counts import Counts
 from outcomes.models import ExitReason, PeriodReport, ReportStatus
 from outcomes.organisations.services import association_create, user_create
-from outcomes.tallies.services import (
-    ReportError,
-    ReportLocked,
-    VersionConflict,
-    report_approve,
-    report_recall,
-    report_reopen,
-    report_save,
-    report_submit,
-)
+from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
+from outcomes.tallies.services import report_approve, report_recall, report_reopen, report_save, report_submit
 from tests.conftest import report_input
 
 pytestmark = pytest.mark.django_db
