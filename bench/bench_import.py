@@ -41,8 +41,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from outcomes.models import Association, Dimension, ExitReason, Intervention, PeriodReport  # noqa: E402
+from outcomes.organisations.services import api_token_create, association_create, user_create  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
-from outcomes.services import api_token_create, association_create, user_create  # noqa: E402
 from outcomes.synthetic import DimensionShape, synthetic_periods  # noqa: E402
 
 

@@ -44,8 +44,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from outcomes.models import Association, Intervention, PeriodReport, Role  # noqa: E402
+from outcomes.organisations.services import api_token_create, association_create, user_create  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
-from outcomes.services import api_token_create, association_create, user_create  # noqa: E402
 from reports.models import GoalResult  # noqa: E402
 from reports.summaries.selectors import association_summary, national_summary  # noqa: E402
 

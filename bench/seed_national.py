@@ -29,6 +29,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
+from outcomes.catalog.services import catalog_load  # noqa: E402
 from outcomes.models import (  # noqa: E402
     Association,
     BreakdownCount,
@@ -42,9 +43,8 @@ from outcomes.models import (  # noqa: E402
     ReportStatus,
     SurveyQuestion,
 )
-from outcomes.models.surveys import OPTION_FIELDS, Survey, SurveyAnswer  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
-from outcomes.services import catalog_load  # noqa: E402
+from outcomes.surveys.models import OPTION_FIELDS, Survey, SurveyAnswer  # noqa: E402
 from outcomes.synthetic import DimensionShape, synthetic_periods  # noqa: E402
 from outcomes.validators import luhn_valid  # noqa: E402
 from reports.models import Goal, GoalKind  # noqa: E402

@@ -41,7 +41,7 @@ from django.test import Client  # noqa: E402
 
 from finsam.celery import app  # noqa: E402
 from outcomes.models import Association, Intervention, Role  # noqa: E402
-from outcomes.services import api_token_create, association_create, user_create  # noqa: E402
+from outcomes.organisations.services import api_token_create, association_create, user_create  # noqa: E402
 from outcomes.validators import luhn_valid  # noqa: E402
 from reports.goals import services  # noqa: E402
 from reports.goals.services import GoalInput  # noqa: E402

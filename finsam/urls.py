@@ -6,11 +6,10 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from outcomes.api.errors import api_not_found, bad_request, page_not_found, permission_denied, server_error
-from outcomes.throttle import ThrottledPasswordResetForm
+from outcomes.organisations.throttle import ThrottledPasswordResetForm
 
 api_v1 = [
     path("", include("outcomes.api.urls")),
-    path("", include("outcomes.api.survey_urls")),
     path("", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's configuration script is served from its own URL (the split view), not inline.
@@ -33,7 +32,7 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # A few reset mails per address and hour (outcomes.throttle); the rest of django.contrib.auth as is.
+    # A few reset mails per address and hour (outcomes.organisations.throttle); the rest of django.contrib.auth as is.
     path(
         "konto/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
@@ -46,10 +45,10 @@ urlpatterns = [
     # Any other URL under /api/ answers the contract's JSON 404, never an HTML page ([\s\S]: a
     # newline in the path, %0A, too).
     re_path(r"^api(?:/[\s\S]*)?$", api_not_found),
-    path("api-nycklar/", include("outcomes.api.web_urls")),
-    path("enkater/", include("outcomes.survey_urls")),
+    path("api-nycklar/", include("outcomes.organisations.urls")),
+    path("enkater/", include("outcomes.surveys.urls")),
     path("resultat/", include("reports.urls")),
-    path("", include("outcomes.urls")),
+    path("", include("outcomes.tallies.urls")),
 ]
 
 # An error under /api/ answers JSON in the contract's format; elsewhere Django's page.

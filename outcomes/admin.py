@@ -122,7 +122,7 @@ class PeriodReportAdmin(admin.ModelAdmin):
         return False
 
 
-# --- Surveys (issue 6) -------------------------------------------------------------------------
+# --- surveys -----------------------------------------------------------------------------------
 
 
 class SurveyAnswerInline(admin.TabularInline):

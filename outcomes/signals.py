@@ -24,7 +24,7 @@ def announce_report_change(*, report, action: str, user=None) -> None:
     transaction.on_commit(lambda: report_changed.send(sender=report.__class__, **payload))
 
 
-# --- Surveys (issue 6) -------------------------------------------------------------------------
+# --- surveys -----------------------------------------------------------------------------------
 
 # Sent with ``survey_id``, ``intervention_id`` (``None`` for the association's own board and
 # managers' surveys), ``association_id``, ``period``, ``group``, ``action`` ("saved") and

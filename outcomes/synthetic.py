@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from outcomes.rules import GENDERS, Counts, ReportFigures
+from outcomes.counts import GENDERS, Counts, ReportFigures
 
 # How likely an exit is to each reason, roughly as in published annual reports.
 REASON_WEIGHTS = {

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from outcomes.services import overdue_reminders_send
+from outcomes.tallies.reminders import overdue_reminders_send
 
 # The database errors worth retrying: a dropped connection, a failover, a deadlock or a
 # serialisation failure. IntegrityError, DataError and ProgrammingError are about the data or

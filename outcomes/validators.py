@@ -131,7 +131,7 @@ def validate_no_personal_data(value: str) -> None:
         raise ValidationError(message, code="personal_data")
 
 
-# --- e-mail addresses, phone numbers and a combined check (issue 3: web forms) ------------------
+# --- e-mail addresses, phone numbers and a combined check ---------------------------------------
 
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 # Swedish numbers: +46 / 0046 / 0, an area code and subscriber number of 7 to 10 digits in all,

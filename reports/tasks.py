@@ -7,7 +7,7 @@ from django.conf import settings
 
 from outcomes.models import Intervention
 from outcomes.periods import Period
-from outcomes.selectors import period_figures
+from outcomes.tallies.selectors import period_figures
 from outcomes.tasks import TRANSIENT_DATABASE_ERRORS
 from reports.goals import selectors as goal_selectors
 from reports.goals import services as goal_services

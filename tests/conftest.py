@@ -1,8 +1,8 @@
 import pytest
 from django.conf import settings
 
-from outcomes.rules import Counts
-from outcomes.services import ReportInput
+from outcomes.counts import Counts
+from outcomes.tallies.services import ReportInput
 from tests.factories import AssociationFactory, InterventionFactory, MembershipFactory
 
 

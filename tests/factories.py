@@ -2,7 +2,8 @@ import datetime as dt
 
 import factory
 
-from outcomes import models, services
+from outcomes import models
+from outcomes.catalog.services import catalog_load
 
 
 class AssociationFactory(factory.django.DjangoModelFactory):
@@ -16,7 +17,7 @@ class AssociationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def catalog(obj, create, extracted, **kwargs):
         if create and extracted is not False:
-            services.catalog_load(association=obj)
+            catalog_load(association=obj)
 
 
 def _org_number(n: int) -> str:

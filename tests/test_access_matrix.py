@@ -32,12 +32,13 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from outcomes.models import Budget, Membership
-from outcomes.services import api_token_create, national_averages_set, survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.organisations.services import api_token_create
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import national_averages_set, survey_save
 from reports.goals.services import GoalInput, goal_create
 from reports.models import ExportJob
 from tests.factories import AssociationFactory, InterventionFactory, MembershipFactory
-from tests.outcomes.test_api_reports import BODY as REPORT_BODY
+from tests.outcomes.tallies.test_api import BODY as REPORT_BODY
 from tests.reports.summary_data import SMALL_2024, enter
 
 # --- what is left out, and why --------------------------------------------------------------------

@@ -5,8 +5,8 @@ import pytest
 from bench.seed_national import seed_association
 from outcomes.models import PeriodReport, ReportStatus
 from outcomes.periods import Period
-from outcomes.selectors import period_figures
-from outcomes.services import report_check
+from outcomes.tallies.selectors import period_figures
+from outcomes.tallies.services import report_check
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_national_seed_makes_continuous_reports_that_pass_every_rule():
 
 def test_the_national_seed_sets_goals_of_every_kind_with_surveys_that_pass_the_survey_rules():
     from outcomes.models import Survey, SurveyQuestion
-    from outcomes.surveys import AnswerInput, SurveyInput, check_survey
+    from outcomes.surveys.rules import AnswerInput, SurveyInput, check_survey
     from reports.goals.services import goal_results_recompute_all
     from reports.models import Goal, GoalKind, GoalResult, ResultStatus
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from outcomes.services import api_token_create
+from outcomes.organisations.services import api_token_create
 from tests.factories import MembershipFactory
 from tests.reports.conftest import ROOT, worker_database_url
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from outcomes.services import api_token_create
+from outcomes.organisations.services import api_token_create
 from tests.factories import PASSWORD
 from tests.reports.summary_data import lekeberg
 

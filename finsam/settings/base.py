@@ -111,10 +111,10 @@ STORAGES = {
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="finsam-outcomes@localhost")
 
-# Sign-in: failed attempts are counted in the default cache by outcomes.throttle (see its
+# Sign-in: failed attempts are counted in the default cache by outcomes.organisations.throttle (see its
 # docstring), per account and per client address; behind reverse proxies LOGIN_THROTTLE_PROXY_COUNT
 # says how many add themselves to X-Forwarded-For (0: REMOTE_ADDR).
-AUTHENTICATION_BACKENDS = ["outcomes.throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["outcomes.organisations.throttle.ThrottledModelBackend"]
 LOGIN_THROTTLE_PER_ACCOUNT = env.int("LOGIN_THROTTLE_PER_ACCOUNT", default=5)
 LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)

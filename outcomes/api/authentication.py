@@ -6,7 +6,7 @@ from rest_framework import authentication, exceptions
 
 from outcomes.api.throttling import auth_failure_wait
 from outcomes.models import ApiToken
-from outcomes.models.tokens import hash_token
+from outcomes.organisations.models import hash_token
 
 #: ``last_used_at`` is a coarse "still in use" hint; writing it on every request would make every
 #: request of a member system wait for the same row lock inside its transaction.

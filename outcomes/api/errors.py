@@ -1,7 +1,7 @@
 """The contract's error format for every 4xx: ``{"errors": [{"field", "code", "message"}]}``.
 
 Codes are stable English, messages Swedish. Services raise
-:class:`outcomes.services.ReportError` and its subclasses; this handler maps them to 400, 409
+:class:`outcomes.tallies.errors.ReportError` and its subclasses; this handler maps them to 400, 409
 (locked) and 412 (stale ``If-Match``), and flattens DRF's validation errors into the same shape.
 """
 
@@ -19,7 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from outcomes.api.throttling import auth_failure_record, auth_failure_wait
 from outcomes.periods import PeriodError
-from outcomes.services import ReportError, ReportLocked, VersionConflict
+from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 
 
 class PreconditionFailed(exceptions.APIException):

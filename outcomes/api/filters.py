@@ -9,9 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from outcomes.catalog.models import RespondentGroup
 from outcomes.models import Dimension, ExitReason, Intervention, PeriodReport, ReportStatus, SurveyQuestion
-from outcomes.models.catalog import RespondentGroup
-from outcomes.models.organisation import Frequency, InterventionKind
+from outcomes.organisations.models import Frequency, InterventionKind
 from outcomes.periods import Period, PeriodError
 
 

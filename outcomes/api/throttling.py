@@ -17,7 +17,7 @@ from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
 from outcomes.models import ApiToken
-from outcomes.throttle import client_address
+from outcomes.organisations.throttle import client_address
 
 
 class TokenRateThrottle(SimpleRateThrottle):

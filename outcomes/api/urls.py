@@ -1,9 +1,14 @@
-"""``/api/v1/`` routes of the outcomes app: interventions, budgets, catalogs, reports, imports."""
+"""``/api/v1/`` routes of the outcomes app: interventions, budgets, catalogs, reports, imports,
+surveys and national averages."""
 
 from django.urls import path, register_converter
 from rest_framework.routers import SimpleRouter
 
-from outcomes.api import catalogs, imports, interventions, views
+from outcomes.catalog import api as catalogs
+from outcomes.imports import api as imports
+from outcomes.organisations import api as interventions
+from outcomes.surveys import api as surveys
+from outcomes.tallies import api as views
 
 
 class IdConverter:
@@ -52,4 +57,29 @@ urlpatterns = [
     path(f"{report}approve/", views.ReportApproveView.as_view(), name="api-report-approve"),
     path(f"{report}reopen/", views.ReportReopenView.as_view(), name="api-report-reopen"),
     path("imports/", imports.ImportView.as_view(), name="api-import"),
+    path(
+        "interventions/<int:pk>/surveys/<str:period>/<str:group>/",
+        surveys.InterventionSurveyView.as_view(),
+        name="api-intervention-survey",
+    ),
+    path(
+        "interventions/<int:pk>/survey-tables/",
+        surveys.InterventionSurveyTablesView.as_view(),
+        name="api-intervention-survey-tables",
+    ),
+    path(
+        "associations/<int:pk>/surveys/<str:period>/<str:group>/",
+        surveys.AssociationSurveyView.as_view(),
+        name="api-association-survey",
+    ),
+    path(
+        "associations/<int:pk>/survey-tables/",
+        surveys.AssociationSurveyTablesView.as_view(),
+        name="api-association-survey-tables",
+    ),
+    path(
+        "associations/<int:pk>/national-averages/<int:year>/",
+        surveys.NationalAveragesView.as_view(),
+        name="api-national-averages",
+    ),
 ]

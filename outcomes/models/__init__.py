@@ -1,4 +1,11 @@
-from outcomes.models.catalog import (
+"""Every model of the ``outcomes`` app, imported from its topic so that Django registers it.
+
+Models live in their topic package (``outcomes/<topic>/models.py``) and keep the ``outcomes`` app
+label, so moving one between topics needs no migration. ``from outcomes.models import X`` works
+for every model.
+"""
+
+from outcomes.catalog.models import (
     Dimension,
     DimensionCategory,
     ExitReason,
@@ -6,16 +13,17 @@ from outcomes.models.catalog import (
     SurveyIndicator,
     SurveyQuestion,
 )
-from outcomes.models.organisation import (
-    Association,
-    Budget,
-    Intervention,
-    Membership,
-    Role,
-    User,
+from outcomes.organisations.models import ApiToken, Association, Budget, Intervention, Membership, Role, User
+from outcomes.surveys.models import NationalAverage, Survey, SurveyAnswer
+from outcomes.tallies.models import (
+    BreakdownCount,
+    ExitCount,
+    HistoryKind,
+    OverdueReminder,
+    PeriodReport,
+    ReportHistory,
+    ReportStatus,
 )
-from outcomes.models.reports import BreakdownCount, ExitCount, PeriodReport, ReportStatus
-from outcomes.models.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
@@ -26,23 +34,19 @@ __all__ = [
     "DimensionCategory",
     "ExitCount",
     "ExitReason",
+    "HistoryKind",
     "Intervention",
     "Membership",
+    "NationalAverage",
     "OutcomeClass",
+    "OverdueReminder",
     "PeriodReport",
+    "ReportHistory",
     "ReportStatus",
     "Role",
+    "Survey",
+    "SurveyAnswer",
     "SurveyIndicator",
     "SurveyQuestion",
     "User",
 ]
-
-# --- Surveys (issue 6) ---
-from outcomes.models.surveys import NationalAverage, Survey, SurveyAnswer  # noqa: E402
-
-__all__ += ["NationalAverage", "Survey", "SurveyAnswer"]
-
-# --- report history and reminders (issue 3: web forms) -----------------------------------------
-from outcomes.models.history import HistoryKind, OverdueReminder, ReportHistory  # noqa: E402
-
-__all__ += ["HistoryKind", "OverdueReminder", "ReportHistory"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outcomes.rules import GENDERS
+from outcomes.counts import GENDERS
 from reports.exports.suppression import MASK, suppress
 from reports.goals import kinds
 from reports.shares import STATUS_LABELS, Share

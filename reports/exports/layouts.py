@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from outcomes.rules import GENDERS, ZERO
+from outcomes.counts import GENDERS, ZERO
 from reports.exports.document import (
     COUNT_COLUMNS,
     GENDER_HEADERS,

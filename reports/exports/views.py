@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from outcomes.access import can_read_summaries
+from outcomes.organisations.access import can_read_summaries
 from outcomes.periods import PeriodError
 from reports.exports.models import ExportJob
 from reports.exports.services import (

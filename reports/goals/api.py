@@ -1,6 +1,6 @@
 """API of goals, step definitions and goal results (API.md "Goals and results").
 
-Thin views: read with the access checks of :mod:`outcomes.access`, validate the shape with a
+Thin views: read with the access checks of :mod:`outcomes.organisations.access`, validate the shape with a
 serializer, call one service, render. Everybody who may read the intervention reads; only the
 association's staff write (403 for other readers, 404 for everybody else).
 """
@@ -15,10 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes import limits
-from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.api.params import query_flag
+from outcomes.organisations.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.periods import Period, PeriodError
-from outcomes.rules import RuleViolation
+from outcomes.violations import RuleViolation
 from reports import shares
 from reports.goals import selectors, services
 from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from outcomes import surveys as survey_rules
+from outcomes.catalog.models import RespondentGroup
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
-from outcomes.models.catalog import RespondentGroup
-from outcomes.rules import RuleViolation
+from outcomes.surveys import rules as survey_rules
+from outcomes.violations import RuleViolation
 from reports.goals.models import Measure, SurveyFigure
 
 if TYPE_CHECKING:

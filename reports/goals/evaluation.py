@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from outcomes.counts import Counts
 from outcomes.periods import MONTH, Period
-from outcomes.rules import Counts
 from reports import shares
 
 

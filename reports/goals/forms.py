@@ -6,10 +6,10 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.forms import too_large_message
+from outcomes.catalog.models import RespondentGroup
 from outcomes.limits import MAX_SMALL
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
-from outcomes.models.catalog import RespondentGroup
+from outcomes.tallies.forms import too_large_message
 from reports import shares
 from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
 from reports.goals.services import GoalError, GoalInput

@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outcomes.catalog.models import RespondentGroup
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
-from outcomes.models.catalog import RespondentGroup
 from outcomes.validators import validate_no_personal_data
 from reports import shares
 

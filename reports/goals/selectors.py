@@ -9,10 +9,11 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from outcomes.counts import GENDERS, ZERO, Counts, ReportFigures, combine
 from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodReport
 from outcomes.periods import Period
-from outcomes.rules import GENDERS, ZERO, Counts, ReportFigures, combine
-from outcomes.selectors import SurveyFigures, survey_figure, survey_figures_of
+from outcomes.surveys.figures import SurveyFigures, survey_figures_of
+from outcomes.surveys.selectors import survey_figure
 from reports import shares
 from reports.goals import evaluation as goal_math
 from reports.goals import kinds
@@ -199,10 +200,10 @@ def goal_specs(goals: list[Goal], *, step_rule: shares.StepRule | None = None) -
 def survey_figure_for(goal: Goal, period: Period, *, surveys: SurveyFigures | None = None) -> tuple[int, int] | None:
     """The indicator figure of an indicator goal for ``period``, or None without a survey.
 
-    Reads :func:`outcomes.selectors.survey_figure`: the survey entered for exactly ``period``, or
+    Reads :func:`outcomes.surveys.selectors.survey_figure`: the survey entered for exactly ``period``, or
     those entered for periods inside it pooled; a year's survey therefore answers for the year's
     result and not for a year-to-date one. With ``surveys`` (loaded once by
-    :func:`outcomes.selectors.survey_figures_of`) the same figure is answered without a query.
+    :func:`outcomes.surveys.figures.survey_figures_of`) the same figure is answered without a query.
     """
     group = goal.group or (goal.question.group if goal.question_id else "")
     arguments = {
@@ -253,7 +254,7 @@ def goal_data(
     """Read, in three queries (five with ``surveys``), what goals of ``years`` are evaluated on.
 
     The counted base reports of those years with their exits by reason, and the budgets; with
-    ``surveys`` also the indicator surveys (:func:`outcomes.selectors.survey_figures_of`).
+    ``surveys`` also the indicator surveys (:func:`outcomes.surveys.figures.survey_figures_of`).
     ``span`` narrows the reports read to one period. Breakdowns are not read: no goal uses them.
     """
     years = sorted(set(years))
@@ -313,7 +314,7 @@ def period_inputs(
     added per goal by :func:`goal_evaluate`. Without ``data`` it is read for this period alone
     (three queries); with ``data`` (:func:`goal_data` of the period's year, read once for many
     periods) no query is made. The base reports inside the period are combined by the
-    stock-and-flow rule of :func:`outcomes.rules.combine`.
+    stock-and-flow rule of :func:`outcomes.counts.combine`.
     """
     period.base_periods(intervention.frequency)
     if data is None:

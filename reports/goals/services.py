@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from outcomes.models import ExitReason, Intervention, User
 from outcomes.periods import Period
-from outcomes.rules import RuleViolation
-from outcomes.services import ReportError
+from outcomes.tallies.errors import ReportError
 from outcomes.validators import personal_data_message
+from outcomes.violations import RuleViolation
 from reports import shares
 from reports.goals import checks, evaluation, kinds, selectors, storage
 from reports.goals.models import Comparator, Goal, GoalKind, GoalResult, StepDefinition
@@ -31,7 +31,7 @@ from reports.signals import announce_goals_change
 class GoalError(ReportError):
     """A goal or step-definition write that was refused; ``violations`` names field and rule.
 
-    A subclass of :class:`outcomes.services.ReportError`, so the API answers it with the
+    A subclass of :class:`outcomes.tallies.errors.ReportError`, so the API answers it with the
     contract's 400 body.
     """
 

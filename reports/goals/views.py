@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from outcomes.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.models import ExitReason
+from outcomes.organisations.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.periods import Period, PeriodError
 from reports import shares
 from reports.goals import evaluation as goal_math

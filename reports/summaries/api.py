@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outcomes.access import association_for, can_read_summaries
 from outcomes.api.params import query_flag
+from outcomes.organisations.access import association_for, can_read_summaries
 from outcomes.periods import Period, PeriodError
 from reports.summaries.selectors import association_summary
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import matplotlib
 from matplotlib.figure import Figure
 
-from outcomes.rules import GENDERS
+from outcomes.counts import GENDERS
 from reports.exports.suppression import MASK
 
 matplotlib.use("Agg")  # never a display backend, also when pyplot is imported elsewhere

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from outcomes.rules import GENDERS, ZERO, Counts, sum_counts
+from outcomes.counts import GENDERS, ZERO, Counts, sum_counts
 from reports.shares import Share
 
 MEASURES = ("participants", "ongoing_at_start", "new", "exits", "ongoing_at_end")

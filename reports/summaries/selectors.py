@@ -18,6 +18,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outcomes.counts import GENDERS, ZERO, Counts
 from outcomes.models import (
     Association,
     Budget,
@@ -28,8 +29,8 @@ from outcomes.models import (
     PeriodReport,
 )
 from outcomes.periods import Period, PeriodError
-from outcomes.rules import GENDERS, ZERO, Counts
-from outcomes.selectors import period_figures, survey_tables
+from outcomes.surveys.tables import survey_tables
+from outcomes.tallies.selectors import period_figures
 from reports.goals.selectors import goal_results_for, step_rules_for
 from reports.shares import Share, StepRule, share_of_exits
 from reports.summaries.figures import Figures, sum_figures
@@ -324,7 +325,7 @@ class InterventionDetail:
     exits: BreakdownTable
     exit_reasons: list[ExitReason]
     goals: list[dict] = field(default_factory=list)
-    #: :func:`outcomes.selectors.survey_tables` of the intervention, ``None`` without surveys.
+    #: :func:`outcomes.surveys.tables.survey_tables` of the intervention, ``None`` without surveys.
     surveys: dict | None = None
 
     @property

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from outcomes.access import association_for, can_read_summaries, intervention_for
+from outcomes.counts import GENDERS
+from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
+from outcomes.organisations.selectors import associations_visible_to
 from outcomes.periods import Period, PeriodError
-from outcomes.rules import GENDERS
-from outcomes.selectors import associations_visible_to
 from reports.exports.services import DIRECT_FORMATS
 from reports.summaries import charts
 from reports.summaries.figures import MEASURES, gender_shares

@@ -20,9 +20,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from outcomes.counts import Counts
 from outcomes.models import PeriodReport, ReportStatus
 from outcomes.periods import Period
-from outcomes.rules import Counts
 from tests.factories import PASSWORD, InterventionFactory, MembershipFactory
 
 CHROMIUM = "/usr/bin/chromium"

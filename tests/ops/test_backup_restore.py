@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, transaction
 
 from outcomes.periods import Period
-from outcomes.services import report_approve, report_reopen
+from outcomes.tallies.services import report_approve, report_reopen
 from reports.exports.services import export_job_create
 from reports.goals.services import GoalInput, goal_create
 from reports.models import ExportJob

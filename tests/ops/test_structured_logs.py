@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from finsam.logs import JsonFormatter
-from outcomes.services import api_token_create
+from outcomes.organisations.services import api_token_create
 from reports.tasks import goal_results_recompute_goals
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from outcomes.models import PeriodReport
-from outcomes.services import ReportError, report_save
+from outcomes.tallies.errors import ReportError
+from outcomes.tallies.services import report_save
 from outcomes.validators import find_personal_data, validate_no_personal_data
 from tests.conftest import report_input
 

@@ -28,21 +28,15 @@ from outcomes.models import (
     SurveyIndicator,
     SurveyQuestion,
 )
-from outcomes.services import (
-    ReportError,
-    api_token_create,
-    association_create,
-    report_approve,
-    report_reopen,
-    report_save,
-    report_submit,
-)
+from outcomes.organisations.services import api_token_create, association_create
+from outcomes.tallies.errors import ReportError
+from outcomes.tallies.services import report_approve, report_reopen, report_save, report_submit
 from outcomes.validators import find_personal_data, validate_no_personal_data
 from reports.models import Goal
 from tests.conftest import report_input
-from tests.outcomes.test_api_reports import BODY, client_for, url
+from tests.outcomes.tallies.test_api import BODY, client_for, url
+from tests.outcomes.tallies.webforms import form_data, report_url, signed_in
 from tests.outcomes.test_personal_data_corpus import SAMPLE
-from tests.outcomes.webforms import form_data, report_url, signed_in
 
 
 @pytest.mark.django_db

@@ -39,8 +39,8 @@ def enter_lekeberg(intervention, *, year: int = 2024, submit: bool = True) -> No
     """Enter (and submit) the Lekeberg quarters through the services, for ``year``."""
     from django.test import TestCase
 
-    from outcomes.rules import Counts
-    from outcomes.services import ReportInput, report_save, report_submit
+    from outcomes.counts import Counts
+    from outcomes.tallies.services import ReportInput, report_save, report_submit
 
     for period, (start, new, exits) in LEKEBERG_2024.items():
         data = ReportInput(

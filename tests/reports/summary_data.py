@@ -5,7 +5,7 @@ which 5 are steps (45 % (5/11)), ongoing at end 9 women and 7 men.
 """
 
 from outcomes.models import Budget
-from outcomes.services import report_save, report_submit
+from outcomes.tallies.services import report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory
 

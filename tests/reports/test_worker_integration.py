@@ -9,7 +9,7 @@ import time
 import pytest
 
 from reports.tasks import period_figures_compute
-from tests.outcomes.test_selectors import enter_year
+from tests.outcomes.tallies.test_selectors import enter_year
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

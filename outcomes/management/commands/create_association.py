@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from outcomes.services import association_create
+from outcomes.organisations.services import association_create
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from outcomes.models import Association, Intervention, Role
-from outcomes.services import api_token_create, user_create
+from outcomes.organisations.services import api_token_create, user_create
 
 
 class Command(BaseCommand):

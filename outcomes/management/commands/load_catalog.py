@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from outcomes.catalog.services import catalog_load
 from outcomes.models import Association
-from outcomes.services import catalog_load
 
 
 class Command(BaseCommand):

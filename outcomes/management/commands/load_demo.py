@@ -11,16 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from outcomes.models import Association, Budget, Dimension, ExitReason, Intervention, PeriodReport, Role
+from outcomes.organisations.services import association_create, user_create
 from outcomes.periods import Period
-from outcomes.services import (
-    ReportInput,
-    association_create,
-    report_approve,
-    report_save,
-    report_submit,
-    user_create,
-)
 from outcomes.synthetic import DimensionShape, synthetic_periods
+from outcomes.tallies.services import ReportInput, report_approve, report_save, report_submit
 
 DEMO_ORG_NUMBER = "222000-9993"
 DEMO_PASSWORD = "demo-pinnstatistik"

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from outcomes.management.commands.load_demo import DEMO_ORG_NUMBER
 from outcomes.models import Association, Survey, SurveyQuestion
-from outcomes.services import survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import survey_save
 from reports.goals.services import GoalInput, goal_create, goal_results_recompute
 from reports.models import Goal
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from outcomes.models import PeriodReport
 from reports.models import Goal, GoalResult
 from tests.factories import InterventionFactory, MembershipFactory
-from tests.outcomes.test_api_reports import client_for
+from tests.outcomes.tallies.test_api import client_for
 from tests.reports.goal_data import LEKEBERG_2024, LEKEBERG_STEPS, report_body
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from outcomes.counts import Counts
 from outcomes.periods import Period
-from outcomes.rules import Counts
-from outcomes.services import ReportInput, report_save, report_submit
+from outcomes.tallies.services import ReportInput, report_save, report_submit
 from reports import shares
 from reports.goals import evaluation, kinds, services
 from reports.goals.services import GoalInput

@@ -5,13 +5,13 @@ from decimal import Decimal
 import pytest
 from django.test import TestCase
 
-from outcomes.services import survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import survey_save
 from reports.goals import services
 from reports.goals.services import GoalInput
 from reports.models import GoalResult
 from tests.factories import InterventionFactory
-from tests.outcomes.test_api_reports import client_for
+from tests.outcomes.tallies.test_api import client_for
 from tests.reports.goals.test_api import committed
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.utils import timezone
 from bench.seed_national import seed_association
 from outcomes.models import Budget, Intervention, PeriodReport
 from outcomes.periods import Period
-from outcomes.selectors import period_figures, survey_figure
+from outcomes.surveys.selectors import survey_figure
+from outcomes.tallies.selectors import period_figures
 from reports.goals import evaluation as goal_math
 from reports.goals import kinds, selectors, services, storage
 from reports.goals.services import GoalInput

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from outcomes.services import report_save, report_submit
+from outcomes.tallies.services import report_save, report_submit
 from reports import shares
 from reports.goals import selectors, services
 from reports.goals.services import GoalInput

@@ -11,7 +11,7 @@ from kombu.exceptions import OperationalError
 
 from finsam.celery import app
 from outcomes.models import Budget, PeriodReport
-from outcomes.services import report_approve, report_reopen, report_save, report_submit
+from outcomes.tallies.services import report_approve, report_reopen, report_save, report_submit
 from reports import receivers, tasks
 from reports.goals import services, storage
 from reports.goals.services import GoalInput

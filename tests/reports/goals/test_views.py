@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.test import TestCase
 
-from outcomes.rules import Counts
-from outcomes.services import ReportInput, report_save, report_submit
+from outcomes.counts import Counts
+from outcomes.tallies.services import ReportInput, report_save, report_submit
 from reports.goals import selectors, services
 from reports.goals.services import GoalInput
 from reports.models import Goal

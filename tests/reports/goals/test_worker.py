@@ -14,7 +14,7 @@ from finsam.celery import app
 from outcomes.models import PeriodReport
 from reports.models import GoalResult
 from reports.tasks import goal_results_recompute_all
-from tests.outcomes.test_api_reports import client_for
+from tests.outcomes.tallies.test_api import client_for
 from tests.reports.conftest import broker
 from tests.reports.goal_data import LEKEBERG_2024, LEKEBERG_STEPS, report_body
 

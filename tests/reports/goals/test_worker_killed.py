@@ -19,7 +19,7 @@ import pytest
 
 from finsam.celery import app
 from reports.models import GoalResult
-from tests.outcomes.test_api_reports import client_for
+from tests.outcomes.tallies.test_api import client_for
 from tests.reports.conftest import ROOT, worker_database_url
 from tests.reports.goals.test_worker import computed, set_up_goal, submit, wait_for, year_result
 

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from outcomes.periods import Period
-from outcomes.services import survey_save
-from outcomes.surveys import AnswerInput, SurveyInput
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import survey_save
 from reports.exports.layouts import detail_document, summary_document
 from reports.exports.services import render_document
 from reports.goals.services import GoalInput, goal_create, step_definition_set

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from outcomes.counts import Counts
+from outcomes.organisations.services import api_token_create
 from outcomes.periods import Period
-from outcomes.rules import Counts
-from outcomes.services import api_token_create
 from reports.goals.services import GoalInput, goal_create, step_definition_set
 from reports.summaries.selectors import association_summary
 from tests.factories import InterventionFactory, MembershipFactory

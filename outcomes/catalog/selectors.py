@@ -1,0 +1,132 @@
+"""The catalog as a report save reads it: ids by code, and which entries are retired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from outcomes.counts import ReportFigures
+from outcomes.models import (
+    Dimension,
+    DimensionCategory,
+    ExitReason,
+    Intervention,
+)
+from outcomes.violations import RuleViolation
+
+
+@dataclass
+class ReportCatalog:
+    """The catalog ids a report save looks codes up in, loaded once per association.
+
+    An import of many reports passes one to :func:`report_save` so that the catalogs are read
+    once for the whole import rather than once per report.
+    """
+
+    reasons: dict[str, int]
+    categories: dict[tuple[str, str], int]
+    single_valued_dimensions: list[str]
+    #: Retired exit reasons by code, with their labels.
+    retired_reasons: dict[str, str] = field(default_factory=dict)
+    #: Retired categories (or categories of a retired dimension) by ``(dimension, category)``,
+    #: with the labels of the dimension and the category.
+    retired_categories: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+
+def report_catalog(*, association_id: int) -> ReportCatalog:
+    """The ids of every exit reason and dimension category of the association by code (retired
+    ones included, and listed apart with their labels), and the codes of its active single-valued
+    dimensions (those with a sum rule), in their catalog order.
+
+    One query: every PUT reads the catalog, and three ORM queries were a sixth of its CPU time.
+    """
+    reason, category, dimension = ExitReason._meta.db_table, DimensionCategory._meta.db_table, Dimension._meta.db_table
+    sql = (  # table names from the models, values as parameters
+        f"SELECT 'r', code, '', id, 0, active, label_sv, '' FROM {reason} WHERE association_id = %s"
+        " UNION ALL"
+        f" SELECT 'c', d.code, c.code, c.id, 0, c.active AND d.active, c.label_sv, d.label_sv FROM {category} c"
+        f" INNER JOIN {dimension} d ON d.id = c.dimension_id WHERE d.association_id = %s"
+        " UNION ALL"
+        f" SELECT 'd', code, '', id, position, active, '', '' FROM {dimension}"
+        " WHERE association_id = %s AND NOT multi_valued AND active"
+        " ORDER BY 1, 5, 2"
+    )
+    catalog = ReportCatalog(reasons={}, categories={}, single_valued_dimensions=[])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [association_id] * 3)
+        for kind, code, subcode, pk, _position, active, label, dimension_label in cursor.fetchall():
+            if kind == "r":
+                catalog.reasons[code] = pk
+                if not active:
+                    catalog.retired_reasons[code] = label
+            elif kind == "c":
+                catalog.categories[(code, subcode)] = pk
+                if not active:
+                    catalog.retired_categories[(code, subcode)] = (dimension_label, label)
+            else:
+                catalog.single_valued_dimensions.append(code)
+    return catalog
+
+
+def report_codes_resolve(
+    intervention: Intervention,
+    figures: ReportFigures,
+    catalog: ReportCatalog | None = None,
+    stored: ReportFigures | None = None,
+):
+    """Map codes to catalog rows; unknown codes, and retired ones that the ``stored`` figures of
+    the report do not already count, become violations (``unknown_code``, ``retired_reason``,
+    ``retired_category``). A report keeps the retired entries it counted before it was retired."""
+    if catalog is None:
+        catalog = report_catalog(association_id=intervention.association_id)
+    reasons, categories = catalog.reasons, catalog.categories
+    used_reasons = set(stored.exits_by_reason) if stored else set()
+    used_categories = {(d, c) for d, cats in stored.breakdowns.items() for c in cats} if stored else set()
+    violations = []
+    for index, code in enumerate(figures.exits_by_reason):
+        if code not in reasons:
+            violations.append(
+                RuleViolation(
+                    "unknown_code",
+                    f"exits[{index}].reason",
+                    _("Okänd avslutsorsak ”%(code)s”.") % {"code": code},
+                )
+            )
+        elif code in catalog.retired_reasons and code not in used_reasons:
+            violations.append(
+                RuleViolation(
+                    "retired_reason",
+                    f"exits[{index}].reason",
+                    _("Avslutsorsaken ”%(label)s” har utgått och kan inte användas i nya rapporter.")
+                    % {"label": catalog.retired_reasons[code]},
+                )
+            )
+    index = 0
+    for dimension, cats in figures.breakdowns.items():
+        for category in cats:
+            if (dimension, category) not in categories:
+                violations.append(
+                    RuleViolation(
+                        "unknown_code",
+                        f"breakdowns[{index}].category",
+                        _("Okänd kategori ”%(category)s” i bakgrundsvariabeln ”%(dimension)s”.")
+                        % {"category": category, "dimension": dimension},
+                    )
+                )
+            elif (dimension, category) in catalog.retired_categories and (dimension, category) not in used_categories:
+                dimension_label, label = catalog.retired_categories[(dimension, category)]
+                violations.append(
+                    RuleViolation(
+                        "retired_category",
+                        f"breakdowns[{index}].category",
+                        _(
+                            "Kategorin ”%(category)s” i bakgrundsvariabeln ”%(dimension)s” har utgått och kan "
+                            "inte användas i nya rapporter."
+                        )
+                        % {"category": label, "dimension": dimension_label},
+                    )
+                )
+            index += 1
+    return reasons, categories, violations

@@ -1,0 +1,108 @@
+"""Counts by gender and the stock-and-flow arithmetic of DOMAIN.md, written once.
+
+Stocks and flows: over a period made of several base periods, *ongoing at start* is the first base
+period's, *new* and *exits* are summed, *ongoing at end* = start + new − exits and *participants
+during the period* = start + new. Summing the base periods' participants would count everyone who
+stays for several periods more than once. Pure: no ORM, no Django settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+GENDERS = ("women", "men", "other")
+
+
+GENDER_LABELS = {"women": "kvinnor", "men": "män", "other": "annan/ej angivet"}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A count split by gender. Missing genders are zero."""
+
+    women: int = 0
+    men: int = 0
+    other: int = 0
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, int] | None) -> Counts:
+        data = data or {}
+        return cls(**{g: int(data.get(g) or 0) for g in GENDERS})
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men + self.other
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, g) + getattr(other, g) for g in GENDERS))
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, g) - getattr(other, g) for g in GENDERS))
+
+    def as_dict(self, *, with_total: bool = False) -> dict[str, int]:
+        data = {g: getattr(self, g) for g in GENDERS}
+        if with_total:
+            data["total"] = self.total
+        return data
+
+
+ZERO = Counts()
+
+
+def sum_counts(items: Iterable[Counts]) -> Counts:
+    total = ZERO
+    for item in items:
+        total = total + item
+    return total
+
+
+@dataclass
+class ReportFigures:
+    """The counts of one base period, or of a longer period combined with :func:`combine`.
+
+    ``exits_by_reason`` maps an exit-reason code to counts; ``breakdowns`` maps a dimension code to
+    a mapping of category code to counts. Codes not present are zero.
+    """
+
+    ongoing_at_start: Counts = ZERO
+    new: Counts = ZERO
+    exits: Counts = ZERO
+    exits_by_reason: dict[str, Counts] = field(default_factory=dict)
+    breakdowns: dict[str, dict[str, Counts]] = field(default_factory=dict)
+    spent_sek: int = 0
+
+    @property
+    def ongoing_at_end(self) -> Counts:
+        return self.ongoing_at_start + self.new - self.exits
+
+    @property
+    def participants(self) -> Counts:
+        """Participants during the period: ongoing at start plus new, never a sum of periods."""
+        return self.ongoing_at_start + self.new
+
+
+def combine(base_figures: Sequence[ReportFigures]) -> ReportFigures:
+    """Combine base-period figures, in period order, into the figures of the longer period.
+
+    The stock (ongoing at start) is the first base period's; flows, breakdowns and money are
+    summed. With no base figures at all the result is all zeros.
+    """
+    if not base_figures:
+        return ReportFigures()
+    exits_by_reason: dict[str, Counts] = {}
+    breakdowns: dict[str, dict[str, Counts]] = {}
+    for figures in base_figures:
+        for reason, counts in figures.exits_by_reason.items():
+            exits_by_reason[reason] = exits_by_reason.get(reason, ZERO) + counts
+        for dimension, categories in figures.breakdowns.items():
+            target = breakdowns.setdefault(dimension, {})
+            for category, counts in categories.items():
+                target[category] = target.get(category, ZERO) + counts
+    return ReportFigures(
+        ongoing_at_start=base_figures[0].ongoing_at_start,
+        new=sum_counts(f.new for f in base_figures),
+        exits=sum_counts(f.exits for f in base_figures),
+        exits_by_reason=exits_by_reason,
+        breakdowns=breakdowns,
+        spent_sek=sum(f.spent_sek for f in base_figures),
+    )

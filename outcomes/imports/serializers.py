@@ -1,0 +1,45 @@
+"""Serializers of the bulk import: the request, each item, and the summary."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from outcomes import limits
+from outcomes.api.serializers import ViolationSerializer
+from outcomes.tallies.serializers import ReportInputSerializer
+
+
+class ImportItemSerializer(ReportInputSerializer):
+    """One report of an import: the report body plus where it belongs."""
+
+    intervention = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Insatsens id.")
+    period = serializers.CharField(max_length=10, help_text="Basperiod, t.ex. 2024Q1.")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_COUNT,
+        help_text="Som If-Match: sparas bara om rapporten har den versionen.",
+    )
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    reports = ImportItemSerializer(many=True)
+
+
+class ImportItemErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Rapportens plats i listan, från 0.")
+    field = serializers.CharField(help_text="reports[index]")
+    code = serializers.CharField()
+    message = serializers.CharField()
+    errors = ViolationSerializer(many=True, help_text="Varje fel i rapporten, med fältet och regeln.")
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = ImportItemErrorSerializer(many=True)
+
+
+MAX_ITEMS = 2000

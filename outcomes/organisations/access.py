@@ -1,0 +1,56 @@
+"""Who may read and write what, in one place for the web pages, the API and the tasks.
+
+Staff and viewers hold a role in a whole association; coordinators are granted single
+interventions. Nobody reaches another association's data: lookups that fail a check raise
+``Http404`` so that the response never reveals that the resource exists."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from outcomes.models import Association, Intervention, Membership, Role, User
+from outcomes.organisations.selectors import interventions_visible_to
+
+
+def roles_in_association(user: User, association_id: int) -> set[str]:
+    """The roles the user holds anywhere in the association (empty for anonymous users)."""
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user, association_id=association_id).values_list("role", flat=True))
+
+
+def is_staff_of(user: User, association_id: int) -> bool:
+    return Role.STAFF in roles_in_association(user, association_id)
+
+
+def can_read_summaries(user: User, association_id: int) -> bool:
+    """Staff and viewers read the association's summaries; coordinators do not."""
+    return bool(roles_in_association(user, association_id) & {Role.STAFF, Role.VIEWER})
+
+
+def can_write_reports(user: User, intervention: Intervention) -> bool:
+    """Staff of the association and coordinators granted the intervention enter its reports."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, association_id=intervention.association_id, role=Role.STAFF
+    ).exists() or (Membership.objects.filter(user=user, intervention=intervention, role=Role.COORDINATOR).exists())
+
+
+def intervention_for(user: User, pk) -> Intervention:
+    """The intervention ``pk`` if the user may read it; ``Http404`` otherwise (also for bad ids)."""
+    try:
+        return interventions_visible_to(user).select_related("association").get(pk=int(pk))
+    except (Intervention.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def association_for(user: User, pk) -> Association:
+    """The association ``pk`` if the user holds any role in it; ``Http404`` otherwise."""
+    try:
+        association = Association.objects.get(pk=int(pk))
+    except (Association.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
+    if not roles_in_association(user, association.pk):
+        raise Http404
+    return association

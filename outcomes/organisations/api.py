@@ -1,0 +1,189 @@
+"""Interventions and their budgets: ``/api/v1/interventions/`` and ``.../budgets/{year}/``.
+
+Everyone with a role reads the interventions they may see (staff and viewers: their whole
+association; coordinators: those granted). Only staff of the intervention's association create,
+change and budget them. An intervention the user may not see answers 404."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from outcomes.api.filters import InterventionFilter
+from outcomes.limits import MAX_REPORT_SEK
+from outcomes.models import Budget, Intervention, Membership, Role
+from outcomes.organisations.access import intervention_for, is_staff_of
+from outcomes.organisations.selectors import associations_visible_to, interventions_visible_to
+from outcomes.organisations.services import budget_set, intervention_create, intervention_update
+
+
+class BudgetSerializer(serializers.Serializer):
+    year = serializers.IntegerField(read_only=True)
+    budget_sek = serializers.IntegerField(
+        min_value=0, max_value=MAX_REPORT_SEK, help_text="Beviljade medel i hela kronor."
+    )
+
+
+class VisibleAssociationField(serializers.PrimaryKeyRelatedField):
+    """An association in which the requesting user holds a role; others are "does not exist"."""
+
+    def get_queryset(self):
+        return associations_visible_to(self.context["request"].user)
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    association = VisibleAssociationField(help_text="Förbundets id.")
+    budgets = BudgetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "association",
+            "name",
+            "owner",
+            "kind",
+            "frequency",
+            "start",
+            "end",
+            "active",
+            "budgets",
+            "created_at",
+        ]
+        read_only_fields = ["id", "budgets", "created_at"]
+        # The model's clean() and services check the rules, so the API and web forms agree.
+        validators = []
+
+    def validate(self, attrs):
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end": _("Slutdatum kan inte ligga före startdatum.")}, code="end_before_start"
+            )
+        return attrs
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["association"].read_only = True
+        return fields
+
+
+INTERVENTION_EXAMPLE = OpenApiExample(
+    "Ny insats",
+    value={
+        "association": 1,
+        "name": "Coachingteamet",
+        "owner": "Lindesbergs kommun",
+        "kind": "individual",
+        "frequency": "quarter",
+        "start": "2024-01-01",
+        "end": None,
+    },
+    request_only=True,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Insatser användaren får se"),
+    retrieve=extend_schema(summary="En insats"),
+    create=extend_schema(summary="Skapa en insats (förbundspersonal)", examples=[INTERVENTION_EXAMPLE]),
+    partial_update=extend_schema(summary="Ändra en insats (förbundspersonal)"),
+)
+class InterventionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = InterventionSerializer
+    filterset_class = InterventionFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        return (
+            interventions_visible_to(self.request.user)
+            .order_by("association_id", "name", "id")
+            .prefetch_related(Prefetch("budgets", queryset=Budget.objects.order_by("year")))
+        )
+
+    def get_object(self):
+        intervention = intervention_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, intervention)
+        return intervention
+
+    def create(self, request, *args, **kwargs):
+        # Roles first: a user who is staff nowhere is refused whatever the body holds.
+        if not Membership.objects.filter(user=request.user, role=Role.STAFF).exists():
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        association = data.pop("association")
+        if not is_staff_of(self.request.user, association.pk):
+            raise PermissionDenied
+        serializer.instance = intervention_create(association=association, user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = intervention_update(
+            intervention=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    def update(self, request, *args, **kwargs):
+        # 404 for an intervention the user may not see, then 403 unless staff, before the body.
+        intervention = self.get_object()
+        if not is_staff_of(request.user, intervention.association_id):
+            raise PermissionDenied
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+
+YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="Budgetåret, till exempel 2024.")
+
+
+class BudgetView(APIView):
+    """The intervention's budget (beviljade medel) of one year: read by all roles, set by staff."""
+
+    serializer_class = BudgetSerializer
+
+    def _intervention(self, request, intervention_id):
+        return intervention_for(request.user, intervention_id)
+
+    @extend_schema(summary="Årets budget", parameters=[YEAR], responses=BudgetSerializer)
+    def get(self, request, intervention_id: int, year: int):
+        intervention = self._intervention(request, intervention_id)
+        budget = Budget.objects.filter(intervention=intervention, year=year).first()
+        if budget is None:
+            raise Http404
+        return Response({"year": budget.year, "budget_sek": budget.budget_sek})
+
+    @extend_schema(
+        summary="Sätt årets budget (förbundspersonal)",
+        parameters=[YEAR],
+        request=BudgetSerializer,
+        responses={200: BudgetSerializer, 201: BudgetSerializer},
+        examples=[OpenApiExample("Budget", value={"budget_sek": 2403500}, request_only=True)],
+    )
+    def put(self, request, intervention_id: int, year: int):
+        intervention = self._intervention(request, intervention_id)
+        if not is_staff_of(request.user, intervention.association_id):
+            raise PermissionDenied
+        serializer = BudgetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        budget, created = budget_set(
+            intervention=intervention, year=year, budget_sek=serializer.validated_data["budget_sek"], user=request.user
+        )
+        return Response(
+            {"year": budget.year, "budget_sek": budget.budget_sek},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

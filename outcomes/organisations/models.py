@@ -1,0 +1,258 @@
+"""Associations, interventions, budgets, users and their memberships."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.periods import FREQUENCIES, MONTH, QUARTER
+from outcomes.validators import validate_no_personal_data, validate_org_number
+
+
+class EmailUserManager(UserManager):
+    """Users sign in with their e-mail address; there is no separate user name."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person or a member system that signs in. ``is_staff`` means Django admin access only."""
+
+    username = None
+    email = models.EmailField(_("e-postadress"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self):
+        return self.email
+
+
+class Association(models.Model):
+    """A samordningsförbund: the financing body whose data nobody else may read or write."""
+
+    name = models.CharField(_("namn"), max_length=200, validators=[validate_no_personal_data])
+    org_number = models.CharField(
+        _("organisationsnummer"), max_length=11, unique=True, validators=[validate_org_number]
+    )
+    overdue_days = models.PositiveSmallIntegerField(
+        _("dagar till försenad"),
+        default=15,
+        help_text=_("Så många dagar efter periodens slut räknas en ej inskickad rapport som försenad."),
+    )
+    small_count_threshold = models.PositiveSmallIntegerField(
+        _("gräns för små tal"),
+        default=4,
+        help_text=_("Antal från 1 till och med gränsen maskeras i exporter för publicering."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("samordningsförbund")
+        verbose_name_plural = _("samordningsförbund")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InterventionKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("individinriktad")
+    STRUCTURAL = "structural", _("strukturövergripande")
+
+
+class Frequency(models.TextChoices):
+    QUARTER = QUARTER, _("kvartal")
+    MONTH = MONTH, _("månad")
+
+
+assert set(Frequency.values) == set(FREQUENCIES)
+
+
+class InterventionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Intervention(models.Model):
+    """An insats financed by the association and run by one member organisation (the owner).
+
+    ``frequency`` decides the base period of its reports; ``end`` is inclusive and may be empty
+    for an intervention that is still running.
+    """
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("förbund")
+    )
+    name = models.CharField(_("namn"), max_length=200, validators=[validate_no_personal_data])
+    owner = models.CharField(_("insatsägare"), max_length=200, validators=[validate_no_personal_data])
+    kind = models.CharField(
+        _("typ av insats"), max_length=20, choices=InterventionKind.choices, default=InterventionKind.INDIVIDUAL
+    )
+    frequency = models.CharField(
+        _("rapporteringsfrekvens"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTER
+    )
+    start = models.DateField(_("startdatum"))
+    end = models.DateField(_("slutdatum"), null=True, blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("insats")
+        verbose_name_plural = _("insatser")
+        ordering = ["association", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="intervention_end_after_start",
+                violation_error_message=_("Slutdatum kan inte ligga före startdatum."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Budget(models.Model):
+    """Beviljade medel: the yearly budget of one intervention, in whole kronor."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("insats")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    budget_sek = models.PositiveBigIntegerField(_("beviljade medel (kr)"))
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgetar")
+        ordering = ["intervention", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["intervention", "year"], name="one_budget_per_intervention_year")
+        ]
+
+    def __str__(self):
+        return f"{self.intervention} {self.year}"
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("förbundspersonal")
+    VIEWER = "viewer", _("läsare")
+    COORDINATOR = "coordinator", _("samordnare")
+
+
+class Membership(models.Model):
+    """A user's role in one association, or for a coordinator in one intervention of it.
+
+    Staff and viewers hold an association-wide role (``intervention`` empty); a coordinator is
+    granted one intervention per membership.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("användare"))
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("förbund")
+    )
+    intervention = models.ForeignKey(
+        Intervention,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("insats"),
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("behörighet")
+        verbose_name_plural = _("behörigheter")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role=Role.COORDINATOR) & Q(intervention__isnull=False))
+                | (~Q(role=Role.COORDINATOR) & Q(intervention__isnull=True)),
+                name="coordinator_has_intervention_others_not",
+                violation_error_message=_(
+                    "En samordnare behörighetsges för en insats; personal och läsare för hela förbundet."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "association", "role"],
+                condition=Q(intervention__isnull=True),
+                name="one_association_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "intervention", "role"],
+                condition=Q(intervention__isnull=False),
+                name="one_intervention_role",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.intervention or self.association
+        return f"{self.user} – {self.get_role_display()} – {target}"
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A named token that acts as its user, with the user's roles.
+
+    Only the SHA-256 of the secret is stored; the secret itself is shown once when created. A
+    revoked token never authenticates again.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("användare"))
+    name = models.CharField(_("namn"), max_length=100, validators=[validate_no_personal_data])
+    prefix = models.CharField(_("början av nyckeln"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_secret() -> str:
+        return secrets.token_urlsafe(32)

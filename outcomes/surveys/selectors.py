@@ -1,0 +1,229 @@
+"""Reads of indicator surveys. The figures themselves are computed by :mod:`outcomes.surveys.rules`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass as dataclass
+
+from django.db.models import OuterRef as OuterRef
+from django.db.models import Subquery as Subquery
+from django.db.models import Sum
+from django.utils.translation import gettext as gettext
+
+from outcomes.counts import Counts
+from outcomes.models import (
+    Association,
+    Intervention,
+)
+from outcomes.periods import Period
+from outcomes.surveys import rules as survey_rules
+from outcomes.surveys.models import OPTION_FIELDS, NationalAverage, Survey, SurveyAnswer
+
+
+def as_period(period) -> Period:
+    return period if isinstance(period, Period) else Period.parse(str(period))
+
+
+def surveys_of(*, intervention: Intervention | None = None, association: Association | None = None, group: str):
+    """The survey rows of one respondent group: the association's own for board and managers,
+    the intervention's for every other group (``association`` defaults to the intervention's).
+    """
+    if group in survey_rules.ASSOCIATION_GROUPS:
+        association_id = association.pk if association is not None else intervention.association_id
+        return Survey.objects.filter(association_id=association_id, intervention_id__isnull=True, group=group)
+    if intervention is None:
+        return Survey.objects.none()
+    return Survey.objects.filter(intervention=intervention, group=group)
+
+
+def resolve_period(surveys: list, period: Period) -> list:
+    """The surveys that answer for ``period``: the one entered for exactly that period code, or
+    else all entered for periods lying inside it (quarters of a year are pooled). Never both, so
+    a year entered both whole and by quarter is not counted twice.
+    """
+    exact = [s for s in surveys if s.period == period.code]
+    if exact:
+        return exact
+    return [s for s in surveys if s.period_start >= period.start and s.period_end <= period.end]
+
+
+def survey_figure(
+    *,
+    intervention: Intervention,
+    period,
+    figure: str,
+    group: str,
+    question_code: str | None = None,
+    indicator_number: int | None = None,
+) -> tuple[int, int] | None:
+    """(numerator, denominator) of a survey ``figure`` for a period code and respondent group.
+
+    ``figure`` is ``positive``, ``clearly_positive``, ``key_figure`` or ``yes``
+    (:mod:`outcomes.surveys.rules`). Give ``question_code`` for one question, or ``indicator_number``
+    to pool the answers of the group's questions of that indicator. The survey entered for
+    exactly ``period`` is used, or else the surveys of periods inside it pooled (see
+    :func:`resolve_period`). Board and managers' surveys are the intervention's association's.
+    Denominators exclude blank answers. Answers ``None`` when there is no survey, or when the
+    figure does not apply to the question(s) (``yes`` of a six-step question); ``(0, 0)`` when
+    the survey has no answers to them (``no_data``). Sums are taken in the database.
+    """
+    if figure not in survey_rules.SHARE_FIGURES:
+        raise ValueError(f"unknown survey figure {figure!r}")
+    if (question_code is None) == (indicator_number is None):
+        raise ValueError("give exactly one of question_code and indicator_number")
+    target = as_period(period)
+    candidates = list(
+        surveys_of(intervention=intervention, group=group)
+        .filter(period_start__gte=target.start, period_end__lte=target.end)
+        .only("id", "period", "period_start", "period_end")
+    )
+    chosen = resolve_period(candidates, target)
+    if not chosen:
+        return None
+    answers = SurveyAnswer.objects.filter(survey__in=[s.pk for s in chosen])
+    if question_code is not None:
+        answers = answers.filter(question__code=question_code)
+    else:
+        answers = answers.filter(question__indicator=indicator_number, question__group=group)
+    rows = answers.values("question__scale", "question__indicator").annotate(
+        **{f: Sum(f) for f in (*OPTION_FIELDS, "blank")}
+    )
+    distributions = [
+        survey_rules.Distribution(
+            scale=row["question__scale"],
+            counts=tuple(row[f] for f in OPTION_FIELDS[: survey_rules.option_count(row["question__scale"])]),
+            blank=row["blank"],
+            indicator=row["question__indicator"],
+        )
+        for row in rows
+    ]
+    if not distributions:
+        return (0, 0)
+    share = survey_rules.pooled(distributions, figure)
+    return None if share is None else share.as_pair()
+
+
+def ratio_dict(ratio) -> dict | None:
+    if ratio is None:
+        return None
+    value = ratio.value
+    return {
+        "numerator": ratio.numerator,
+        "denominator": ratio.denominator,
+        "value": float(value) if value is not None else None,
+        "percent": ratio.percent,
+    }
+
+
+def question_figures(distribution) -> dict:
+    """Every figure of one question's distribution as plain values (ratios as dicts)."""
+    mean = distribution.mean
+    return {
+        **{f: ratio_dict(distribution.share(f)) for f in survey_rules.SHARE_FIGURES},
+        "mean": float(mean) if mean is not None else None,
+        "headline": distribution.headline,
+    }
+
+
+def response_rate_dict(surveys: list) -> dict:
+    """Invited, non-response, answered (per gender) and the response rate, summed over surveys."""
+    invited = sum(s.invited for s in surveys)
+    answered = Counts()
+    for s in surveys:
+        answered = answered + s.answered
+    ratio = survey_rules.response_rate(invited=invited, answered=answered.total)
+    return {
+        "invited": invited,
+        "non_response": invited - answered.total,
+        "answered": answered.total,
+        "answered_by_gender": answered.as_dict(),
+        **ratio_dict(ratio),
+    }
+
+
+def survey_detail(*, survey: Survey) -> dict:
+    """One stored survey as the API answers it: the body, per question every figure with the
+    national average of the year and the same period a year earlier, and their lights.
+
+    A question without non-blank answers has figures ``None`` and lights ``no_data``.
+    """
+    association_id = survey.association_id
+    period = Period.parse(survey.period)
+    rows = list(survey.answers.select_related("question").order_by("question__position", "question__code"))
+    previous_code = Period(period.year - 1, period.kind, period.number).code
+    previous_survey = (
+        Survey.objects.filter(
+            association_id=association_id,
+            intervention_id=survey.intervention_id,
+            group=survey.group,
+            period=previous_code,
+        )
+        .only("id")
+        .first()
+    )
+    previous = {}
+    if previous_survey is not None:
+        previous_rows = list(previous_survey.answers.select_related("question"))
+        previous = pool_answers(previous_rows, {r.question_id: r.question for r in previous_rows})
+    averages = {
+        a.question_id: a.percent
+        for a in NationalAverage.objects.filter(
+            association_id=association_id, year=period.year, question_id__in=[r.question_id for r in rows]
+        )
+    }
+    answers = []
+    for row in rows:
+        q = row.question
+        d = survey_rules.Distribution(
+            scale=q.scale, counts=row.counts_for(q.scale), blank=row.blank, indicator=q.indicator
+        )
+        figures = question_figures(d)
+        headline = d.share(d.headline)
+        prev = previous.get(q.code)
+        prev_percent = prev.share(prev.headline).percent if prev else None
+        average = averages.get(q.pk)
+        answers.append(
+            {
+                "question": q.code,
+                "counts": list(d.counts),
+                "blank": d.blank,
+                **{f: (figures[f] or {}).get("value") for f in survey_rules.SHARE_FIGURES},
+                "mean": figures["mean"],
+                "figures": figures,
+                "national_average": float(average) if average is not None else None,
+                "national_average_light": survey_rules.light(headline.percent, average),
+                "previous_year": prev_percent,
+                "previous_year_light": survey_rules.light(headline.percent, prev_percent),
+            }
+        )
+    rate = response_rate_dict([survey])
+    return {
+        "period": survey.period,
+        "group": survey.group,
+        "intervention": survey.intervention_id,
+        "association": association_id,
+        "version": survey.version,
+        "invited": survey.invited,
+        "answered": survey.answered.as_dict(),
+        "answered_total": survey.answered.total,
+        "non_response": rate["non_response"],
+        "response_rate": rate["value"],
+        "response_rate_percent": rate["percent"],
+        "answers": answers,
+    }
+
+
+def pool_answers(rows, questions: dict) -> dict[str, survey_rules.Distribution]:
+    """Sum answer rows (``SurveyAnswer`` objects) per question code into distributions."""
+    sums: dict[str, list[int]] = {}
+    for row in rows:
+        target = sums.setdefault(row.question_id, [0] * 7)
+        for i, f in enumerate((*OPTION_FIELDS, "blank")):
+            target[i] += getattr(row, f)
+    result = {}
+    for question_id, values in sums.items():
+        question = questions[question_id]
+        n = survey_rules.option_count(question.scale)
+        result[question.code] = survey_rules.Distribution(
+            scale=question.scale, counts=tuple(values[:n]), blank=values[6], indicator=question.indicator
+        )
+    return result

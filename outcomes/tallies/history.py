@@ -1,0 +1,112 @@
+"""Report history: the values a save records, the entries it writes, and their reads."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as gettext
+
+from outcomes.counts import GENDER_LABELS, Counts, ReportFigures
+from outcomes.models import (
+    DimensionCategory,
+    ExitReason,
+    HistoryKind,
+    PeriodReport,
+    ReportHistory,
+    ReportStatus,
+)
+from outcomes.tallies.rules import normalised
+
+
+def history_values(figures: ReportFigures, comment: str) -> dict[str, str]:
+    """The report flattened to field keys and their stored values, as text.
+
+    Keys: ``ongoing_at_start.women``, ``new.men``, ``exits.other``,
+    ``exits_by_reason.<reason>.<gender>``, ``breakdowns.<dimension>.<category>.<gender>``,
+    ``spent_sek`` and ``comment``. Zero counts and an empty comment are left out, so a key that is
+    missing on one side of a comparison was zero (or empty) there.
+    """
+    values: dict[str, str] = {}
+
+    def put(prefix: str, counts: Counts) -> None:
+        for gender, value in counts.as_dict().items():
+            if value:
+                values[f"{prefix}.{gender}"] = str(value)
+
+    put("ongoing_at_start", figures.ongoing_at_start)
+    put("new", figures.new)
+    put("exits", figures.exits)
+    for reason, counts in figures.exits_by_reason.items():
+        put(f"exits_by_reason.{reason}", counts)
+    for dimension, categories in figures.breakdowns.items():
+        for category, counts in categories.items():
+            put(f"breakdowns.{dimension}.{category}", counts)
+    if figures.spent_sek:
+        values["spent_sek"] = str(figures.spent_sek)
+    if comment:
+        values["comment"] = comment
+    return values
+
+
+def history_entries(
+    *, status: str, before: dict[str, str] | None, after: dict[str, str]
+) -> list[tuple[str, str, str, str]]:
+    """``(kind, field, old, new)`` of one history entry per changed value; a new report also gets
+    its first status.
+
+    ``before`` ``None`` means the report was created by this save: every entered value is recorded
+    with an empty old value.
+    """
+    entries = []
+    created = before is None
+    if created:
+        entries.append((HistoryKind.STATUS.value, "status", "", status))
+        before = {}
+    for key in sorted(before.keys() | after.keys()):
+        zero = "" if key == "comment" else "0"
+        old, new = before.get(key, zero), after.get(key, zero)
+        if old != new:
+            entries.append((HistoryKind.VALUE.value, key, "" if created else old, new))
+    return entries
+
+
+def report_values(*, report: PeriodReport) -> dict[str, str]:
+    """The stored values of ``report`` by history field key (zeros and an empty comment left
+    out), as the history records them; used to compare with what an editor typed."""
+    return history_values(normalised(report.figures()), report.comment)
+
+
+def field_labels(association_id: int) -> dict[str, str]:
+    """Swedish labels for the history's field keys (``new.women`` → "Nya deltagare, kvinnor")."""
+    labels = {"spent_sek": gettext("Förbrukat (kr)"), "comment": gettext("Kommentar"), "status": gettext("Status")}
+    groups = {
+        "ongoing_at_start": gettext("Pågående vid periodens början"),
+        "new": gettext("Nya deltagare"),
+        "exits": gettext("Avslutade"),
+    }
+    for reason in ExitReason.objects.filter(association_id=association_id):
+        groups[f"exits_by_reason.{reason.code}"] = gettext("Avslutade, %(reason)s") % {"reason": reason.label_sv}
+    for category in DimensionCategory.objects.filter(dimension__association_id=association_id).select_related(
+        "dimension"
+    ):
+        groups[f"breakdowns.{category.dimension.code}.{category.code}"] = (
+            f"{category.dimension.label_sv}: {category.label_sv}"
+        )
+    for prefix, label in groups.items():
+        for gender, gender_label in GENDER_LABELS.items():
+            labels[f"{prefix}.{gender}"] = f"{label}, {gender_label}"
+    return labels
+
+
+def report_history(report: PeriodReport) -> list[ReportHistory]:
+    """The report's history, newest first, each entry with ``label`` (the field in Swedish) and
+    for status entries ``old_label``/``new_label``. Empty for a report never changed."""
+    labels = field_labels(report.intervention.association_id)
+    statuses = dict(ReportStatus.choices)
+    entries = list(report.history.select_related("user").order_by("-at", "-id"))
+    for entry in entries:
+        entry.label = labels.get(entry.field, entry.field)
+        if entry.kind == "status":
+            entry.old_label = str(statuses.get(entry.old, "")) if entry.old else gettext("(ny rapport)")
+            entry.new_label = str(statuses.get(entry.new, entry.new))
+        else:
+            entry.old_label, entry.new_label = entry.old, entry.new
+    return entries

@@ -1,0 +1,186 @@
+"""The counting rules of a period report (DOMAIN.md), written once and called by forms, API and tasks.
+
+Each rule has a stable English code (see :mod:`outcomes.violations`) and a Swedish message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures, sum_counts
+from outcomes.violations import NEGATIVE_COUNT, WARNING, RuleViolation
+
+EXITS_SUM = "exits_sum"
+
+
+DIMENSION_SUM = "dimension_sum"
+
+
+NEGATIVE_ONGOING_AT_END = "negative_ongoing_at_end"
+
+
+CONTINUITY = "continuity"
+
+
+OVER_BUDGET = "over_budget"
+
+
+def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
+    found = []
+
+    def check(field_name: str, label: str, counts: Counts) -> None:
+        for gender in GENDERS:
+            if getattr(counts, gender) < 0:
+                found.append(
+                    RuleViolation(
+                        NEGATIVE_COUNT,
+                        f"{field_name}.{gender}",
+                        _("%(label)s (%(gender)s) får inte vara negativt.")
+                        % {"label": label, "gender": GENDER_LABELS[gender]},
+                    )
+                )
+
+    check("ongoing_at_start", _("Pågående vid periodens början"), figures.ongoing_at_start)
+    check("new", _("Nya deltagare"), figures.new)
+    check("exits", _("Avslutade"), figures.exits)
+    for reason, counts in figures.exits_by_reason.items():
+        check(f"exits_by_reason.{reason}", _("Avslutade av orsak %(r)s") % {"r": reason}, counts)
+    for dimension, categories in figures.breakdowns.items():
+        for category, counts in categories.items():
+            check(
+                f"breakdowns.{dimension}.{category}",
+                _("Antal i %(d)s/%(c)s") % {"d": dimension, "c": category},
+                counts,
+            )
+    if figures.spent_sek < 0:
+        found.append(RuleViolation(NEGATIVE_COUNT, "spent_sek", _("Förbrukade medel får inte vara negativa.")))
+    return found
+
+
+def check_report(
+    figures: ReportFigures,
+    *,
+    single_valued_dimensions: Iterable[str] = (),
+    previous_ongoing_at_end: Counts | None = None,
+) -> list[RuleViolation]:
+    """Every rule the figures of one base period break, errors first.
+
+    ``single_valued_dimensions`` lists the dimensions whose categories must add up to the new
+    participants (a multi-valued dimension has no sum rule; a dimension with no counts at all is
+    treated as all zero, so it must still add up when there are new participants).
+    ``previous_ongoing_at_end`` is the end of the base period before; a difference from this
+    period's start is a warning, and with ``None`` (the first period) nothing is compared.
+    """
+    violations = _negative_counts(figures)
+
+    reasons_total = sum_counts(figures.exits_by_reason.values())
+    for gender in GENDERS:
+        expected, got = getattr(figures.exits, gender), getattr(reasons_total, gender)
+        if expected != got:
+            violations.append(
+                RuleViolation(
+                    EXITS_SUM,
+                    f"exits.{gender}",
+                    _("Avslutade per orsak (%(gender)s) summerar till %(got)s men antalet avslutade är %(expected)s.")
+                    % {"gender": GENDER_LABELS[gender], "got": got, "expected": expected},
+                )
+            )
+
+    for dimension in single_valued_dimensions:
+        total = sum_counts(figures.breakdowns.get(dimension, {}).values())
+        for gender in GENDERS:
+            expected, got = getattr(figures.new, gender), getattr(total, gender)
+            if expected != got:
+                violations.append(
+                    RuleViolation(
+                        DIMENSION_SUM,
+                        f"breakdowns.{dimension}.{gender}",
+                        _(
+                            "Bakgrundsvariabeln %(dimension)s (%(gender)s) summerar till %(got)s "
+                            "men antalet nya deltagare är %(expected)s. Använd ”Uppgift saknas” "
+                            "för dem du inte vet."
+                        )
+                        % {
+                            "dimension": dimension,
+                            "gender": GENDER_LABELS[gender],
+                            "got": got,
+                            "expected": expected,
+                        },
+                    )
+                )
+
+    end = figures.ongoing_at_end
+    for gender in GENDERS:
+        if getattr(end, gender) < 0:
+            violations.append(
+                RuleViolation(
+                    NEGATIVE_ONGOING_AT_END,
+                    f"exits.{gender}",
+                    _(
+                        "Pågående vid periodens slut (%(gender)s) blir %(end)s: fler avslutade än "
+                        "pågående och nya tillsammans."
+                    )
+                    % {"gender": GENDER_LABELS[gender], "end": getattr(end, gender)},
+                )
+            )
+
+    if previous_ongoing_at_end is not None:
+        for gender in GENDERS:
+            before = getattr(previous_ongoing_at_end, gender)
+            now = getattr(figures.ongoing_at_start, gender)
+            if before != now:
+                violations.append(
+                    RuleViolation(
+                        CONTINUITY,
+                        f"ongoing_at_start.{gender}",
+                        _(
+                            "Pågående vid periodens början (%(gender)s) är %(now)s, men "
+                            "föregående period slutade med %(before)s."
+                        )
+                        % {"gender": GENDER_LABELS[gender], "now": now, "before": before},
+                        severity=WARNING,
+                    )
+                )
+    return violations
+
+
+def check_budget(*, year: int, budget_sek: int | None, year_spent_sek: int, spent_sek: int) -> list[RuleViolation]:
+    """A warning (``over_budget``) when a period that spends something leaves the year's
+    spending (``year_spent_sek``, this period included) above the year's budget.
+
+    No budget for the year (``None``), or a period without spending, gives nothing: the warning
+    belongs to the periods whose spending goes past the budget, not to every report of the year.
+    """
+    if budget_sek is None or spent_sek <= 0 or year_spent_sek <= budget_sek:
+        return []
+    return [
+        RuleViolation(
+            OVER_BUDGET,
+            "spent_sek",
+            _("Förbrukat under %(year)s blir %(spent)s kr, mer än årets budget på %(budget)s kr.")
+            % {"year": year, "spent": _kronor(year_spent_sek), "budget": _kronor(budget_sek)},
+            severity=WARNING,
+        )
+    ]
+
+
+def _kronor(amount: int) -> str:
+    return number_format(amount, force_grouping=True)
+
+
+def normalised(figures: ReportFigures) -> ReportFigures:
+    """Drop all-zero rows so that "left out" and "zero" compare equal."""
+    return ReportFigures(
+        ongoing_at_start=figures.ongoing_at_start,
+        new=figures.new,
+        exits=figures.exits,
+        exits_by_reason={k: v for k, v in figures.exits_by_reason.items() if v.total or min(v.as_dict().values()) < 0},
+        breakdowns={
+            d: {c: v for c, v in cats.items() if v.total or min(v.as_dict().values()) < 0}
+            for d, cats in figures.breakdowns.items()
+            if any(v.total or min(v.as_dict().values()) < 0 for v in cats.values())
+        },
+        spent_sek=figures.spent_sek,
+    )

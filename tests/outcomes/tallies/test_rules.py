@@ -1,0 +1,132 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from outcomes.counts import Counts, ReportFigures, combine
+from outcomes.tallies.rules import CONTINUITY, DIMENSION_SUM, EXITS_SUM, NEGATIVE_ONGOING_AT_END, check_report
+from outcomes.violations import ERROR, NEGATIVE_COUNT, WARNING, blocking
+
+
+def quarter(start, new, exits, reasons=None, spent=0):
+    return ReportFigures(
+        ongoing_at_start=Counts(*start),
+        new=Counts(*new),
+        exits=Counts(*exits),
+        exits_by_reason={k: Counts(*v) for k, v in (reasons or {}).items()},
+        spent_sek=spent,
+    )
+
+
+def test_a_year_of_four_quarters_has_the_first_start_the_summed_flows_and_the_last_end():
+    quarters = [
+        quarter((10, 8, 1), (4, 3, 0), (2, 1, 0), {"employment": (2, 1, 0)}, spent=100),
+        quarter((12, 10, 1), (5, 2, 1), (3, 4, 0), {"returned": (3, 4, 0)}, spent=200),
+        quarter((14, 8, 2), (1, 1, 0), (5, 2, 1), {"employment": (1, 0, 0), "studies": (4, 2, 1)}, spent=300),
+        quarter((10, 7, 1), (6, 4, 0), (2, 2, 0), {"returned": (2, 2, 0)}, spent=400),
+    ]
+    year = combine(quarters)
+    assert year.ongoing_at_start == Counts(10, 8, 1)
+    assert year.new == Counts(16, 10, 1)
+    assert year.exits == Counts(12, 9, 1)
+    assert year.ongoing_at_end == quarters[-1].ongoing_at_end == Counts(14, 9, 1)
+    assert year.exits_by_reason == {
+        "employment": Counts(3, 1, 0),
+        "returned": Counts(5, 6, 0),
+        "studies": Counts(4, 2, 1),
+    }
+    assert year.spent_sek == 1000
+
+
+def test_participants_during_the_year_is_start_plus_new_never_the_sum_of_quarters():
+    quarters = [
+        quarter((20, 0, 0), (5, 0, 0), (0, 0, 0)),
+        quarter((25, 0, 0), (0, 0, 0), (0, 0, 0)),
+        quarter((25, 0, 0), (0, 0, 0), (5, 0, 0), {"employment": (5, 0, 0)}),
+        quarter((20, 0, 0), (2, 0, 0), (0, 0, 0)),
+    ]
+    year = combine(quarters)
+    assert year.participants.total == 27
+    assert sum(q.participants.total for q in quarters) == 97
+
+
+def test_combining_nothing_gives_zeros():
+    assert combine([]).participants == Counts()
+
+
+continuous_quarters = st.lists(st.tuples(*(st.integers(0, 30) for _ in range(6))), min_size=1, max_size=12).map(
+    lambda rows: _chain(rows)
+)
+
+
+def _chain(rows):
+    """Quarters where each start equals the previous end and no end goes negative."""
+    result, start = [], Counts(3, 2, 1)
+    for nw, nm, no, ew, em, eo in rows:
+        new = Counts(nw, nm, no)
+        available = start + new
+        exits = Counts(min(ew, available.women), min(em, available.men), min(eo, available.other))
+        result.append(ReportFigures(ongoing_at_start=start, new=new, exits=exits))
+        start = available - exits
+    return result
+
+
+@given(continuous_quarters)
+def test_any_run_of_continuous_periods_ends_where_its_last_period_ends(quarters):
+    combined = combine(quarters)
+    assert combined.ongoing_at_end == quarters[-1].ongoing_at_end
+    assert combined.participants.total <= sum(q.participants.total for q in quarters)
+
+
+@given(continuous_quarters, st.integers(1, 11))
+def test_splitting_a_run_anywhere_and_combining_the_halves_changes_nothing(quarters, cut):
+    cut = min(cut, len(quarters))
+    whole = combine(quarters)
+    halves = combine([combine(quarters[:cut]), combine(quarters[cut:])]) if cut < len(quarters) else whole
+    assert (halves.ongoing_at_start, halves.new, halves.exits) == (whole.ongoing_at_start, whole.new, whole.exits)
+
+
+def codes(violations):
+    return sorted((v.code, v.field) for v in violations)
+
+
+def test_exits_by_reason_must_add_up_to_exits_per_gender():
+    figures = quarter((5, 5, 0), (1, 1, 0), (2, 1, 0), {"employment": (1, 1, 0)})
+    violations = check_report(figures)
+    assert codes(violations) == [(EXITS_SUM, "exits.women")]
+    assert "summerar till 1 men antalet avslutade är 2" in violations[0].message
+    assert violations[0].severity == ERROR
+
+
+def test_single_valued_dimensions_must_add_up_to_new_per_gender_but_multi_valued_need_not():
+    figures = ReportFigures(
+        new=Counts(3, 2, 0),
+        breakdowns={
+            "education": {"compulsory": Counts(2, 2, 0), "unknown": Counts(0, 0, 0)},
+            "agency_contacts": {"af": Counts(9, 9, 0)},
+        },
+    )
+    violations = check_report(figures, single_valued_dimensions=["education", "age_band"])
+    assert codes(violations) == [
+        (DIMENSION_SUM, "breakdowns.age_band.men"),
+        (DIMENSION_SUM, "breakdowns.age_band.women"),
+        (DIMENSION_SUM, "breakdowns.education.women"),
+    ]
+    assert "Uppgift saknas" in violations[0].message
+
+
+def test_ongoing_at_end_can_never_be_negative():
+    figures = quarter((1, 0, 0), (0, 0, 0), (2, 0, 0), {"employment": (2, 0, 0)})
+    assert codes(check_report(figures)) == [(NEGATIVE_ONGOING_AT_END, "exits.women")]
+
+
+def test_a_start_that_differs_from_the_previous_end_is_only_a_warning():
+    figures = quarter((4, 2, 0), (0, 0, 0), (0, 0, 0))
+    violations = check_report(figures, previous_ongoing_at_end=Counts(5, 2, 0))
+    assert codes(violations) == [(CONTINUITY, "ongoing_at_start.women")]
+    assert violations[0].severity == WARNING
+    assert blocking(violations) == []
+    assert check_report(figures, previous_ongoing_at_end=Counts(4, 2, 0)) == []
+
+
+def test_negative_numbers_are_refused_and_named():
+    figures = quarter((0, -1, 0), (0, 0, 0), (0, 0, 0))
+    assert (NEGATIVE_COUNT, "ongoing_at_start.men") in codes(check_report(figures))
