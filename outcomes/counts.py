@@ -49,6 +49,16 @@ class Counts:
 ZERO = Counts()
 
 
+def ongoing_at_end_of(ongoing_at_start: Counts, new: Counts, exits: Counts) -> Counts:
+    """Ongoing at the end of a period: ongoing at start plus new minus exits (per gender)."""
+    return ongoing_at_start + new - exits
+
+
+def participants_of(ongoing_at_start: Counts, new: Counts) -> Counts:
+    """Participants during a period: ongoing at start plus new, never a sum of periods."""
+    return ongoing_at_start + new
+
+
 def sum_counts(items: Iterable[Counts]) -> Counts:
     total = ZERO
     for item in items:
@@ -73,12 +83,12 @@ class ReportFigures:
 
     @property
     def ongoing_at_end(self) -> Counts:
-        return self.ongoing_at_start + self.new - self.exits
+        return ongoing_at_end_of(self.ongoing_at_start, self.new, self.exits)
 
     @property
     def participants(self) -> Counts:
         """Participants during the period: ongoing at start plus new, never a sum of periods."""
-        return self.ongoing_at_start + self.new
+        return participants_of(self.ongoing_at_start, self.new)
 
 
 def combine(base_figures: Sequence[ReportFigures]) -> ReportFigures:
