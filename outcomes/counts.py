@@ -3,17 +3,25 @@
 Stocks and flows: over a period made of several base periods, *ongoing at start* is the first base
 period's, *new* and *exits* are summed, *ongoing at end* = start + new − exits and *participants
 during the period* = start + new. Summing the base periods' participants would count everyone who
-stays for several periods more than once. Pure: no ORM, no Django settings."""
+stays for several periods more than once. Pure: no ORM, no Django settings (the labels are lazy translations)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy
+
 GENDERS = ("women", "men", "other")
 
 
-GENDER_LABELS = {"women": "kvinnor", "men": "män", "other": "annan/ej angivet"}
+#: The one set of gender labels (lower case, as inside a sentence or after a comma); headings
+#: and chart legends use ``capfirst`` of these.
+GENDER_LABELS = {
+    "women": gettext_lazy("kvinnor"),
+    "men": gettext_lazy("män"),
+    "other": gettext_lazy("annan/ej angivet"),
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,16 @@ class Counts:
 ZERO = Counts()
 
 
+def ongoing_at_end_of(ongoing_at_start: Counts, new: Counts, exits: Counts) -> Counts:
+    """Ongoing at the end of a period: ongoing at start plus new minus exits (per gender)."""
+    return ongoing_at_start + new - exits
+
+
+def participants_of(ongoing_at_start: Counts, new: Counts) -> Counts:
+    """Participants during a period: ongoing at start plus new, never a sum of periods."""
+    return ongoing_at_start + new
+
+
 def sum_counts(items: Iterable[Counts]) -> Counts:
     total = ZERO
     for item in items:
@@ -73,12 +91,12 @@ class ReportFigures:
 
     @property
     def ongoing_at_end(self) -> Counts:
-        return self.ongoing_at_start + self.new - self.exits
+        return ongoing_at_end_of(self.ongoing_at_start, self.new, self.exits)
 
     @property
     def participants(self) -> Counts:
         """Participants during the period: ongoing at start plus new, never a sum of periods."""
-        return self.ongoing_at_start + self.new
+        return participants_of(self.ongoing_at_start, self.new)
 
 
 def combine(base_figures: Sequence[ReportFigures]) -> ReportFigures:

@@ -70,6 +70,11 @@ def report_catalog(*, association_id: int) -> ReportCatalog:
     return catalog
 
 
+#: The one code for a catalog code that does not exist (API.md: "unknown codes"), in reports,
+#: imports, goals and step definitions alike.
+UNKNOWN_CODE = "unknown_code"
+
+
 def report_codes_resolve(
     intervention: Intervention,
     figures: ReportFigures,
@@ -89,7 +94,7 @@ def report_codes_resolve(
         if code not in reasons:
             violations.append(
                 RuleViolation(
-                    "unknown_code",
+                    UNKNOWN_CODE,
                     f"exits[{index}].reason",
                     _("Okänd avslutsorsak ”%(code)s”.") % {"code": code},
                 )
@@ -109,7 +114,7 @@ def report_codes_resolve(
             if (dimension, category) not in categories:
                 violations.append(
                     RuleViolation(
-                        "unknown_code",
+                        UNKNOWN_CODE,
                         f"breakdowns[{index}].category",
                         _("Okänd kategori ”%(category)s” i bakgrundsvariabeln ”%(dimension)s”.")
                         % {"category": category, "dimension": dimension},

@@ -100,6 +100,10 @@ class InterventionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
+    def running_in(self, period):
+        """The interventions whose time overlaps ``period`` (see :meth:`Intervention.runs_during`)."""
+        return self.filter(start__lte=period.end).filter(Q(end__isnull=True) | Q(end__gte=period.start))
+
 
 class Intervention(models.Model):
     """An insats financed by the association and run by one member organisation (the owner).
@@ -140,6 +144,12 @@ class Intervention(models.Model):
 
     def __str__(self):
         return self.name
+
+    def runs_during(self, period) -> bool:
+        """Whether ``period`` lies within the intervention's time: it ends on or after the start and
+        begins on or before the (inclusive) end, if there is one. The one rule for reports, surveys,
+        completeness, reminders and summaries; :meth:`InterventionQuerySet.running_in` is its query."""
+        return period.end >= self.start and (self.end is None or period.start <= self.end)
 
 
 class Budget(models.Model):

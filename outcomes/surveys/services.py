@@ -55,7 +55,7 @@ def _survey_period(period_code: str, intervention: Intervention | None) -> tuple
         period.base_periods(intervention.frequency)
     except PeriodError as exc:
         return None, [RuleViolation(exc.code, "period", exc.message)]
-    if period.end < intervention.start or (intervention.end and period.start > intervention.end):
+    if not intervention.runs_during(period):
         return None, [
             RuleViolation(
                 "period_outside_intervention",

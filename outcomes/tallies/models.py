@@ -13,7 +13,7 @@ from django.db.models import Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.catalog.models import DimensionCategory, ExitReason
-from outcomes.counts import GENDERS, Counts, ReportFigures
+from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
 from outcomes.organisations.models import Intervention
 from outcomes.periods import Period
 from outcomes.validators import validate_no_personal_data
@@ -32,9 +32,9 @@ STOCK_AND_FLOWS = ("ongoing_start", "new", "exits")
 
 
 class GenderCounts(models.Model):
-    women = models.PositiveIntegerField(_("kvinnor"), default=0)
-    men = models.PositiveIntegerField(_("män"), default=0)
-    other = models.PositiveIntegerField(_("annan/ej angivet"), default=0)
+    women = models.PositiveIntegerField(GENDER_LABELS["women"], default=0)
+    men = models.PositiveIntegerField(GENDER_LABELS["men"], default=0)
+    other = models.PositiveIntegerField(GENDER_LABELS["other"], default=0)
 
     class Meta:
         abstract = True

@@ -61,8 +61,7 @@ def overdue_reminders_send(*, today, site_url: str = "") -> int:
         while period.end >= max(earliest_end, intervention.start):
             deadline = period.end + dt.timedelta(days=intervention.association.overdue_days)
             key = (intervention.pk, period.code)
-            ended_in_time = intervention.end is None or period.start <= intervention.end
-            if today > deadline and ended_in_time and key not in done and key not in reminded:
+            if today > deadline and intervention.runs_during(period) and key not in done and key not in reminded:
                 subject = _("Påminnelse: rapporten för %(intervention)s %(period)s är försenad") % {
                     "intervention": intervention.name,
                     "period": period.code,

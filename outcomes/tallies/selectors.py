@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as gettext
 
-from outcomes.counts import GENDERS, Counts, ReportFigures
+from outcomes.counts import GENDERS, Counts, ReportFigures, ongoing_at_end_of
 from outcomes.models import (
     Association,
     BreakdownCount,
@@ -25,7 +25,7 @@ from outcomes.periods import Period, base_period
 
 
 def ongoing_at_end(report: PeriodReport | None) -> Counts | None:
-    return report.ongoing_at_start + report.new - report.exits if report else None
+    return ongoing_at_end_of(report.ongoing_at_start, report.new, report.exits) if report else None
 
 
 def previous_ongoing_at_end(*, intervention: Intervention, period_code: str) -> Counts | None:
@@ -225,8 +225,8 @@ def reporting_completeness(association: Association, period: Period, today: dt.d
     whatever the number of interventions. ``row.intervention`` is set on each row.
     """
     interventions = list(
-        Intervention.objects.filter(association=association, active=True, start__lte=period.end)
-        .filter(Q(end__isnull=True) | Q(end__gte=period.start))
+        Intervention.objects.filter(association=association, active=True)
+        .running_in(period)
         .select_related("association")
         .order_by("name")
     )
@@ -244,7 +244,7 @@ def reporting_completeness(association: Association, period: Period, today: dt.d
     rows = []
     for intervention in interventions:
         for base in period.base_periods(intervention.frequency):
-            if base.end < intervention.start or (intervention.end and base.start > intervention.end):
+            if not intervention.runs_during(base):
                 continue
             report = reports.get((intervention.pk, base.code))
             row = _period_status(base, intervention, report, today)

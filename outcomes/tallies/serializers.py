@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from outcomes.api.serializers import GenderCountsSerializer, GenderCountsWithTotalSerializer, ViolationSerializer
-from outcomes.counts import GENDERS, Counts, ReportFigures
+from outcomes.counts import GENDERS, Counts, ReportFigures, ongoing_at_end_of, participants_of
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import PeriodReport
 from outcomes.tallies.services import (
@@ -256,8 +256,8 @@ class ReportListSerializer(serializers.Serializer):
             "ongoing_at_start": start.as_dict(with_total=True),
             "new": new.as_dict(with_total=True),
             "exits_total": exits.as_dict(with_total=True),
-            "ongoing_at_end": (start + new - exits).as_dict(with_total=True),
-            "participants": (start + new).as_dict(with_total=True),
+            "ongoing_at_end": ongoing_at_end_of(start, new, exits).as_dict(with_total=True),
+            "participants": participants_of(start, new).as_dict(with_total=True),
             "spent_sek": report.spent_sek,
             "updated_at": serializers.DateTimeField().to_representation(report.updated_at),
             "submitted_at": report.submitted_at and serializers.DateTimeField().to_representation(report.submitted_at),

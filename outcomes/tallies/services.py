@@ -185,7 +185,7 @@ def _save_refusals(
     """What refuses a save whatever its figures: a period outside the intervention's time and
     personal data in the comment (returned); a locked report and a stale version (raised)."""
     violations = []
-    if period.end < intervention.start or (intervention.end and period.start > intervention.end):
+    if not intervention.runs_during(period):
         violations.append(
             RuleViolation(
                 "period_outside_intervention",

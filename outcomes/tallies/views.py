@@ -69,7 +69,7 @@ def _period_or_error(request, intervention, code: str):
     except PeriodError as exc:
         message = exc.message
     else:
-        if period.end < intervention.start or (intervention.end and period.start > intervention.end):
+        if not intervention.runs_during(period):
             message = _("Perioden %(period)s ligger utanför insatsens tid.") % {"period": period.code}
         else:
             return period, None

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outcomes.counts import GENDERS
+from outcomes.counts import GENDER_LABELS, GENDERS
 from reports.exports.suppression import MASK, suppress
 from reports.goals import kinds
 from reports.shares import STATUS_LABELS, Share
@@ -32,9 +33,7 @@ MEASURE_TITLES = {
     "ongoing_at_end": gettext_lazy("Pågående vid periodens slut"),
 }
 GENDER_HEADERS = {
-    "women": gettext_lazy("Kvinnor"),
-    "men": gettext_lazy("Män"),
-    "other": gettext_lazy("Annan/ej angivet"),
+    **{g: capfirst(GENDER_LABELS[g]) for g in GENDERS},
     "total": gettext_lazy("Totalt"),
 }
 COUNT_COLUMNS = (*GENDERS, "total")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from outcomes.catalog.models import RespondentGroup
+from outcomes.catalog.selectors import UNKNOWN_CODE
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
 from outcomes.surveys import rules as survey_rules
 from outcomes.violations import RuleViolation
@@ -47,7 +48,7 @@ def decimal_check(value, name: str, violations: list[RuleViolation]) -> Decimal 
 
 
 def reasons_check(intervention: Intervention, codes, name: str, violations, kept=()) -> list[ExitReason]:
-    """The exit reasons of ``codes``; unknown codes (``unknown_reason``) and retired reasons not
+    """The exit reasons of ``codes``; unknown codes (``unknown_code``) and retired reasons not
     among those the goal or step definition already has in this set (``kept``, codes;
     ``retired_reason``) become violations."""
     codes = list(dict.fromkeys(codes or []))
@@ -56,7 +57,7 @@ def reasons_check(intervention: Intervention, codes, name: str, violations, kept
         if code not in found:
             violations.append(
                 RuleViolation(
-                    "unknown_reason",
+                    UNKNOWN_CODE,
                     f"{name}[{index}]",
                     _("Avslutsorsaken ”%(code)s” finns inte i förbundets katalog.") % {"code": code},
                 )

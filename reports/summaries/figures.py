@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from outcomes.counts import GENDERS, ZERO, Counts, sum_counts
+from outcomes.counts import GENDERS, ZERO, Counts, ongoing_at_end_of, participants_of, sum_counts
 from reports.shares import Share
 
 MEASURES = ("participants", "ongoing_at_start", "new", "exits", "ongoing_at_end")
@@ -43,12 +43,12 @@ class Figures:
 
     @property
     def ongoing_at_end(self) -> Counts:
-        return self.ongoing_at_start + self.new - self.exits
+        return ongoing_at_end_of(self.ongoing_at_start, self.new, self.exits)
 
     @property
     def participants(self) -> Counts:
         """Participants during the period: ongoing at start plus new (never a sum of periods)."""
-        return self.ongoing_at_start + self.new
+        return participants_of(self.ongoing_at_start, self.new)
 
     def measure(self, name: str) -> Counts:
         return getattr(self, name)

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,13 +127,7 @@ def expected_base_periods(intervention: Intervention, period: Period, *, today: 
         bases = period.base_periods(intervention.frequency)
     except PeriodError:
         return 0
-    return sum(
-        1
-        for base in bases
-        if base.end < today
-        and base.end >= intervention.start
-        and (intervention.end is None or base.start <= intervention.end)
-    )
+    return sum(1 for base in bases if base.end < today and intervention.runs_during(base))
 
 
 def _figures_by_intervention(
@@ -183,7 +177,7 @@ def association_summary(*, association: Association, period: Period, include_dra
     SQL queries is fixed (thirteen), whatever the number of interventions.
     """
     previous = period.same_period_last_year()
-    interventions = list(_running_in(period).filter(association=association).order_by("name", "pk"))
+    interventions = list(Intervention.objects.running_in(period).filter(association=association).order_by("name", "pk"))
     reasons = list(ExitReason.objects.filter(association=association).order_by("position", "code"))
     rules = step_rules(interventions)
     goals = goal_results_for(intervention_ids=[i.pk for i in interventions], period_code=period.code)
@@ -231,10 +225,6 @@ class NationalRow:
     figures: Figures
 
 
-def _running_in(period: Period):
-    return Intervention.objects.filter(start__lte=period.end).filter(Q(end__isnull=True) | Q(end__gte=period.start))
-
-
 def national_summary(*, period: Period, include_drafts: bool = False) -> list[NationalRow]:
     """The network's picture for ``period``: one row per association with its totals.
 
@@ -245,7 +235,7 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
     """
     associations = list(Association.objects.order_by("name", "pk"))
     interventions = []
-    for intervention in _running_in(period).only("pk", "association_id", "frequency"):
+    for intervention in Intervention.objects.running_in(period).only("pk", "association_id", "frequency"):
         try:
             period.base_periods(intervention.frequency)
         except PeriodError:

@@ -147,7 +147,7 @@ def test_a_goal_that_breaks_rules_is_refused_with_every_field_named_and_nothing_
     assert errors == {
         ("label", "personal_data"),
         ("target", "target_range"),
-        ("reasons[1]", "unknown_reason"),
+        ("reasons[1]", "unknown_code"),
         ("excluded_reasons", "reason_in_both"),
     }
     assert all(e["message"] for e in response.json()["errors"])
