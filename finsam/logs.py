@@ -51,6 +51,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+def _ids(named) -> dict:
+    """The association (looked up from what ``named`` holds) and, when named, the intervention of a log line."""
+    ids = {
+        "association_id": _association_id(
+            association_id=named.get("association_id"),
+            intervention_id=named.get("intervention_id"),
+            job_id=named.get("job_id"),
+        )
+    }
+    if "intervention_id" in named:
+        ids["intervention_id"] = _int(named["intervention_id"])
+    return ids
+
+
 def _association_id(*, association_id=None, intervention_id=None, job_id=None):
     """The association an id belongs to, looked up only when the request or task names one."""
     if association_id is not None:
@@ -100,14 +114,8 @@ class RequestLogMiddleware:
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "user_id": user.pk if user is not None and user.is_authenticated else None,
-            "association_id": _association_id(
-                association_id=kwargs.get("association_id"),
-                intervention_id=kwargs.get("intervention_id"),
-                job_id=kwargs.get("job_id"),
-            ),
+            **_ids(kwargs),
         }
-        if "intervention_id" in kwargs:
-            fields["intervention_id"] = _int(kwargs["intervention_id"])
         request_logger.info("request", extra={"fields": fields})
         return response
 
@@ -136,12 +144,6 @@ def _task_finished(task_id=None, task=None, args=None, kwargs=None, state=None, 
         "task_id": task_id,
         "state": state,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        "association_id": _association_id(
-            association_id=bound.get("association_id"),
-            intervention_id=bound.get("intervention_id"),
-            job_id=bound.get("job_id"),
-        ),
+        **_ids(bound),
     }
-    if "intervention_id" in bound:
-        fields["intervention_id"] = _int(bound["intervention_id"])
     task_logger.info("task", extra={"fields": fields})

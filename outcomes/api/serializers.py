@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from outcomes.counts import Counts
 from outcomes.limits import MAX_REPORT_COUNT
 
 
@@ -18,9 +17,6 @@ class GenderCountsSerializer(serializers.Serializer):
     women = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_COUNT)
     men = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_COUNT)
     other = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_COUNT)
-
-    def to_counts(self, data) -> Counts:
-        return Counts.from_mapping(data)
 
 
 class GenderCountsWithTotalSerializer(GenderCountsSerializer):

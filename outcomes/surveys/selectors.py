@@ -103,15 +103,8 @@ def survey_figure(
 
 
 def ratio_dict(ratio) -> dict | None:
-    if ratio is None:
-        return None
-    value = ratio.value
-    return {
-        "numerator": ratio.numerator,
-        "denominator": ratio.denominator,
-        "value": float(value) if value is not None else None,
-        "percent": ratio.percent,
-    }
+    """A share as plain values (:meth:`Share.as_dict`), None when there is none."""
+    return None if ratio is None else ratio.as_dict()
 
 
 def question_figures(distribution) -> dict:

@@ -212,17 +212,25 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(fallback)
 
 
+def _stored_report(request, intervention_id, period_code):
+    """The intervention, period and stored report a view names, or an error page; 404 when none is stored."""
+    intervention = intervention_for(request.user, intervention_id)
+    period, error_response = _period_or_error(request, intervention, period_code)
+    if error_response:
+        return intervention, None, None, error_response
+    report = PeriodReport.objects.filter(intervention=intervention, period=period.code).first()
+    if report is None:
+        raise Http404
+    return intervention, period, report, None
+
+
 @login_required
 @require_POST
 def report_transition(request, intervention_id, period, action):
     """Recall (coordinator or staff), approve or reopen with a reason (staff) one report."""
-    intervention = intervention_for(request.user, intervention_id)
-    period, error_response = _period_or_error(request, intervention, period)
+    intervention, period, report, error_response = _stored_report(request, intervention_id, period)
     if error_response:
         return error_response
-    report = PeriodReport.objects.filter(intervention=intervention, period=period.code).first()
-    if report is None:
-        raise Http404
     staff = is_staff_of(request.user, intervention.association_id)
     if action == "recall":
         allowed = can_write_reports(request.user, intervention)
@@ -254,13 +262,9 @@ def report_transition(request, intervention_id, period, action):
 @require_GET
 def report_history_view(request, intervention_id, period):
     """Every change of the report, newest first: who, when, field, old and new value."""
-    intervention = intervention_for(request.user, intervention_id)
-    period, error_response = _period_or_error(request, intervention, period)
+    intervention, period, report, error_response = _stored_report(request, intervention_id, period)
     if error_response:
         return error_response
-    report = PeriodReport.objects.filter(intervention=intervention, period=period.code).first()
-    if report is None:
-        raise Http404
     return render(
         request,
         "outcomes/report_history.html",

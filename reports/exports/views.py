@@ -49,16 +49,17 @@ def _export(request, *, association, intervention=None):
             "back_url": f"{back}?{summary_query(period, include_drafts)}",
         }
         return render(request, "reports/summary_export_start.html", context)
+    what = {
+        "association": association,
+        "intervention": intervention,
+        "period": period,
+        "fmt": fmt,
+        "publish": publish,
+        "include_drafts": include_drafts,
+    }
     if fmt in DIRECT_FORMATS:
         try:
-            content = export_document(
-                association=association,
-                intervention=intervention,
-                period=period,
-                fmt=fmt,
-                publish=publish,
-                include_drafts=include_drafts,
-            )
+            content = export_document(**what)
         except PeriodError as exc:
             return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
         name = export_filename(
@@ -67,15 +68,7 @@ def _export(request, *, association, intervention=None):
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    job = export_job_create(
-        user=request.user,
-        association=association,
-        intervention=intervention,
-        period=period,
-        fmt=fmt,
-        publish=publish,
-        include_drafts=include_drafts,
-    )
+    job = export_job_create(user=request.user, **what)
     return redirect("export-job", job_id=job.pk)
 
 

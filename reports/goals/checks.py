@@ -47,6 +47,22 @@ def decimal_check(value, name: str, violations: list[RuleViolation]) -> Decimal 
     return number
 
 
+def overlap_check(counted, excluded, violations, message) -> None:
+    """A reason both counted and left outside the denominator is a ``reason_in_both`` violation;
+    ``message`` names the overlap with ``%(codes)s``."""
+    overlap = {r.code for r in counted} & {r.code for r in excluded}
+    if overlap:
+        violations.append(
+            RuleViolation("reason_in_both", "excluded_reasons", message % {"codes": ", ".join(sorted(overlap))})
+        )
+
+
+def choice_check(value, choices, field: str, message, violations) -> None:
+    """A value outside ``choices`` is an ``invalid_choice`` violation; ``message`` lists them with ``%(choices)s``."""
+    if value not in choices:
+        violations.append(RuleViolation("invalid_choice", field, message % {"choices": ", ".join(choices)}))
+
+
 def reasons_check(intervention: Intervention, codes, name: str, violations, kept=()) -> list[ExitReason]:
     """The exit reasons of ``codes``; unknown codes (``unknown_code``) and retired reasons not
     among those the goal or step definition already has in this set (``kept``, codes;
@@ -86,29 +102,15 @@ def exit_share_check(intervention: Intervention, data: GoalInput, stored: GoalIn
     )
     if not data.reasons:
         violations.append(RuleViolation("required", "reasons", _("Ange vilka avslutsorsaker som räknas i täljaren.")))
-    overlap = {r.code for r in reasons} & {r.code for r in excluded}
-    if overlap:
-        violations.append(
-            RuleViolation(
-                "reason_in_both",
-                "excluded_reasons",
-                _("En avslutsorsak kan inte både räknas och lämnas utanför nämnaren: %(codes)s.")
-                % {"codes": ", ".join(sorted(overlap))},
-            )
-        )
+    overlap_check(
+        reasons, excluded, violations, _("En avslutsorsak kan inte både räknas och lämnas utanför nämnaren: %(codes)s.")
+    )
     return KindValues(reasons=reasons, excluded_reasons=excluded)
 
 
 def count_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations) -> KindValues:
     """A count goal names what it counts (``measure``)."""
-    if data.measure not in Measure.values:
-        violations.append(
-            RuleViolation(
-                "invalid_choice",
-                "measure",
-                _("Ange vad som räknas: %(choices)s.") % {"choices": ", ".join(Measure.values)},
-            )
-        )
+    choice_check(data.measure, Measure.values, "measure", _("Ange vad som räknas: %(choices)s."), violations)
     kind_values = KindValues()
     kind_values.values["measure"] = data.measure
     return kind_values
@@ -123,14 +125,7 @@ def indicator_check(intervention: Intervention, data: GoalInput, stored: GoalInp
     kind_values = KindValues()
     values = kind_values.values
     values.update(group=data.group or "", figure=data.figure)
-    if data.figure not in SurveyFigure.values:
-        violations.append(
-            RuleViolation(
-                "invalid_choice",
-                "figure",
-                _("Ange nyckeltal: %(choices)s.") % {"choices": ", ".join(SurveyFigure.values)},
-            )
-        )
+    choice_check(data.figure, SurveyFigure.values, "figure", _("Ange nyckeltal: %(choices)s."), violations)
     if bool(data.question) == (data.indicator_number is not None):
         violations.append(
             RuleViolation(

@@ -23,6 +23,11 @@ def reason_choices(intervention: Intervention) -> list[tuple[str, str]]:
     return [(r.code, r.label_sv if r.active else f"{r.label_sv} ({_('utgången')})") for r in reasons]
 
 
+def _reasons_field(label) -> forms.MultipleChoiceField:
+    """Exit reasons as check boxes, none required; the choices are set per intervention."""
+    return forms.MultipleChoiceField(label=label, widget=forms.CheckboxSelectMultiple, required=False)
+
+
 class ServiceErrorsMixin:
     """Put the fields of a refused write's violations on the form (``reasons[1]`` on ``reasons``)."""
 
@@ -33,16 +38,8 @@ class ServiceErrorsMixin:
 
 
 class StepDefinitionForm(ServiceErrorsMixin, forms.Form):
-    reasons = forms.MultipleChoiceField(
-        label=_("Avslutsorsaker som räknas som stegförflyttning"),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    excluded_reasons = forms.MultipleChoiceField(
-        label=_("Avslutsorsaker som inte räknas i nämnaren"),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    reasons = _reasons_field(_("Avslutsorsaker som räknas som stegförflyttning"))
+    excluded_reasons = _reasons_field(_("Avslutsorsaker som inte räknas i nämnaren"))
 
     def __init__(self, *args, intervention: Intervention, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,16 +71,8 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         localize=True,
         help_text=_("Gult när resultatet når minst denna andel av målet, till exempel 0,8."),
     )
-    reasons = forms.MultipleChoiceField(
-        label=_("Avslutsorsaker i täljaren (andel av avslutade)"),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    excluded_reasons = forms.MultipleChoiceField(
-        label=_("Avslutsorsaker utanför nämnaren (andel av avslutade)"),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    reasons = _reasons_field(_("Avslutsorsaker i täljaren (andel av avslutade)"))
+    excluded_reasons = _reasons_field(_("Avslutsorsaker utanför nämnaren (andel av avslutade)"))
     measure = forms.ChoiceField(label=_("Mått (antal)"), choices=[("", "—"), *Measure.choices], required=False)
     question = forms.ChoiceField(label=_("Enkätfråga (indikator)"), required=False)
     indicator_number = forms.IntegerField(

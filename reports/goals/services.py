@@ -251,16 +251,12 @@ def step_definition_set(
     excluded = checks.reasons_check(
         intervention, excluded_reasons, "excluded_reasons", violations, stored["excluded_reasons"]
     )
-    overlap = {r.code for r in steps} & {r.code for r in excluded}
-    if overlap:
-        violations.append(
-            RuleViolation(
-                "reason_in_both",
-                "excluded_reasons",
-                _("En avslutsorsak kan inte både räknas som steg och lämnas utanför nämnaren: %(codes)s.")
-                % {"codes": ", ".join(sorted(overlap))},
-            )
-        )
+    checks.overlap_check(
+        steps,
+        excluded,
+        violations,
+        _("En avslutsorsak kan inte både räknas som steg och lämnas utanför nämnaren: %(codes)s."),
+    )
     if violations:
         raise GoalError(violations)
     with transaction.atomic():

@@ -153,20 +153,30 @@ def _page_url(intervention, year=None) -> str:
     return f"{url}?period={year}" if year else url
 
 
+def _goal_form_page(request, intervention, form, goal, save, done):
+    """The goal form: on a valid POST save it with `save(data)`, say `done` and go back to the goals page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.goal_input())
+        except GoalError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, done)
+            return redirect(_page_url(intervention, saved.year))
+    return render(request, "reports/goals_form.html", {"intervention": intervention, "form": form, "goal": goal})
+
+
 @login_required
 def goal_create(request, intervention_id: int):
     intervention = _staff_intervention(request, intervention_id)
     initial = {"year": request.GET.get("year") or dt.date.today().year}
     form = GoalForm(request.POST or None, intervention=intervention, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(intervention=intervention, data=form.goal_input(), user=request.user)
-        except GoalError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Målet är sparat. Resultatet räknas fram inom några sekunder."))
-            return redirect(_page_url(intervention, goal.year))
-    return render(request, "reports/goals_form.html", {"intervention": intervention, "form": form, "goal": None})
+
+    def save(data):
+        return services.goal_create(intervention=intervention, data=data, user=request.user)
+
+    done = _("Målet är sparat. Resultatet räknas fram inom några sekunder.")
+    return _goal_form_page(request, intervention, form, None, save, done)
 
 
 @login_required
@@ -174,15 +184,12 @@ def goal_edit(request, intervention_id: int, goal_id: int):
     intervention = _staff_intervention(request, intervention_id)
     goal = get_object_or_404(selectors.goals_of(intervention), pk=goal_id)
     form = GoalForm(request.POST or None, intervention=intervention, initial=GoalForm.initial_for(goal))
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_update(goal=goal, data=form.goal_input(), user=request.user)
-        except GoalError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Målet är ändrat. Resultatet räknas om inom några sekunder."))
-            return redirect(_page_url(intervention, goal.year))
-    return render(request, "reports/goals_form.html", {"intervention": intervention, "form": form, "goal": goal})
+
+    def save(data):
+        return services.goal_update(goal=goal, data=data, user=request.user)
+
+    done = _("Målet är ändrat. Resultatet räknas om inom några sekunder.")
+    return _goal_form_page(request, intervention, form, goal, save, done)
 
 
 @login_required

@@ -106,17 +106,21 @@ def summary_index(request):
     return render(request, "reports/summary_index.html", {"associations": associations})
 
 
-@login_required
-def summary_page(request, association_id: int):
-    association = readable_association(request.user, association_id)
-    period, error, include_drafts, _publish = summary_options(request)
-    context = {
-        "association": association,
+def _period_context(request, period, error, include_drafts) -> dict:
+    """The period picker of a summary page: the code asked for, its error, the drafts switch, the choices."""
+    return {
         "period_code": request.GET.get("period") or default_period().code,
         "error": error,
         "include_drafts": include_drafts,
         "choices": period_choices(period.year if period else timezone.localdate().year),
     }
+
+
+@login_required
+def summary_page(request, association_id: int):
+    association = readable_association(request.user, association_id)
+    period, error, include_drafts, _publish = summary_options(request)
+    context = {"association": association, **_period_context(request, period, error, include_drafts)}
     if period is None:
         return render(request, "reports/summary.html", context, status=400)
     summary = association_summary(association=association, period=period, include_drafts=include_drafts)
@@ -189,10 +193,7 @@ def detail_page(request, intervention_id: int):
     context = {
         "intervention": intervention,
         "association": intervention.association,
-        "period_code": request.GET.get("period") or default_period().code,
-        "error": error,
-        "include_drafts": include_drafts,
-        "choices": period_choices(period.year if period else timezone.localdate().year),
+        **_period_context(request, period, error, include_drafts),
     }
     if detail is None:
         return render(request, "reports/summary_detail.html", context, status=400)
