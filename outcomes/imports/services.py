@@ -11,7 +11,7 @@ from rest_framework import serializers
 from outcomes import limits
 from outcomes.api.errors import _flatten
 from outcomes.imports.serializers import ImportItemSerializer
-from outcomes.models import Membership, Role
+from outcomes.organisations.access import writable_interventions
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError
@@ -52,14 +52,6 @@ class ImportSummary:
         }
 
 
-def _writable(user, interventions) -> set[int]:
-    """Ids among ``interventions`` whose reports the user may write, in one query."""
-    memberships = Membership.objects.filter(user=user).values_list("role", "association_id", "intervention_id")
-    staff_of = {association for role, association, _i in memberships if role == Role.STAFF}
-    granted = {intervention for role, _a, intervention in memberships if role == Role.COORDINATOR}
-    return {i.pk for i in interventions if i.association_id in staff_of or i.pk in granted}
-
-
 def _violation(code: str, field_name: str | None, message: str) -> dict:
     return {"field": field_name, "code": code, "message": str(message)}
 
@@ -79,7 +71,7 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
         if isinstance(item, dict) and is_int(item.get("intervention"), 2**63 - 1, 1)
     }
     interventions = {i.pk: i for i in interventions_visible_to(user).filter(pk__in=ids).select_related("association")}
-    writable = _writable(user, interventions.values())
+    writable = writable_interventions(user, interventions.values())
     seen: dict[tuple[int, str], int] = {}
     # One serializer validates every item: building one per item deep-copies all nested fields.
     validator = ImportItemSerializer()
