@@ -1,4 +1,4 @@
-"""``/healthz``: the process answers and the database does (issue 20).
+"""``/healthz``: the process answers and the database does.
 
 compose's web health check (and any load balancer) asks it from inside the container, by an
 address that is not one of ``ALLOWED_HOSTS`` and over plain HTTP. So it is answered by the first

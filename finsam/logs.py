@@ -1,4 +1,4 @@
-"""Structured logs (issue 20): with ``LOG_FORMAT=json``, one JSON line per request and per task.
+"""Structured logs: with ``LOG_FORMAT=json``, one JSON line per request and per task.
 
 An operator follows a failing submission by its association, intervention, user and status. The
 lines hold only ids, names of routes and tasks, status codes and durations: never a body, a
