@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+#: A goal is yellow when its value reaches this share of the target, unless the goal or its
+#: association says otherwise (the association's setting is the default of its new goals).
+DEFAULT_YELLOW_RATIO = Decimal("0.8")
+
 
 @dataclass(frozen=True)
 class Share:

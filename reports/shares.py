@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.shares import Share
+from outcomes.shares import DEFAULT_YELLOW_RATIO, Share
 
 #: Outcome classes whose exit reasons count as a step unless an intervention says otherwise.
 DEFAULT_STEP_CLASSES = frozenset({"self_support", "continued_rehab"})
@@ -27,7 +27,6 @@ STATUS_LABELS = {
     NO_DATA: _("Uppgift saknas"),
 }
 AT_LEAST, AT_MOST = "at_least", "at_most"
-DEFAULT_YELLOW_RATIO = Decimal("0.8")
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "frequency",
             "start",
             "end",
+            "places",
             "active",
             "budgets",
             "created_at",

@@ -4,11 +4,14 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from outcomes.limits import MAX_COUNT, MAX_SMALL
 from outcomes.periods import FREQUENCIES, MONTH, QUARTER
+from outcomes.shares import DEFAULT_YELLOW_RATIO
 from outcomes.validators import validate_no_personal_data, validate_org_number
 
 
@@ -72,6 +75,36 @@ class Association(models.Model):
         default=4,
         help_text=_("Antal från 1 till och med gränsen maskeras i exporter för publicering."),
     )
+    default_yellow_ratio = models.DecimalField(
+        _("gräns för gult för nya mål"),
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULT_YELLOW_RATIO,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Nya mål blir gula när värdet når minst denna andel av målet."),
+    )
+    reminder_emails = models.BooleanField(
+        _("påminnelser via e-post"),
+        default=True,
+        help_text=_("Samordnare får ett e-postmeddelande när en rapport är försenad."),
+    )
+    # The socio-economic estimate's parameters (DOMAIN.md "Longer spans and the socio-economic
+    # estimate"); the defaults are the published model, 340 000 kr per person and year.
+    support_per_month_sek = models.PositiveIntegerField(
+        _("försörjningsstöd per månad (kr)"), default=10_000, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    annual_salary_sek = models.PositiveIntegerField(
+        _("årslön (kr)"), default=300_000, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    income_tax_percent = models.PositiveSmallIntegerField(
+        _("inkomstskatt (%)"), default=30, validators=[MaxValueValidator(100)]
+    )
+    employer_fee_percent = models.PositiveSmallIntegerField(
+        _("arbetsgivaravgift (%)"), default=30, validators=[MaxValueValidator(100)]
+    )
+    health_gain_per_year_sek = models.PositiveIntegerField(
+        _("hälsovinst per år (kr)"), default=40_000, validators=[MaxValueValidator(MAX_COUNT)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,6 +114,14 @@ class Association(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def value_per_person_year_sek(self) -> int:
+        """What one person who reaches self-support is worth a year in the association's model:
+        a year of support saved, income tax and employer's fee on the salary, and the health gain
+        (10 000 × 12 + 30 % and 30 % of 300 000 + 40 000 = 340 000 kr with the defaults)."""
+        on_salary = self.annual_salary_sek * (self.income_tax_percent + self.employer_fee_percent)
+        return self.support_per_month_sek * 12 + on_salary // 100 + self.health_gain_per_year_sek
 
 
 class InterventionKind(models.TextChoices):
@@ -125,6 +166,13 @@ class Intervention(models.Model):
     )
     start = models.DateField(_("startdatum"))
     end = models.DateField(_("slutdatum"), null=True, blank=True)
+    places = models.PositiveIntegerField(
+        _("antal platser"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SMALL)],
+        help_text=_("Insatsens kapacitet; beläggningen är pågående deltagare vid periodens slut delat med platserna."),
+    )
     active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -97,7 +97,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-INTERVENTION_FIELDS = ("name", "owner", "kind", "frequency", "start", "end", "active")
+INTERVENTION_FIELDS = ("name", "owner", "kind", "frequency", "start", "end", "places", "active")
 
 
 def intervention_create(*, association: Association, user: User | None = None, **fields) -> Intervention:

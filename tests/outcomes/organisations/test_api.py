@@ -197,3 +197,22 @@ def test_only_staff_set_budgets_and_negative_amounts_are_refused(staff, coordina
     )
     assert not Budget.objects.exists()
     assert client_for(coordinator).get(url).status_code == 404
+
+
+def test_places_are_set_read_back_and_refused_below_one(staff, intervention):
+    client = client_for(staff)
+    assert client.get(f"/api/v1/interventions/{intervention.pk}/").json()["places"] is None
+    response = client.patch(f"/api/v1/interventions/{intervention.pk}/", {"places": 40}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["places"] == 40
+    refused = client.patch(f"/api/v1/interventions/{intervention.pk}/", {"places": 0}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "places"
+    intervention.refresh_from_db()
+    assert intervention.places == 40
+
+
+def test_the_default_socio_economic_model_is_340_000_kr_per_person_and_year(association):
+    assert association.value_per_person_year_sek == 340_000
+    association.health_gain_per_year_sek = 0
+    assert association.value_per_person_year_sek == 300_000
