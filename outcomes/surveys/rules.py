@@ -143,6 +143,12 @@ def figure_applies(figure: str, scale: str) -> bool:
     return (figure == YES) == (scale == YES_NO)
 
 
+def headline_figure(scale: str) -> str:
+    """The figure tables and comparisons show for a question on ``scale``: share yes for yes/no
+    questions, else the key figure."""
+    return YES if scale == YES_NO else KEY_FIGURE
+
+
 def _round(value: Fraction, places: str) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(places), ROUND_HALF_UP)
 
@@ -200,8 +206,8 @@ class Distribution:
 
     @property
     def headline(self) -> str:
-        """The figure tables and comparisons show: the key figure, or share yes for yes/no."""
-        return YES if self.is_yes_no else KEY_FIGURE
+        """The figure tables and comparisons show (:func:`headline_figure`)."""
+        return headline_figure(self.scale)
 
 
 def pooled(distributions: Iterable[Distribution], figure: str) -> Share | None:
