@@ -144,7 +144,7 @@ def _group_table(group: str, label: str, target: Period, window: list[Period], g
         rows = [a for s in chosen for a in answers_by_survey.get(s.pk, [])]
         per_period[p.code] = (chosen, pool_answers(rows, questions))
     answered_ids = {a.question_id for s in group_surveys for a in answers_by_survey.get(s.pk, [])}
-    columns = [q for q in questions.values() if q.group == group and (q.active or q.pk in answered_ids)]
+    columns = [q for q in questions.values() if q.group == group and q.is_visible(used=q.pk in answered_ids)]
     table_rows = []
     for p in window[:SURVEY_TABLE_YEARS]:
         chosen, distributions = per_period[p.code]

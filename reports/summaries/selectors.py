@@ -372,9 +372,9 @@ def intervention_detail(
     tables = []
     for dimension in Dimension.objects.filter(association=association).prefetch_related("categories"):
         counts = breakdowns.get(dimension.code, {})
-        if not dimension.active and not counts:
+        if not dimension.is_visible(used=bool(counts)):
             continue
-        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.active or c.code in counts]
+        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.is_visible(used=c.code in counts)]
         tables.append(
             BreakdownTable.build(
                 code=dimension.code,
@@ -389,7 +389,7 @@ def intervention_detail(
     exits = BreakdownTable.build(
         code="exits",
         title=_("Avslutsorsaker"),
-        entries=[(r.code, r.label_sv) for r in reasons if r.active or r.code in current.exits_by_reason],
+        entries=[(r.code, r.label_sv) for r in reasons if r.is_visible(used=r.code in current.exits_by_reason)],
         counts=current.exits_by_reason,
         base=current.exits,
     )
