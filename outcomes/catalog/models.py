@@ -90,6 +90,14 @@ class Dimension(CatalogEntry):
         verbose_name_plural = _("bakgrundsvariabler")
         constraints = [models.UniqueConstraint(fields=["association", "code"], name="unique_dimension_code")]
 
+    @property
+    def has_sum_rule(self) -> bool:
+        """Whether the categories must add up to the new participants, per gender (DOMAIN.md): every
+        single-valued dimension; a multi-valued one counts a person in several categories. The
+        forms, summaries and exports show the sum by it; a report save checks it for the active
+        dimensions, :func:`outcomes.catalog.selectors.report_catalog` (in its SQL)."""
+        return not self.multi_valued
+
 
 class DimensionCategory(CatalogEntry):
     dimension = models.ForeignKey(

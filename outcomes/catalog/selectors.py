@@ -28,6 +28,8 @@ class ReportCatalog:
 
     reasons: dict[str, int]
     categories: dict[tuple[str, str], int]
+    #: The dimensions a save checks the sum rule for: the active ones that have it
+    #: (:attr:`~outcomes.catalog.models.Dimension.has_sum_rule`), in catalog order.
     single_valued_dimensions: list[str]
     #: Retired exit reasons by code, with their labels.
     retired_reasons: dict[str, str] = field(default_factory=dict)
@@ -38,8 +40,10 @@ class ReportCatalog:
 
 def report_catalog(*, association_id: int) -> ReportCatalog:
     """The ids of every exit reason and dimension category of the association by code (retired
-    ones included, and listed apart with their labels), and the codes of its active single-valued
-    dimensions (those with a sum rule), in their catalog order.
+    ones included, and listed apart with their labels), and the codes of the dimensions whose sum
+    rule a save checks: the active ones with :attr:`~outcomes.catalog.models.Dimension.has_sum_rule`
+    (``NOT multi_valued``), in their catalog order. The one place that decides which dimensions
+    a report save (form, API, import) checks.
 
     One query: every PUT reads the catalog, and three ORM queries were a sixth of its CPU time.
     """

@@ -391,7 +391,7 @@ class ReportForm(forms.Form):
                     key=key,
                     title=dimension.label_sv,
                     rows=[self._row(f"{key}{SEP}{c.code}", c.label_sv, key=c.code) for c in categories],
-                    target=None if dimension.multi_valued else self._row("new", _("Nya deltagare")),
+                    target=self._row("new", _("Nya deltagare")) if dimension.has_sum_rule else None,
                     target_label=_("Ska vara lika med nya deltagare"),
                     messages=self._grid_messages.get(key, []),
                 )
