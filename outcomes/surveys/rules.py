@@ -29,8 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from decimal import Decimal
 from importlib import resources
 
 from django.utils.translation import gettext as _
@@ -38,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from outcomes.catalog.models import RespondentGroup
 from outcomes.counts import GENDER_LABELS, GENDERS
-from outcomes.shares import GREEN, NO_DATA, RED, YELLOW, Share
+from outcomes.shares import GREEN, NO_DATA, RED, YELLOW, Share, round_half_up
 from outcomes.violations import NEGATIVE_COUNT, RuleViolation
 
 SIX_STEP_SCALES = ("frequency6", "extent6")
@@ -146,10 +145,6 @@ def headline_figure(scale: str) -> str:
     return YES if scale == YES_NO else KEY_FIGURE
 
 
-def _round(value: Fraction, places: str) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(places), ROUND_HALF_UP)
-
-
 @dataclass(frozen=True)
 class Distribution:
     """The answers to one question: ``counts`` least to most positive, and ``blank`` apart.
@@ -199,7 +194,7 @@ class Distribution:
         if self.is_yes_no or not self.answered:
             return None
         weighted = sum((step + 1) * count for step, count in enumerate(self.counts))
-        return _round(Fraction(weighted, self.answered), "0.01")
+        return round_half_up(weighted, self.answered, "0.01")
 
     @property
     def headline(self) -> str:
@@ -229,7 +224,7 @@ def pooled_mean(distributions: Iterable[Distribution]) -> Decimal | None:
     if not answered:
         return None
     weighted = sum((step + 1) * c for d in six for step, c in enumerate(d.counts))
-    return _round(Fraction(weighted, answered), "0.01")
+    return round_half_up(weighted, answered, "0.01")
 
 
 def response_rate(*, invited: int, answered: int) -> Share:
@@ -245,7 +240,7 @@ def light(value: int | None, reference: int | Decimal | float | None) -> str:
     """
     if value is None or reference is None:
         return NO_DATA
-    reference = int(Decimal(str(reference)).quantize(Decimal("1"), ROUND_HALF_UP))
+    reference = int(round_half_up(Decimal(str(reference))))
     if value < reference:
         return RED
     return YELLOW if value == reference else GREEN
