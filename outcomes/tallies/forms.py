@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import Dimension, DimensionCategory, ExitReason, PeriodReport
+from outcomes.tallies.rules import EXITS_SUM
 from outcomes.tallies.services import ReportInput
 from outcomes.validators import validate_no_personal_data
 from outcomes.violations import ERROR, RuleViolation
@@ -339,7 +340,7 @@ class ReportForm(forms.Form):
             if name in self.fields:
                 self._cell_messages.setdefault(name, []).append(violation)
             parts = violation.field.split(".")
-            if violation.code == "exits_sum":
+            if violation.code == EXITS_SUM:
                 self._grid_messages.setdefault("exits", []).append(violation)
             elif parts[0] == "breakdowns" and len(parts) == 3:
                 self._grid_messages.setdefault(f"dim{SEP}{parts[1]}", []).append(violation)
