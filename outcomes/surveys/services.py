@@ -18,6 +18,7 @@ from outcomes.models import (
     User,
 )
 from outcomes.periods import Period, PeriodError
+from outcomes.shares import round_half_up
 from outcomes.surveys import rules as survey_rules
 from outcomes.surveys.models import OPTION_FIELDS, NationalAverage, Survey, SurveyAnswer
 from outcomes.tallies.errors import ReportError
@@ -187,7 +188,7 @@ def national_averages_set(
         if problem:
             violations.append(problem)
             continue
-        cleaned[code] = Decimal(str(value)).quantize(Decimal("0.1"))
+        cleaned[code] = round_half_up(Decimal(str(value)), places="0.1")
     if violations:
         raise SurveyError(violations)
     with transaction.atomic():

@@ -1,5 +1,7 @@
 """Storing surveys through the service and reading figures and tables through the selectors."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -280,3 +282,8 @@ def test_a_retired_question_is_kept_where_it_was_answered_and_refused_in_new_sur
     # Its table keeps the column while the answered year is shown; the other intervention's has none.
     assert "p1" in columns(intervention, "2025") and "p2" in columns(intervention, "2025")
     assert "p1" not in columns(other, "2024") and "p2" in columns(other, "2024")
+
+
+def test_national_averages_are_rounded_half_up_to_one_decimal_like_every_figure(association):
+    stored = national_averages_set(association=association, year=2024, values={"p1": "62.25", "e6": "59.35"})
+    assert stored == {"p1": Decimal("62.3"), "e6": Decimal("59.4")}
