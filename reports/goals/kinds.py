@@ -138,5 +138,6 @@ def target_text(kind: str, comparator: str, target, *, decimal_comma: bool = Fal
     """
     word = _("högst") if comparator == shares.AT_MOST else _("minst")
     number = shares.json_number(target) if isinstance(target, Decimal) else target
-    text = f"{word} {number}{' %' if is_share(kind) else ''}"
-    return text.replace(".", ",") if decimal_comma else text
+    if decimal_comma:
+        number = shares.swedish_number(number)
+    return f"{word} {number}{' %' if is_share(kind) else ''}"
