@@ -51,14 +51,10 @@ class PeriodField(serializers.CharField):
 
 
 class YearField(serializers.IntegerField):
-    """A year such as 2024; anything else is refused with the code ``invalid_year``."""
+    """A year from 1900 to 2999 such as 2024; anything else is refused with the code
+    ``invalid_year`` and one Swedish message."""
 
-    default_error_messages = {
-        "invalid": _("Ange ett år, till exempel 2024."),
-        "min_value": _("Ange ett år, till exempel 2024."),
-        "max_value": _("Ange ett år, till exempel 2024."),
-        "max_string_length": _("Ange ett år, till exempel 2024."),
-    }
+    default_error_messages = {"invalid": _("Ange ett år, till exempel 2024.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1900)
@@ -66,9 +62,15 @@ class YearField(serializers.IntegerField):
         super().__init__(**kwargs)
 
     def fail(self, key, **kwargs):
-        if key in self.default_error_messages:
-            raise serializers.ValidationError(self.error_messages[key], code="invalid_year")
-        super().fail(key, **kwargs)
+        if key in ("required", "null"):
+            super().fail(key, **kwargs)
+        raise serializers.ValidationError(self.error_messages["invalid"], code="invalid_year")
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except serializers.ValidationError:
+            self.fail("invalid")
 
 
 def query_flag(request, name: str, *, default: bool = False) -> bool:

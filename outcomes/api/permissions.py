@@ -15,12 +15,13 @@ from django.http import Http404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from outcomes.api.params import query_flag
-from outcomes.models import Association, Intervention, Membership, Role
+from outcomes.models import Association, Intervention
 from outcomes.organisations.access import (
     association_for,
     can_read_summaries,
     can_write_reports,
     intervention_for,
+    is_staff_anywhere,
     is_staff_of,
 )
 
@@ -55,14 +56,15 @@ def _writes(request) -> bool:
 
 class ReadsIntervention(BasePermission):
     """Everyone who may see the URL's intervention reads (staff and viewers of its association,
-    its coordinators); anyone else gets 404. The base of the intervention rules below."""
+    its coordinators); anyone else gets 404. Nobody writes under this rule alone: the subclasses
+    below say who does (``may_write``)."""
 
     def has_permission(self, request, view) -> bool:
         intervention = view.get_intervention()
         return not _writes(request) or self.may_write(request, intervention)
 
     def may_write(self, request, intervention: Intervention) -> bool:
-        return True
+        return False
 
 
 class WritesReports(ReadsIntervention):
@@ -100,7 +102,7 @@ class ManagesInterventions(BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method != "POST":
             return True
-        return Membership.objects.filter(user=request.user, role=Role.STAFF).exists()
+        return is_staff_anywhere(request.user)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if not _writes(request):
