@@ -3,6 +3,9 @@ over stored surveys by :class:`outcomes.surveys.figures.SurveyFigures`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from outcomes.counts import Counts
 from outcomes.models import Association, Intervention
 from outcomes.periods import Period
@@ -76,11 +79,96 @@ def response_rate_dict(surveys: list) -> dict:
     }
 
 
-def survey_detail(*, survey: Survey) -> dict:
-    """One stored survey as the API answers it: the body, per question every figure with the
-    national average of the year and the same period a year earlier, and their lights.
+@dataclass(frozen=True)
+class AnswerDetail:
+    """One question of a stored survey: its answers, every figure, the national average of the
+    year and the headline figure of the same period a year earlier, with their lights.
 
     A question without non-blank answers has figures ``None`` and lights ``no_data``.
+    """
+
+    question: str
+    distribution: survey_rules.Distribution
+    national_average: Decimal | None
+    previous_year: int | None
+
+    @property
+    def counts(self) -> list[int]:
+        return list(self.distribution.counts)
+
+    @property
+    def blank(self) -> int:
+        return self.distribution.blank
+
+    def _value(self, figure: str) -> float | None:
+        share = self.distribution.share(figure)
+        return float(share.value) if share is not None and share.value is not None else None
+
+    @property
+    def positive(self) -> float | None:
+        return self._value(survey_rules.POSITIVE)
+
+    @property
+    def clearly_positive(self) -> float | None:
+        return self._value(survey_rules.CLEARLY_POSITIVE)
+
+    @property
+    def key_figure(self) -> float | None:
+        return self._value(survey_rules.KEY_FIGURE)
+
+    @property
+    def yes(self) -> float | None:
+        return self._value(survey_rules.YES)
+
+    @property
+    def mean(self):
+        return self.distribution.mean
+
+    @property
+    def figures(self) -> dict:
+        """Every figure as a share (``None`` where it does not apply), the mean and which figure
+        is the headline."""
+        d = self.distribution
+        return {
+            **{f: d.share(f) for f in survey_rules.SHARE_FIGURES},
+            "mean": d.mean,
+            "headline": d.headline,
+        }
+
+    @property
+    def _headline_percent(self) -> int | None:
+        return self.distribution.share(self.distribution.headline).percent
+
+    @property
+    def national_average_light(self) -> str:
+        return survey_rules.light(self._headline_percent, self.national_average)
+
+    @property
+    def previous_year_light(self) -> str:
+        return survey_rules.light(self._headline_percent, self.previous_year)
+
+
+@dataclass(frozen=True)
+class SurveyDetail:
+    """One stored survey with the figures of every question (:func:`survey_detail`); the API's
+    shape of it is :class:`outcomes.surveys.api.SurveyOutputSerializer`."""
+
+    survey: Survey
+    answers: list[AnswerDetail]
+
+    @property
+    def non_response(self) -> int:
+        return self.survey.invited - self.survey.answered.total
+
+    @property
+    def response_rate(self):
+        """Answered over invited (a share without value when nobody was invited)."""
+        return survey_rules.response_rate(invited=self.survey.invited, answered=self.survey.answered.total)
+
+
+def survey_detail(*, survey: Survey) -> SurveyDetail:
+    """One stored survey as the API answers it: the body, per question every figure with the
+    national average of the year and the same period a year earlier, and their lights.
     """
     association_id = survey.association_id
     period = Period.parse(survey.period)
@@ -109,43 +197,19 @@ def survey_detail(*, survey: Survey) -> dict:
     answers = []
     for row in rows:
         q = row.question
-        d = survey_rules.Distribution(
-            scale=q.scale, counts=row.counts_for(q.scale), blank=row.blank, indicator=q.indicator
-        )
-        figures = question_figures(d)
-        headline = d.share(d.headline)
         prev = previous.get(q.code)
-        prev_percent = prev.share(prev.headline).percent if prev else None
         average = averages.get(q.pk)
         answers.append(
-            {
-                "question": q.code,
-                "counts": list(d.counts),
-                "blank": d.blank,
-                **{f: (figures[f] or {}).get("value") for f in survey_rules.SHARE_FIGURES},
-                "mean": figures["mean"],
-                "figures": figures,
-                "national_average": float(average) if average is not None else None,
-                "national_average_light": survey_rules.light(headline.percent, average),
-                "previous_year": prev_percent,
-                "previous_year_light": survey_rules.light(headline.percent, prev_percent),
-            }
+            AnswerDetail(
+                question=q.code,
+                distribution=survey_rules.Distribution(
+                    scale=q.scale, counts=row.counts_for(q.scale), blank=row.blank, indicator=q.indicator
+                ),
+                national_average=average,
+                previous_year=prev.share(prev.headline).percent if prev else None,
+            )
         )
-    rate = response_rate_dict([survey])
-    return {
-        "period": survey.period,
-        "group": survey.group,
-        "intervention": survey.intervention_id,
-        "association": association_id,
-        "version": survey.version,
-        "invited": survey.invited,
-        "answered": survey.answered.as_dict(),
-        "answered_total": survey.answered.total,
-        "non_response": rate["non_response"],
-        "response_rate": rate["value"],
-        "response_rate_percent": rate["percent"],
-        "answers": answers,
-    }
+    return SurveyDetail(survey=survey, answers=answers)
 
 
 def pool_answers(rows, questions: dict) -> dict[str, survey_rules.Distribution]:

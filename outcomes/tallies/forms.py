@@ -79,8 +79,13 @@ _DECIMAL_AMOUNT = re.compile(r"-?\d[\d \u00a0]*[.,]\d+")
 class WholeKronorField(forms.IntegerField):
     """Whole kronor. An amount with öre ("182500,50", "182500.50") is refused with its own
     message (``decimals``) rather than the general one, so that nobody reads the comma as a
-    thousands separator and types the amount again a hundred times too large. "182500.0" is a
-    whole amount and passes, as it does in Django's ``IntegerField``."""
+    thousands separator and types the amount again a hundred times too large. The field is
+    localized (Django reads the language's decimal comma), so "182500,0" and "182500.0" are
+    whole amounts and pass, as in Django's ``IntegerField``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         try:

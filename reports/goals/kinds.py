@@ -135,9 +135,8 @@ def target_number(kind: str, target, *, decimal_comma: bool = False, percent_sig
     ``target`` is shown as :func:`reports.shares.json_number` shows it; ``decimal_comma`` writes
     "12,5"; ``percent_sign`` is what follows a share's number.
     """
-    number = str(shares.json_number(target) if isinstance(target, Decimal) else target)
-    if decimal_comma:
-        number = number.replace(".", ",")
+    number = shares.json_number(target) if isinstance(target, Decimal) else target
+    number = shares.swedish_number(number) if decimal_comma else str(number)
     return f"{number}{percent_sign if is_share(kind) else ''}"
 
 

@@ -60,23 +60,6 @@ class Figures(StockAndFlow):
             return None
         return int(round_half_up(self.spent_sek, participants))
 
-    def as_dict(self, reason_order: Iterable[str] = ()) -> dict:
-        order = list(reason_order) or sorted(self.exits_by_reason)
-        return {
-            "reports": self.reports,
-            **{name: self.measure(name).as_dict(with_total=True) for name in MEASURES},
-            "exits_by_reason": [
-                {"reason": code, **self.exits_by_reason[code].as_dict(with_total=True)}
-                for code in order
-                if self.exits_by_reason.get(code, ZERO).total
-            ],
-            "step_progression": self.step_progression.as_dict(),
-            "budget_sek": self.budget_sek,
-            "spent_sek": self.spent_sek,
-            "share_spent": self.share_spent.as_dict() if self.share_spent else None,
-            "cost_per_participant_sek": self.cost_per_participant_sek,
-        }
-
 
 def sum_figures(items: Iterable[Figures]) -> Figures:
     """Totals over interventions: counts, step numerators and denominators and money are summed."""

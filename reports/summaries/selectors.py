@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -31,9 +33,16 @@ from outcomes.models import (
 from outcomes.periods import Period, PeriodError
 from outcomes.surveys.tables import survey_tables
 from outcomes.tallies.selectors import period_figures
-from reports.goals.selectors import goal_results_for, step_rules_for
+from reports.goals.selectors import PeriodResult, goal_results_for, step_rules_for
 from reports.shares import Share, StepRule, share_of_exits
 from reports.summaries.figures import Figures, sum_figures
+
+
+class NotAligned(NamedTuple):
+    """An intervention left out of a summary because its frequency does not fit the period."""
+
+    intervention: Intervention
+    message: str
 
 
 @dataclass
@@ -43,7 +52,7 @@ class InterventionSummary:
     previous: Figures
     expected_reports: int
     #: Goal results for the period, as in API.md (empty when the period is not evaluated).
-    goals: list[dict] = field(default_factory=list)
+    goals: list[PeriodResult] = field(default_factory=list)
 
     @property
     def missing_reports(self) -> int:
@@ -52,24 +61,26 @@ class InterventionSummary:
 
 @dataclass
 class Summary:
-    """An association's summary for one period, the same period last year and the totals."""
+    """An association's summary for one period, the same period last year and the totals.
+
+    The API's shape of it is :class:`reports.summaries.api.SummaryOutputSerializer`."""
 
     association: Association
     period: Period
     include_drafts: bool
     rows: list[InterventionSummary]
     exit_reasons: list[ExitReason]
-    not_aligned: list[tuple[Intervention, str]] = field(default_factory=list)
+    not_aligned: list[NotAligned] = field(default_factory=list)
 
     @property
     def previous_period(self) -> Period:
         return self.period.same_period_last_year()
 
-    @property
+    @cached_property
     def totals(self) -> Figures:
         return sum_figures(row.current for row in self.rows)
 
-    @property
+    @cached_property
     def previous_totals(self) -> Figures:
         return sum_figures(row.previous for row in self.rows)
 
@@ -80,34 +91,6 @@ class Summary:
     @property
     def reason_labels(self) -> dict[str, str]:
         return {r.code: r.label_sv for r in self.exit_reasons}
-
-    def as_api(self) -> dict:
-        """The body of ``GET /api/v1/associations/{id}/summary/`` (see API.md)."""
-        order = [r.code for r in self.exit_reasons]
-        previous = self.previous_period.code
-        return {
-            "association": self.association.pk,
-            "period": self.period.code,
-            "include_drafts": self.include_drafts,
-            "missing_reports": self.missing_reports,
-            "interventions": [
-                {
-                    "id": row.intervention.pk,
-                    "name": row.intervention.name,
-                    "owner": row.intervention.owner,
-                    "missing_reports": row.missing_reports,
-                    **row.current.as_dict(order),
-                    "goals": row.goals,
-                    "previous_year": {"period": previous, **row.previous.as_dict(order)},
-                }
-                for row in self.rows
-            ],
-            "totals": {
-                **self.totals.as_dict(order),
-                "previous_year": {"period": previous, **self.previous_totals.as_dict(order)},
-            },
-            "not_aligned": [{"id": i.pk, "name": i.name, "message": message} for i, message in self.not_aligned],
-        }
 
 
 def step_rules(interventions: Iterable[Intervention]) -> dict[int, StepRule]:
@@ -195,7 +178,7 @@ def association_summary(*, association: Association, period: Period, include_dra
         try:
             period.base_periods(intervention.frequency)
         except PeriodError as exc:
-            not_aligned.append((intervention, exc.message))
+            not_aligned.append(NotAligned(intervention, exc.message))
             continue
         empty_now = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
         empty_before = Figures(budget_sek=budgets.get((intervention.pk, previous.year)))
@@ -316,7 +299,7 @@ class InterventionDetail:
     dimensions: list[BreakdownTable]
     exits: BreakdownTable
     exit_reasons: list[ExitReason]
-    goals: list[dict] = field(default_factory=list)
+    goals: list[PeriodResult] = field(default_factory=list)
     #: :func:`outcomes.surveys.tables.survey_tables` of the intervention, ``None`` without surveys.
     surveys: dict | None = None
 

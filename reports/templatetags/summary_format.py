@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from reports.goals import kinds
@@ -11,10 +12,11 @@ register = template.Library()
 
 @register.filter
 def grouped(value):
-    """A whole number with a non-breaking space between thousands; "–" when missing."""
+    """A whole number with the language's thousands separator (Swedish: a non-breaking space);
+    "–" when missing."""
     if value is None or value == "":
         return "–"
-    return f"{int(value):,}".replace(",", "\u00a0")
+    return number_format(int(value), force_grouping=True)
 
 
 @register.filter

@@ -174,6 +174,8 @@ def test_board_surveys_and_national_averages_are_for_staff(client, association, 
     assert client.post(averages, {"avg_p1": "76", "avg_e6": "59,5"}).status_code == 302
     stored = {a.question.code: float(a.percent) for a in NationalAverage.objects.select_related("question")}
     assert stored == {"p1": 76.0, "e6": 59.5}
+    # Shown back as typed in Swedish, with the decimal comma.
+    assert 'value="59,5"' in client.get(averages).content.decode()
 
 
 def test_the_start_page_links_to_the_surveys(client, coordinator, intervention):

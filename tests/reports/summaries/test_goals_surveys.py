@@ -12,6 +12,7 @@ from outcomes.surveys.services import survey_save
 from reports.exports.layouts import detail_document, summary_document
 from reports.exports.services import render_document
 from reports.goals.services import GoalInput, goal_create, step_definition_set
+from reports.summaries.api import SummaryOutputSerializer
 from reports.summaries.selectors import association_summary, intervention_detail
 from tests.factories import PASSWORD
 from tests.reports.summary_data import lekeberg
@@ -36,9 +37,9 @@ def lekeberg_with_goal(association, django_capture_on_commit_callbacks):
 def test_the_summary_carries_the_goal_result_and_its_yellow_light(association, lekeberg_with_goal):
     summary = association_summary(association=association, period=Period.parse("2024"))
     (goal,) = summary.rows[0].goals
-    assert (goal["label"], goal["numerator"], goal["denominator"], goal["percent"]) == ("Stegförflyttning", 5, 11, 45)
-    assert (goal["target"], goal["status"]) == (50, "yellow")
-    assert summary.as_api()["interventions"][0]["goals"][0]["status"] == "yellow"
+    assert (goal.label, goal.numerator, goal.denominator, goal.percent) == ("Stegförflyttning", 5, 11, 45)
+    assert (goal.target, goal.status) == (50, "yellow")
+    assert SummaryOutputSerializer.of(summary).data["interventions"][0]["goals"][0]["status"] == "yellow"
 
 
 def test_the_summary_uses_the_interventions_own_step_definition(association, lekeberg_with_goal):

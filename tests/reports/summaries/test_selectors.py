@@ -7,6 +7,7 @@ from outcomes.counts import Counts
 from outcomes.organisations.services import api_token_create
 from outcomes.periods import Period
 from reports.goals.services import GoalInput, goal_create, step_definition_set
+from reports.summaries.api import SummaryOutputSerializer
 from reports.summaries.selectors import association_summary, intervention_detail
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.reports.summary_data import LEKEBERG_2024, enter, lekeberg, small
@@ -84,7 +85,7 @@ def test_the_number_of_queries_does_not_grow_with_the_interventions(
                 step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=[])
     with django_assert_num_queries(13):
         summary = summary_of(association, "2024Q1")
-        body = summary.as_api()
+        body = SummaryOutputSerializer.of(summary).data
     assert len(body["interventions"]) == count
     assert body["totals"]["participants"]["total"] == 15 * count
     assert body["totals"]["previous_year"]["participants"]["total"] == 15 * count
