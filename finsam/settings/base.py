@@ -229,3 +229,6 @@ LOGGING = {
 }
 # With JSON logs the worker keeps these settings' handler rather than installing its own plain one.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# An invitation's one-time link (outcomes.organisations.people) is valid this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=3)
