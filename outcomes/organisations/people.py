@@ -252,3 +252,39 @@ def person_token_revoke(*, association: Association, token: ApiToken, by: User) 
                 after={_("API-nyckel %(name)s") % {"name": token.name}: _("återkallad")},
             )
     return token
+
+
+def intervention_coordinators_set(*, intervention: Intervention, people, by: User) -> None:
+    """Grant exactly ``people`` (coordinators of the association) the intervention: new grants
+    are added, withdrawn ones removed, each change logged. Someone of another association is
+    refused (``other_association``)."""
+    association = intervention.association
+    people = set(people)
+    if any(not Membership.objects.filter(user=p, association=association).exists() for p in people):
+        raise ValidationError(
+            {"coordinators": ValidationError(_("Personen hör till ett annat förbund."), code="other_association")}
+        )
+    granted = {m.user: m for m in Membership.objects.filter(intervention=intervention, role=Role.COORDINATOR)}
+    with transaction.atomic():
+        for person in people - set(granted):
+            before = grant_of(association=association, person=person)
+            Membership.objects.create(
+                user=person, association=association, intervention=intervention, role=Role.COORDINATOR
+            )
+            _grant_logged(association, person, before, by)
+        for person in set(granted) - people:
+            before = grant_of(association=association, person=person)
+            granted[person].delete()
+            _grant_logged(association, person, before, by)
+
+
+def _grant_logged(association: Association, person: User, before: Grant | None, by: User) -> None:
+    after = grant_of(association=association, person=person)
+    change_record(
+        association=association,
+        user=by,
+        kind=ChangeKind.PERSON,
+        subject=person.email,
+        before={_("roll"): before.describe() if before else ""},
+        after={_("roll"): after.describe() if after else ""},
+    )

@@ -23,7 +23,6 @@ from outcomes.periods import Period
 from outcomes.tallies.errors import ReportError
 from outcomes.validators import personal_data_message
 from outcomes.violations import RuleViolation
-from reports import shares
 from reports.goals import checks, evaluation, kinds, selectors, storage
 from reports.goals.models import Comparator, Goal, GoalKind, GoalResult, StepDefinition
 from reports.signals import announce_goals_change
@@ -308,14 +307,20 @@ def step_definition_set(
         definition.reasons.set(steps)
         definition.excluded_reasons.set(excluded)
         definition.save(update_fields=["updated_at"])
-        labels = (str(GOAL_LOGGED["reasons"]), str(GOAL_LOGGED["excluded_reasons"]))
+        steps_label, excluded_label = str(GOAL_LOGGED["reasons"]), str(GOAL_LOGGED["excluded_reasons"])
         change_record(
             association=intervention.association,
             user=user,
             kind=ChangeKind.STEP_DEFINITION,
             subject=intervention.name,
-            before=dict(zip(labels, (display_value(stored["reasons"]), display_value(stored["excluded_reasons"])))),
-            after=dict(zip(labels, (display_value([r.code for r in steps]), display_value([r.code for r in excluded])))),
+            before={
+                steps_label: display_value(stored["reasons"]),
+                excluded_label: display_value(stored["excluded_reasons"]),
+            },
+            after={
+                steps_label: display_value([r.code for r in steps]),
+                excluded_label: display_value([r.code for r in excluded]),
+            },
         )
         step_goals = list(
             Goal.objects.filter(
