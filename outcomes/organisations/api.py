@@ -1,4 +1,5 @@
-"""Interventions and their budgets: ``/api/v1/interventions/`` and ``.../budgets/{year}/``.
+"""Interventions and their budgets: ``/api/v1/interventions/`` and ``.../budgets/{year}/``; the
+association's settings: ``/api/v1/associations/{id}/settings/``.
 
 Everyone with a role reads the interventions they may see (staff and viewers: their whole
 association; coordinators: those granted). Only staff of the intervention's association create,
@@ -16,11 +17,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.filters import InterventionFilter
-from outcomes.limits import MAX_REPORT_SEK
+from outcomes.limits import MAX_COUNT, MAX_REPORT_SEK, MAX_SMALL
 from outcomes.models import Budget, Intervention, Membership, Role
-from outcomes.organisations.access import intervention_for, is_staff_of
+from outcomes.organisations.access import association_for, can_read_summaries, intervention_for, is_staff_of
 from outcomes.organisations.selectors import associations_visible_to, interventions_visible_to
-from outcomes.organisations.services import budget_set, intervention_create, intervention_update
+from outcomes.organisations.services import (
+    association_settings_update,
+    budget_set,
+    intervention_create,
+    intervention_update,
+)
 
 
 class BudgetSerializer(serializers.Serializer):
@@ -188,3 +194,78 @@ class BudgetView(APIView):
             {"year": budget.year, "budget_sek": budget.budget_sek},
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class SocioEconomicSerializer(serializers.Serializer):
+    """The parameters of the socio-economic estimate, and the value per person and year they give."""
+
+    support_per_month_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    annual_salary_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    income_tax_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    employer_fee_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    health_gain_per_year_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    value_per_person_year_sek = serializers.IntegerField(read_only=True)
+
+
+class AssociationSettingsSerializer(serializers.Serializer):
+    """API.md "Places and the socio-economic estimate"; a PATCH names only the keys it changes."""
+
+    small_count_threshold = serializers.IntegerField(min_value=0, max_value=MAX_SMALL, required=False)
+    overdue_days = serializers.IntegerField(min_value=0, max_value=MAX_SMALL, required=False)
+    default_yellow_ratio = serializers.DecimalField(
+        max_digits=4, decimal_places=3, min_value=0, max_value=1, coerce_to_string=False, required=False
+    )
+    reminder_emails = serializers.BooleanField(required=False)
+    socio_economic = SocioEconomicSerializer(required=False)
+
+
+def settings_as_dict(association) -> dict:
+    socio = [name for name in SocioEconomicSerializer().fields if name != "value_per_person_year_sek"]
+    return {
+        "small_count_threshold": association.small_count_threshold,
+        "overdue_days": association.overdue_days,
+        "default_yellow_ratio": float(association.default_yellow_ratio),
+        "reminder_emails": association.reminder_emails,
+        "socio_economic": {
+            **{name: getattr(association, name) for name in socio},
+            "value_per_person_year_sek": association.value_per_person_year_sek,
+        },
+    }
+
+
+class AssociationSettingsView(APIView):
+    """The association's settings: read by staff and viewers, changed by staff (404 to
+    coordinators and to everybody outside the association, 403 to viewers on a PATCH)."""
+
+    serializer_class = AssociationSettingsSerializer
+
+    def _association(self, request, association_id):
+        association = association_for(request.user, association_id)
+        if not can_read_summaries(request.user, association.pk):
+            raise Http404
+        return association
+
+    @extend_schema(summary="Förbundets inställningar", responses=AssociationSettingsSerializer)
+    def get(self, request, association_id: int):
+        return Response(settings_as_dict(self._association(request, association_id)))
+
+    @extend_schema(
+        summary="Ändra förbundets inställningar (förbundspersonal)",
+        request=AssociationSettingsSerializer,
+        responses=AssociationSettingsSerializer,
+        examples=[
+            OpenApiExample(
+                "Ny gräns och årslön", value={"overdue_days": 20, "socio_economic": {"annual_salary_sek": 320000}}
+            )
+        ],
+    )
+    def patch(self, request, association_id: int):
+        association = self._association(request, association_id)
+        if not is_staff_of(request.user, association.pk):
+            raise PermissionDenied
+        serializer = AssociationSettingsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        changes.update(changes.pop("socio_economic", {}))
+        association = association_settings_update(association=association, user=request.user, **changes)
+        return Response(settings_as_dict(association))
