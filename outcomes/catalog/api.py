@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -63,7 +64,10 @@ class SurveyQuestionSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _VisibleAssociation(serializers.PrimaryKeyRelatedField):
+    """An association in which the requesting user holds a role; others are "does not exist"."""
+
     def get_queryset(self):
         return associations_visible_to(self.context["request"].user)
 

@@ -46,9 +46,8 @@ def catalog_list(request, association, catalog: str, dimension_id: int | None = 
     form_class = entry_form_class(kind, new=True)
     owner = {kind.parent_field: parent} if parent is not None else {"association": association}
     form = form_class(request.POST or None, instance=kind.model(**owner)) if kind.can_add else None
-    if request.method == "POST" and form is None:
-        raise Http404
-    if request.method == "POST" and attempt(
+    # A catalog that takes no new entries (survey questions) shows the same page to a POST.
+    if form is not None and request.method == "POST" and attempt(
         form,
         lambda: services.catalog_entry_create(
             kind=kind,
@@ -74,7 +73,7 @@ def catalog_list(request, association, catalog: str, dimension_id: int | None = 
             "has_categories": kind is DIMENSIONS,
             "categories": CATEGORIES,
         },
-        refused=request.method == "POST",
+        refused=form is not None and request.method == "POST",
     )
 
 

@@ -125,6 +125,8 @@ def intervention_edit(request, association, intervention_id: int):
 def intervention_budget(request, association, intervention_id: int):
     """POST: set the beviljade medel of one year."""
     intervention = _intervention(association, intervention_id)
+    if request.method == "GET":
+        return redirect("association-intervention", association.pk, intervention.pk)
     form = BudgetForm(request.POST)
     if attempt(form, lambda: services.budget_set(intervention=intervention, user=request.user, **form.cleaned_data)):
         messages.success(request, _("Beviljade medel för %(year)s är sparade.") % {"year": form.cleaned_data["year"]})
