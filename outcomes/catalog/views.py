@@ -47,17 +47,21 @@ def catalog_list(request, association, catalog: str, dimension_id: int | None = 
     owner = {kind.parent_field: parent} if parent is not None else {"association": association}
     form = form_class(request.POST or None, instance=kind.model(**owner)) if kind.can_add else None
     # A catalog that takes no new entries (survey questions) shows the same page to a POST.
-    if form is not None and request.method == "POST" and attempt(
-        form,
-        lambda: services.catalog_entry_create(
-            kind=kind,
-            association=association,
-            parent=parent,
-            user=request.user,
-            code=form.cleaned_data["code"],
-            label=form.cleaned_data[kind.label_field],
-            **{name: form.cleaned_data[name] for name in kind.extra_fields},
-        ),
+    if (
+        form is not None
+        and request.method == "POST"
+        and attempt(
+            form,
+            lambda: services.catalog_entry_create(
+                kind=kind,
+                association=association,
+                parent=parent,
+                user=request.user,
+                code=form.cleaned_data["code"],
+                label=form.cleaned_data[kind.label_field],
+                **{name: form.cleaned_data[name] for name in kind.extra_fields},
+            ),
+        )
     ):
         messages.success(request, _("Posten ”%(code)s” är tillagd.") % {"code": form.cleaned_data["code"]})
         return _list_url(kind, association, parent)
