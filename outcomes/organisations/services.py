@@ -281,8 +281,9 @@ def member_update(*, member: Member, user: User | None = None, **fields) -> Memb
 
 
 def _member_check(member: Member) -> None:
-    taken = Member.objects.filter(association=member.association, name__iexact=member.name).exclude(pk=member.pk)
-    if member.name and taken.exists():
+    # Compared in Python: SQLite's case-insensitive match knows only ASCII (Ö and ö differ there).
+    names = Member.objects.filter(association=member.association).exclude(pk=member.pk).values_list("name", flat=True)
+    if member.name and member.name.casefold() in {name.casefold() for name in names}:
         raise ValidationError(
             {"name": ValidationError(_("Förbundet har redan en medlem som heter så."), code="duplicate_member")}
         )
