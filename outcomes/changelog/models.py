@@ -36,7 +36,7 @@ class ChangeLogEntry(models.Model):
     """One changed value of one thing of the association.
 
     ``subject`` names the thing as it was called at the time ("Coachingteamet", "Avslutsorsak
-    arbete"); ``field`` is the changed attribute, or ``created``/``deleted``; ``old`` is empty for
+    arbete"); ``field`` is the changed attribute, or ``skapad``/``borttagen``; ``old`` is empty for
     a creation, ``new`` for a deletion."""
 
     association = models.ForeignKey(

@@ -10,7 +10,8 @@ from django.db import models
 
 from outcomes.changelog.models import ChangeLogEntry
 
-CREATED, DELETED = "created", "deleted"
+#: The field of a creation and of a deletion, as the log shows them.
+CREATED, DELETED = "skapad", "borttagen"
 
 
 def display_value(value) -> str:

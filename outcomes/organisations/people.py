@@ -168,6 +168,20 @@ def invitation_user(uidb64: str, token: str) -> User | None:
     return person
 
 
+def invitation_accepted(*, person: User) -> None:
+    """Log, in each association where ``person`` has a role, that they set their password through
+    the invitation (so the change log shows when the invitee came in)."""
+    for association_id in set(Membership.objects.filter(user=person).values_list("association_id", flat=True)):
+        change_record(
+            association=Association.objects.get(pk=association_id),
+            user=person,
+            kind=ChangeKind.PERSON,
+            subject=person.email,
+            before={_("inbjudan"): _("skickad")},
+            after={_("inbjudan"): _("antagen, lösenord valt")},
+        )
+
+
 def person_grant_set(*, association: Association, person: User, grant: Grant, by: User) -> User:
     """Replace the person's role and grants in the association (other associations untouched).
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -118,7 +119,9 @@ def invitation_accept(request, uidb64: str, token: str):
         return render(request, "registration/invitation_invalid.html", status=400)
     form = SetPasswordForm(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            people.invitation_accepted(person=person)
         login(request, person, backend="outcomes.organisations.throttle.ThrottledModelBackend")
         messages.success(request, _("Välkommen! Ditt lösenord är sparat."))
         return redirect("home")

@@ -26,7 +26,7 @@ def test_staff_add_an_exit_reason_with_its_outcome_class(association, staff):
     reason = ExitReason.objects.get(association=association, code="arbetstraning")
     assert reason.outcome_class == "continued_rehab" and reason.active
     assert reason.position > ExitReason.objects.filter(association=association).exclude(pk=reason.pk).count() - 1
-    assert ChangeLogEntry.objects.filter(association=association, kind="catalog", field="created").exists()
+    assert ChangeLogEntry.objects.filter(association=association, kind="catalog", field="skapad").exists()
 
 
 def test_a_taken_code_and_personal_data_are_refused_at_their_fields(association, staff):

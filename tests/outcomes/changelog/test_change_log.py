@@ -52,7 +52,7 @@ def test_goal_edits_and_step_definitions_keep_history(intervention, staff):
     rows = {(r.kind, r.field): (r.old, r.new) for r in ChangeLogEntry.objects.all()}
     assert rows[("goal", "målvärde")] == ("50", "55")
     assert rows[("step_definition", "utanför nämnaren")] == ("", "moved")
-    assert ("goal", "created") in rows
+    assert ("goal", "skapad") in rows
 
 
 def test_the_log_cannot_be_changed_or_deleted(association, staff):
