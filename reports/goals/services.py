@@ -45,7 +45,8 @@ class GoalInput:
     kind: str
     target: Decimal
     comparator: str = Comparator.AT_LEAST
-    #: None: the association's ``default_yellow_ratio`` (applied by :func:`goal_create`).
+    #: None: the association's ``default_yellow_ratio`` for a new goal (:func:`goal_create`), the
+    #: goal's own for a change (:func:`goal_update`).
     yellow_ratio: Decimal | None = None
     reasons: list[str] = field(default_factory=list)
     excluded_reasons: list[str] = field(default_factory=list)
@@ -249,6 +250,8 @@ def goal_update(*, goal: Goal, data: GoalInput, user: User | None = None) -> Goa
     :class:`GoalError` (nothing changes) like :func:`goal_create`.
     """
     intervention = goal.intervention
+    if data.yellow_ratio is None:  # not given: the goal keeps its own
+        data = replace(data, yellow_ratio=goal.yellow_ratio)
     checked = goal_check(intervention, data, stored=GoalInput.from_goal(goal))
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
