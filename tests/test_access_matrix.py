@@ -142,6 +142,8 @@ POLICY = {
     ("PATCH", "/api/v1/catalog/exit-reasons/{id}/"): WRITE_STAFF,
     ("PATCH", "/api/v1/catalog/dimensions/{id}/"): WRITE_STAFF,
     ("PATCH", "/api/v1/catalog/survey-questions/{id}/"): WRITE_STAFF,
+    ("POST", "/api/v1/catalog/dimensions/{dimension_id}/categories/"): WRITE_STAFF,
+    ("PATCH", "/api/v1/catalog/categories/{category_id}/"): WRITE_STAFF,
     # --- API: surveys ---
     ("GET", "/api/v1/interventions/{id}/surveys/{period}/{group}/"): {
         "group=participant_ongoing": READ_ALL,
@@ -370,6 +372,8 @@ def api_body(world, method: str, route: str):
         "/api/v1/catalog/exit-reasons/{id}/": {"label_sv": "Nytt namn"},
         "/api/v1/catalog/dimensions/{id}/": {"label_sv": "Nytt namn"},
         "/api/v1/catalog/survey-questions/{id}/": {"text_sv": "Ny frågetext"},
+        "/api/v1/catalog/dimensions/{dimension_id}/categories/": {"code": "ny_kategori", "label_sv": "Ny kategori"},
+        "/api/v1/catalog/categories/{category_id}/": {"label_sv": "Nytt namn"},
     }
     return bodies.get(route, {}) if method in ("POST", "PUT", "PATCH") else None
 
@@ -527,6 +531,7 @@ CATALOG_PARAMS = {
     "token_id": lambda world, route: world.revocable_token.pk,
     "dimension_id": lambda world, route: _home_municipality(world).pk,
     "entry_id": _catalog_entry,
+    "category_id": lambda world, route: _catalog_entry(world, "kategorier"),
 }
 CATALOG_API = {
     "exit-reasons": lambda world, route: _catalog_entry(world, "avslutsorsaker"),

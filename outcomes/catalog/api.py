@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from outcomes.api.filters import DimensionFilter, ExitReasonFilter, SurveyQuestionFilter
 from outcomes.catalog import registry, services
@@ -224,3 +225,67 @@ class SurveyQuestionViewSet(WritableCatalogMixin, CatalogViewSet):
     filterset_class = SurveyQuestionFilter
     http_method_names = ["get", "patch", "head", "options"]
     ordering = ("association_id", "group", "number", "code")
+
+
+class CategoryNewSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=50)
+    label_sv = serializers.CharField(max_length=300)
+
+
+class CategoryChangeSerializer(EntryChangeSerializer):
+    label_sv = serializers.CharField(max_length=300, required=False)
+
+
+def _visible_dimensions(user):
+    return Dimension.objects.filter(association_id__in=associations_visible_to(user).values("pk"))
+
+
+class DimensionCategoriesView(APIView):
+    """``POST /api/v1/catalog/dimensions/{id}/categories/``: a new category of a dimension (staff)."""
+
+    @extend_schema(
+        summary="Ny kategori i en bakgrundsvariabel (förbundspersonal)",
+        request=CategoryNewSerializer,
+        responses={201: CategorySerializer},
+    )
+    def post(self, request, dimension_id: int):
+        dimension = get_object_or_404(_visible_dimensions(request.user).select_related("association"), pk=dimension_id)
+        if not is_staff_of(request.user, dimension.association_id):
+            raise PermissionDenied
+        serializer = CategoryNewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = services.catalog_entry_create(
+            kind=registry.CATEGORIES,
+            association=dimension.association,
+            parent=dimension,
+            user=request.user,
+            code=serializer.validated_data["code"],
+            label=serializer.validated_data["label_sv"],
+        )
+        return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+
+class CategoryView(APIView):
+    """``PATCH /api/v1/catalog/categories/{id}/``: rename, reorder, retire or bring back (staff)."""
+
+    @extend_schema(
+        summary="Byt namn eller ordning på en kategori; ta ur bruk eller återinför (förbundspersonal)",
+        request=CategoryChangeSerializer,
+        responses=CategorySerializer,
+    )
+    def patch(self, request, category_id: int):
+        categories = DimensionCategory.objects.filter(dimension__in=_visible_dimensions(request.user))
+        category = get_object_or_404(categories.select_related("dimension__association"), pk=category_id)
+        association = category.dimension.association
+        if not is_staff_of(request.user, association.pk):
+            raise PermissionDenied
+        serializer = CategoryChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = services.catalog_entry_update(
+            kind=registry.CATEGORIES,
+            entry=category,
+            association=association,
+            user=request.user,
+            **serializer.validated_data,
+        )
+        return Response(CategorySerializer(category).data)

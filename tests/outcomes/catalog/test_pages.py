@@ -122,3 +122,22 @@ def test_the_api_adds_and_changes_entries_for_staff_only(association, staff):
     refused = client_for(viewer).patch(f"/api/v1/catalog/exit-reasons/{body['id']}/", {"label_sv": "Y"}, format="json")
     assert refused.status_code == 403
     assert ExitReason.objects.get(pk=body["id"]).label_sv == "Praktik"
+
+
+def test_the_api_adds_a_category_to_a_dimension_and_retires_it(association, staff, coordinator):
+    dimension = Dimension.objects.get(association=association, code="referrer")
+    client = client_for(staff)
+    created = client.post(
+        f"/api/v1/catalog/dimensions/{dimension.pk}/categories/",
+        {"code": "vardcentral", "label_sv": "Vårdcentral"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    category_id = created.json()["id"]
+    retired = client.patch(f"/api/v1/catalog/categories/{category_id}/", {"active": False}, format="json")
+    assert retired.status_code == 200 and retired.json()["active"] is False
+    refused = client_for(coordinator).patch(
+        f"/api/v1/catalog/categories/{category_id}/", {"active": True}, format="json"
+    )
+    assert refused.status_code == 403
+    assert not dimension.categories.get(pk=category_id).active
