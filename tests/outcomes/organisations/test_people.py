@@ -17,19 +17,18 @@ from tests.outcomes.tallies.webforms import signed_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _commits(django_capture_on_commit_callbacks):
-    global _CAPTURE
-    _CAPTURE = django_capture_on_commit_callbacks
-
-
-def _invite(client, association, email, role="coordinator", interventions=()):
+@pytest.fixture
+def invite(django_capture_on_commit_callbacks):
     """POST the invitation form; the mail goes out after the commit, as a real commit would."""
-    with _CAPTURE(execute=True):
-        return client.post(
-            reverse("association-people", args=[association.pk]),
-            {"email": email, "role": role, "interventions": [i.pk for i in interventions]},
-        )
+
+    def post(client, association, email, role="coordinator", interventions=()):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("association-people", args=[association.pk]),
+                {"email": email, "role": role, "interventions": [i.pk for i in interventions]},
+            )
+
+    return post
 
 
 def _link_path() -> str:
@@ -38,9 +37,9 @@ def _link_path() -> str:
 
 
 def test_an_invited_coordinator_sets_a_password_through_the_link_and_lands_on_the_start_page(
-    association, intervention, staff
+    invite, association, intervention, staff
 ):
-    response = _invite(signed_in(staff), association, "Samordnare@Kommun.se", interventions=[intervention])
+    response = invite(signed_in(staff), association, "Samordnare@Kommun.se", interventions=[intervention])
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["samordnare@kommun.se"]
     invited = User.objects.get(email="samordnare@kommun.se")
@@ -56,13 +55,16 @@ def test_an_invited_coordinator_sets_a_password_through_the_link_and_lands_on_th
     assert intervention.name in browser.get("/").content.decode()
     # One use only.
     assert Client().get(path).status_code == 400
-    log = ChangeLogEntry.objects.get(association=association, kind="person", subject="samordnare@kommun.se")
+    log = ChangeLogEntry.objects.get(
+        association=association, kind="person", subject="samordnare@kommun.se", field="roll"
+    )
     assert log.user == staff and intervention.name in log.new
+    assert ChangeLogEntry.objects.filter(association=association, field="inbjudan", user=invited).exists()
 
 
-def test_an_invitation_link_stops_after_the_days_it_is_valid(association, staff, settings, monkeypatch):
+def test_an_invitation_link_stops_after_the_days_it_is_valid(invite, association, staff, settings, monkeypatch):
     settings.INVITATION_VALID_DAYS = 3
-    _invite(signed_in(staff), association, "ny@kommun.se", role="viewer")
+    invite(signed_in(staff), association, "ny@kommun.se", role="viewer")
     path = _link_path()
     real_now = people.invitation_tokens._now
     monkeypatch.setattr(
@@ -73,19 +75,19 @@ def test_an_invitation_link_stops_after_the_days_it_is_valid(association, staff,
 
 
 def test_an_invitation_is_refused_at_the_field_for_a_bad_address_or_a_coordinator_without_interventions(
-    association, staff
+    invite, association, staff
 ):
     client = signed_in(staff)
-    bad = _invite(client, association, "inte-en-adress", role="viewer")
+    bad = invite(client, association, "inte-en-adress", role="viewer")
     assert bad.status_code == 400 and "Ange en giltig e-postadress" in bad.content.decode()
-    none = _invite(client, association, "ny@kommun.se")
+    none = invite(client, association, "ny@kommun.se")
     assert none.status_code == 400 and "Välj minst en insats för en samordnare." in none.content.decode()
     assert not mail.outbox and not User.objects.filter(email="ny@kommun.se").exists()
 
 
-def test_staff_cannot_grant_an_intervention_of_another_association(association, staff):
+def test_staff_cannot_grant_an_intervention_of_another_association(invite, association, staff):
     foreign = InterventionFactory()
-    response = _invite(signed_in(staff), association, "ny@kommun.se", interventions=[foreign])
+    response = invite(signed_in(staff), association, "ny@kommun.se", interventions=[foreign])
     assert response.status_code == 400
     assert not Membership.objects.filter(intervention=foreign).exists()
     with pytest.raises(ValidationError):
