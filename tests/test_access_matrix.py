@@ -142,8 +142,11 @@ POLICY = {
     ("PATCH", "/api/v1/catalog/exit-reasons/{id}/"): WRITE_STAFF,
     ("PATCH", "/api/v1/catalog/dimensions/{id}/"): WRITE_STAFF,
     ("PATCH", "/api/v1/catalog/survey-questions/{id}/"): WRITE_STAFF,
-    ("POST", "/api/v1/catalog/dimensions/{dimension_id}/categories/"): WRITE_STAFF,
-    ("PATCH", "/api/v1/catalog/categories/{category_id}/"): WRITE_STAFF,
+    # Their ids name an object of A (as {id} does): outsiders get 404.
+    ("POST", "/api/v1/catalog/dimensions/{dimension_id}/categories/"): rule(
+        ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN
+    ),
+    ("PATCH", "/api/v1/catalog/categories/{category_id}/"): rule(ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN),
     # --- API: surveys ---
     ("GET", "/api/v1/interventions/{id}/surveys/{period}/{group}/"): {
         "group=participant_ongoing": READ_ALL,
