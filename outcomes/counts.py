@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 GENDERS = ("women", "men", "other")
@@ -22,6 +23,9 @@ GENDER_LABELS = {
     "men": gettext_lazy("män"),
     "other": gettext_lazy("annan/ej angivet"),
 }
+
+#: The same labels as column headings and chart legends ("Kvinnor").
+GENDER_HEADINGS = {g: capfirst(label) for g, label in GENDER_LABELS.items()}
 
 
 @dataclass(frozen=True)

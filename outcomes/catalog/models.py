@@ -5,6 +5,7 @@ Entries are never deleted once counts refer to them (``PROTECT``); staff retire 
 Codes are stable identifiers used by the API; labels may be renamed freely."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.organisations.models import association_link
@@ -14,6 +15,15 @@ from outcomes.validators import validate_no_personal_data
 class CatalogQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def visible_for(self, used):
+        """The entries shown and offered where ``used`` are the entries already counted there:
+        every active entry, and a retired one only when it is in ``used`` (ids, or a queryset of
+        ids: what a report counts, a survey answers, a goal or step definition names), so that
+        history keeps it and nothing new takes it up. :meth:`CatalogEntry.is_visible` is the
+        same rule for an entry already loaded.
+        """
+        return self.filter(Q(active=True) | Q(pk__in=used))
 
 
 class CatalogEntry(models.Model):
@@ -30,6 +40,17 @@ class CatalogEntry(models.Model):
 
     def __str__(self):
         return self.label_sv
+
+    def is_visible(self, *, used: bool) -> bool:
+        """:meth:`CatalogQuerySet.visible_for` for a loaded entry: whether it is shown where it is
+        ``used`` (already counted) or not."""
+        return catalog_visible(active=self.active, used=used)
+
+
+def catalog_visible(*, active: bool, used: bool) -> bool:
+    """Catalog visibility, the rule :meth:`CatalogQuerySet.visible_for` writes in SQL: an active
+    entry is shown and offered; a retired one only where it is already used."""
+    return active or used
 
 
 def catalog_link(
@@ -79,6 +100,14 @@ class Dimension(CatalogEntry):
         verbose_name = _("bakgrundsvariabel")
         verbose_name_plural = _("bakgrundsvariabler")
         constraints = [models.UniqueConstraint(fields=["association", "code"], name="unique_dimension_code")]
+
+    @property
+    def has_sum_rule(self) -> bool:
+        """Whether the categories must add up to the new participants, per gender (DOMAIN.md): every
+        single-valued dimension; a multi-valued one counts a person in several categories. The
+        forms, summaries and exports show the sum by it; a report save checks it for the active
+        dimensions, :func:`outcomes.catalog.selectors.report_catalog` (in its SQL)."""
+        return not self.multi_valued
 
 
 class DimensionCategory(CatalogEntry):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
-from outcomes.models import Dimension, ExitReason, PeriodReport
+from outcomes.models import Dimension, DimensionCategory, ExitReason, PeriodReport
+from outcomes.tallies.rules import EXITS_SUM
 from outcomes.tallies.services import ReportInput
 from outcomes.validators import validate_no_personal_data
 from outcomes.violations import ERROR, RuleViolation
@@ -211,26 +213,21 @@ class ReportForm(forms.Form):
     @staticmethod
     def _reasons_shown(intervention, report: PeriodReport | None) -> list:
         """The exit reasons of the form: the active ones and the retired ones the report counts."""
-        used_reasons = set(report.exit_counts.values_list("reason_id", flat=True)) if report else set()
-        return [
-            r
-            for r in ExitReason.objects.filter(association_id=intervention.association_id)
-            if r.active or r.pk in used_reasons
-        ]
+        used = report.exit_counts.values("reason_id") if report else []
+        return list(ExitReason.objects.filter(association_id=intervention.association_id).visible_for(used))
 
     @staticmethod
     def _dimensions_shown(intervention, report: PeriodReport | None) -> list[tuple]:
         """The dimensions of the form with their categories: active entries and the retired ones
         the report counts; a dimension without any category shown is left out."""
-        used_categories = set(report.breakdown_counts.values_list("category_id", flat=True)) if report else set()
-        dimensions = []
-        for dimension in Dimension.objects.filter(association_id=intervention.association_id).prefetch_related(
-            "categories"
-        ):
-            categories = [c for c in dimension.categories.all() if c.active or c.pk in used_categories]
-            if (dimension.active or any(c.pk in used_categories for c in categories)) and categories:
-                dimensions.append((dimension, categories))
-        return dimensions
+        used_categories = report.breakdown_counts.values("category_id") if report else []
+        used_dimensions = report.breakdown_counts.values("category__dimension_id") if report else []
+        shown = (
+            Dimension.objects.filter(association_id=intervention.association_id)
+            .visible_for(used_dimensions)
+            .prefetch_related(Prefetch("categories", DimensionCategory.objects.visible_for(used_categories)))
+        )
+        return [(dimension, categories) for dimension in shown if (categories := list(dimension.categories.all()))]
 
     def _count_fields_add(self) -> None:
         """One count field per gender for each participant row, exit reason and category."""
@@ -343,7 +340,7 @@ class ReportForm(forms.Form):
             if name in self.fields:
                 self._cell_messages.setdefault(name, []).append(violation)
             parts = violation.field.split(".")
-            if violation.code == "exits_sum":
+            if violation.code == EXITS_SUM:
                 self._grid_messages.setdefault("exits", []).append(violation)
             elif parts[0] == "breakdowns" and len(parts) == 3:
                 self._grid_messages.setdefault(f"dim{SEP}{parts[1]}", []).append(violation)
@@ -400,7 +397,7 @@ class ReportForm(forms.Form):
                     key=key,
                     title=dimension.label_sv,
                     rows=[self._row(f"{key}{SEP}{c.code}", c.label_sv, key=c.code) for c in categories],
-                    target=None if dimension.multi_valued else self._row("new", _("Nya deltagare")),
+                    target=self._row("new", _("Nya deltagare")) if dimension.has_sum_rule else None,
                     target_label=_("Ska vara lika med nya deltagare"),
                     messages=self._grid_messages.get(key, []),
                 )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from outcomes.counts import GENDERS, ZERO, Counts, StockAndFlow, sum_counts
+from outcomes.shares import round_half_up
 from reports.shares import Share
 
 MEASURES = ("participants", "ongoing_at_start", "new", "exits", "ongoing_at_end")
@@ -58,7 +58,7 @@ class Figures(StockAndFlow):
         participants = self.participants.total
         if not participants:
             return None
-        return int((Decimal(self.spent_sek) / participants).quantize(Decimal("1"), ROUND_HALF_UP))
+        return int(round_half_up(self.spent_sek, participants))
 
     def as_dict(self, reason_order: Iterable[str] = ()) -> dict:
         order = list(reason_order) or sorted(self.exits_by_reason)
