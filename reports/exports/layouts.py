@@ -322,8 +322,8 @@ def survey_sections(tables: dict) -> list[Section]:
                     Cell(Share(cell["numerator"] or 0, cell["denominator"] or 0), "share"),
                     Cell(cell["numerator"], "count"),
                     Cell(cell["denominator"], "count"),
-                    Cell(cell["national_average"], "text"),
-                    Cell(cell["previous_percent"], "text"),
+                    Cell(cell["national_average"], "percent"),
+                    Cell(cell["previous_percent"], "percent"),
                 ]
             )
     question_header = [

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from outcomes.api.params import query_flag
 from outcomes.organisations.access import association_for, can_read_summaries
-from outcomes.periods import Period, PeriodError
+from outcomes.periods import PeriodError, parse_span
 from reports.summaries.selectors import association_summary
 
 SUMMARY_SCHEMA = inline_serializer(
@@ -40,7 +40,10 @@ class AssociationSummaryView(APIView):
         responses=SUMMARY_SCHEMA,
         parameters=[
             OpenApiParameter(
-                "period", OpenApiTypes.STR, required=True, description="Till exempel 2024, 2024H1, 2024Q3."
+                "period",
+                OpenApiTypes.STR,
+                required=True,
+                description="Till exempel 2024, 2024H1, 2024Q3 eller intervallet 2014Q3..2024Q2.",
             ),
             OpenApiParameter("include_drafts", OpenApiTypes.BOOL, description="Räkna även utkast."),
         ],
@@ -50,7 +53,7 @@ class AssociationSummaryView(APIView):
         if not can_read_summaries(request.user, association.pk):
             raise Http404
         try:
-            period = Period.parse(request.query_params.get("period", ""))
+            period = parse_span(request.query_params.get("period", ""))
         except PeriodError as exc:
             raise exceptions.ValidationError({"period": [exceptions.ErrorDetail(exc.message, code=exc.code)]}) from exc
         summary = association_summary(

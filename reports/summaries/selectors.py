@@ -34,6 +34,7 @@ from outcomes.tallies.selectors import period_figures
 from reports.goals.selectors import goal_results_for, step_rules_for
 from reports.shares import Share, StepRule, share_of_exits
 from reports.summaries.figures import Figures, sum_figures
+from reports.summaries.socio_economic import SocioEconomicEstimate, self_support_codes, socio_economic_estimate
 
 
 @dataclass
@@ -81,6 +82,12 @@ class Summary:
     def reason_labels(self) -> dict[str, str]:
         return {r.code: r.label_sv for r in self.exit_reasons}
 
+    def socio_economic(self, figures: Figures) -> SocioEconomicEstimate:
+        """The socio-economic estimate of one row's (or the totals') figures."""
+        return socio_economic_estimate(
+            association=self.association, figures=figures, self_support=self_support_codes(self.exit_reasons)
+        )
+
     def as_api(self) -> dict:
         """The body of ``GET /api/v1/associations/{id}/summary/`` (see API.md)."""
         order = [r.code for r in self.exit_reasons]
@@ -98,12 +105,14 @@ class Summary:
                     "missing_reports": row.missing_reports,
                     **row.current.as_dict(order),
                     "goals": row.goals,
+                    "socio_economic": self.socio_economic(row.current).as_dict(),
                     "previous_year": {"period": previous, **row.previous.as_dict(order)},
                 }
                 for row in self.rows
             ],
             "totals": {
                 **self.totals.as_dict(order),
+                "socio_economic": self.socio_economic(self.totals).as_dict(),
                 "previous_year": {"period": previous, **self.previous_totals.as_dict(order)},
             },
             "not_aligned": [{"id": i.pk, "name": i.name, "message": message} for i, message in self.not_aligned],
@@ -326,6 +335,14 @@ class InterventionDetail:
     def missing_reports(self) -> int:
         return max(self.expected_reports - self.current.reports, 0)
 
+    @property
+    def socio_economic(self) -> SocioEconomicEstimate:
+        return socio_economic_estimate(
+            association=self.intervention.association,
+            figures=self.current,
+            self_support=self_support_codes(self.exit_reasons),
+        )
+
 
 def _single_figures(intervention, period, include_drafts, rule, budget) -> tuple[Figures, dict]:
     figures = period_figures(intervention=intervention, period=period, include_drafts=include_drafts)
@@ -385,6 +402,7 @@ def intervention_detail(
                 multi_valued=dimension.multi_valued,
             )
         )
+    with_goals_and_surveys = with_goals_and_surveys and period.year is not None  # none for a range
     surveys = survey_tables(intervention=intervention, period=period) if with_goals_and_surveys else None
     exits = BreakdownTable.build(
         code="exits",

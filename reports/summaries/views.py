@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from outcomes.counts import GENDERS
 from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
 from outcomes.organisations.selectors import associations_visible_to
-from outcomes.periods import Period, PeriodError
+from outcomes.periods import Period, PeriodError, parse_span, period_name
 from reports.exports.services import DIRECT_FORMATS
 from reports.summaries import charts
 from reports.summaries.figures import MEASURES, gender_shares
@@ -33,18 +34,17 @@ def default_period() -> Period:
 
 
 def period_choices(year: int) -> list[tuple[str, str]]:
-    codes = [(f"{year}", _("Helår")), (f"{year}H1", _("Första halvåret")), (f"{year}H2", _("Andra halvåret"))]
-    codes += [(f"{year}T{n}", _("Tertial %(n)s") % {"n": n}) for n in (1, 2, 3)]
-    codes += [(f"{year}Q{n}", _("Kvartal %(n)s") % {"n": n}) for n in (1, 2, 3, 4)]
-    codes += [(f"{year}YTDQ{n}", _("Hittills i år t.o.m. kvartal %(n)s") % {"n": n}) for n in (1, 2, 3)]
-    return codes
+    """The period picker's suggestions for ``year``: each code with its Swedish name."""
+    codes = [f"{year}", f"{year}H1", f"{year}H2", *[f"{year}T{n}" for n in (1, 2, 3)]]
+    codes += [f"{year}Q{n}" for n in (1, 2, 3, 4)] + [f"{year}YTDQ{n}" for n in (1, 2, 3)]
+    return [(code, capfirst(period_name(Period.parse(code)))) for code in codes]
 
 
 def summary_options(request) -> tuple[Period | None, str, bool, bool]:
     """The period, its error message (empty when fine), drafts and publication flags from GET."""
     code = request.GET.get("period") or default_period().code
     try:
-        period, error = Period.parse(code), ""
+        period, error = parse_span(code), ""
     except PeriodError as exc:
         period, error = None, exc.message
     return period, error, request.GET.get("utkast") == "1", request.GET.get("publicera") == "1"
@@ -112,7 +112,7 @@ def _period_context(request, period, error, include_drafts) -> dict:
         "period_code": request.GET.get("period") or default_period().code,
         "error": error,
         "include_drafts": include_drafts,
-        "choices": period_choices(period.year if period else timezone.localdate().year),
+        "choices": period_choices(period.end.year if period else timezone.localdate().year),
     }
 
 
