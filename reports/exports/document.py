@@ -58,7 +58,8 @@ class Cell:
     the counts a derived value is computed from (masked with any of them)."""
 
     value: object = None
-    kind: str = "text"  # text | count | share | sek | percent (a number in percent) | light (a goal status: green, yellow, red, no_data)
+    #: text | count | share | sek | percent (a number in percent) | light (a goal status: green, yellow, red, no_data)
+    kind: str = "text"
     key: object = None
     depends: tuple = ()
     masked: bool = False

@@ -67,7 +67,8 @@ def new_and_exits_sentence(figures, period) -> str:
     """ "Under året har 16 börjat (8 kvinnor och 8 män) och 11 avslutats (5 kvinnor och 6 män);
     16 pågår vid periodens slut." """
     return _(
-        "%(during)s har %(new)s börjat (%(new_split)s) och %(exits)s avslutats (%(exits_split)s); %(end)s pågår vid periodens slut."
+        "%(during)s har %(new)s börjat (%(new_split)s) och %(exits)s avslutats (%(exits_split)s); "
+        "%(end)s pågår vid periodens slut."
     ) % {
         "during": during(period)[:1].upper() + during(period)[1:],
         "new": figures.new.total,

@@ -111,7 +111,8 @@ def goal_results_for(*, intervention_ids: Iterable[int], period_code: str) -> di
     ``period`` set to ``period_code``. A result is found when its period spans the same months
     as ``period_code`` (``2024YTDQ2`` finds the ``2024H1`` result, ``2024Q1`` the year-to-date Q1
     one). Periods that are not evaluated (a lone Q3, a tertial) and interventions without goals
-    answer an empty list, and so does a range of base periods. Raises :class:`~outcomes.periods.PeriodError` for a bad code.
+    answer an empty list, and so does a range of base periods. Raises
+    :class:`~outcomes.periods.PeriodError` for a bad code.
     """
     period = parse_span(period_code)
     ids = [int(i) for i in intervention_ids]
