@@ -127,6 +127,7 @@ POLICY = {
     ("DELETE", "/api/v1/interventions/{intervention_id}/goals/{goal_id}/"): WRITE_STAFF,
     ("GET", "/api/v1/interventions/{intervention_id}/goal-results/"): READ_ALL,
     ("GET", "/api/v1/associations/{association_id}/summary/"): READ_SUMMARIES,
+    ("GET", "/api/v1/associations/{association_id}/annual-report.docx"): READ_SUMMARIES,
     # --- API: surveys ---
     ("GET", "/api/v1/interventions/{id}/surveys/{period}/{group}/"): {
         "group=participant_ongoing": READ_ALL,

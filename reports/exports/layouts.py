@@ -206,7 +206,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
     doc.sections.append(Section(_("Översikt"), _measure_header(_("Mått"), previous), table))
     tables = [(t, "new", ("dim", t.code)) for t in detail.dimensions] + [(detail.exits, "exits", ("reason",))]
     for breakdown, base_measure, kind in tables:
-        _detail_breakdown(doc, row_id, breakdown, base_measure, kind)
+        breakdown_section(doc, row_id, breakdown, base_measure, kind)
     _detail_steps(doc, detail, row_id)
     _detail_money(doc, detail, row_id)
     doc.sections.append(goal_section([(intervention.name, detail.goals)]))
@@ -220,7 +220,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
     return doc
 
 
-def _detail_breakdown(doc: Document, row_id, breakdown, base_measure: str, kind: tuple) -> None:
+def breakdown_section(doc: Document, row_id, breakdown, base_measure: str, kind: tuple) -> None:
     """New participants by one dimension, or exits by reason, each category's share of the base."""
     header = [
         _("Kategori") if base_measure == "new" else _("Avslutsorsak"),

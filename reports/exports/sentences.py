@@ -51,16 +51,18 @@ def document_title(period, association_name: str) -> str:
     return _("Årsredovisning %(year)s – %(name)s") % {"year": period.year, "name": association_name}
 
 
-def participants_sentence(figures, period) -> str:
-    """ "62 individer har deltagit i insatsen under året, varav 35 kvinnor och 27 män." """
+def participants_sentence(figures, period, *, association: bool = False) -> str:
+    """ "62 individer har deltagit i insatsen under året, varav 35 kvinnor och 27 män."; for the
+    association's total "… i förbundets insatser …"."""
     participants = figures.participants
+    where = _("i förbundets insatser") if association else _("i insatsen")
     if not participants.total:
-        return _("Inga deltagare har deltagit i insatsen %(during)s.") % {"during": during(period)}
+        return _("Inga deltagare har deltagit %(where)s %(during)s.") % {"where": where, "during": during(period)}
     return ngettext(
-        "%(n)s individ har deltagit i insatsen %(during)s, varav %(split)s.",
-        "%(n)s individer har deltagit i insatsen %(during)s, varav %(split)s.",
+        "%(n)s individ har deltagit %(where)s %(during)s, varav %(split)s.",
+        "%(n)s individer har deltagit %(where)s %(during)s, varav %(split)s.",
         participants.total,
-    ) % {"n": participants.total, "during": during(period), "split": gender_split(participants)}
+    ) % {"n": participants.total, "where": where, "during": during(period), "split": gender_split(participants)}
 
 
 def new_and_exits_sentence(figures, period) -> str:

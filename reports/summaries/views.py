@@ -19,7 +19,7 @@ from outcomes.counts import GENDERS
 from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
 from outcomes.organisations.selectors import associations_visible_to
 from outcomes.periods import Period, PeriodError, parse_span, period_name
-from reports.exports.services import DIRECT_FORMATS
+from reports.exports.services import DIRECT_FORMATS, INTERNAL_ONLY_FORMATS
 from reports.summaries import charts
 from reports.summaries.figures import MEASURES, gender_shares
 from reports.summaries.selectors import association_summary, intervention_detail
@@ -173,11 +173,14 @@ def _export_links(name, pk, period, include_drafts):
     for fmt in (*DIRECT_FORMATS, "pdf"):
         base = reverse(name, args=[pk, fmt])
         links[fmt] = {
-            "format": fmt.upper(),
+            "format": "Word" if fmt == "docx" else fmt.upper(),
             "internal": f"{base}?{summary_query(period, include_drafts)}",
-            "publish": f"{base}?{summary_query(period, include_drafts, publish=True)}",
+            "publish": None
+            if fmt in INTERNAL_ONLY_FORMATS
+            else f"{base}?{summary_query(period, include_drafts, publish=True)}",
         }
-    return {"files": [links[fmt] for fmt in DIRECT_FORMATS], "pdf": links["pdf"]}
+    files = [links[fmt] for fmt in DIRECT_FORMATS]
+    return {"files": files, "publish_files": [link for link in files if link["publish"]], "pdf": links["pdf"]}
 
 
 @login_required

@@ -1,0 +1,194 @@
+"""The annual report for the word processor: the Word document read back with python-docx."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from docx import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from outcomes.surveys.rules import AnswerInput, SurveyInput
+from outcomes.surveys.services import national_averages_set, survey_save
+from reports.goals.services import GoalInput, goal_create, step_definition_set
+from tests.factories import PASSWORD
+from tests.reports.summaries.test_selectors import api_client
+from tests.reports.summary_data import lekeberg, small
+
+pytestmark = pytest.mark.django_db
+
+LEKEBERG_STEPS = ["employment", "studies", "job_seeking", "af_programme", "other_self_support", "municipal_labour"]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def seeded_year(association, django_capture_on_commit_callbacks):
+    """Lekeberg's published 2024 with its 50 % step goal (yellow), a second intervention with a
+    count goal it meets (green), and one indicator survey against a national average."""
+    coaching = lekeberg(association)
+    young = small(association)
+    with django_capture_on_commit_callbacks(execute=True):
+        step_definition_set(intervention=coaching, reasons=LEKEBERG_STEPS, excluded_reasons=[])
+        goal_create(
+            intervention=coaching,
+            data=GoalInput(year=2024, label="Stegförflyttning", kind="step_progression", target=Decimal(50)),
+        )
+        goal_create(
+            intervention=young,
+            data=GoalInput(year=2024, label="Deltagare", kind="count", measure="participants", target=Decimal(20)),
+        )
+    survey_save(
+        intervention=coaching,
+        period_code="2024",
+        group="participant_ongoing",
+        data=SurveyInput(
+            invited=33,
+            answered={"women": 14, "men": 9, "other": 1},
+            answers=[AnswerInput("p1", (0, 1, 2, 6, 8, 7), 0)],
+        ),
+    )
+    national_averages_set(association=association, year=2024, values={"p1": Decimal("60.0")})
+    return coaching, young
+
+
+def word(response) -> WordDocument:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == DOCX
+    return WordDocument(io.BytesIO(response.content))
+
+
+def paragraphs(document) -> list[str]:
+    return [p.text for p in document.paragraphs]
+
+
+def table_after(document, heading: str, occurrence: int = 0):
+    """The first table after the ``occurrence``-th heading with this text."""
+    body = document.element.body
+    seen = -1
+    found = False
+    for child in body.iterchildren():
+        if child.tag == qn("w:p") and Paragraph(child, document).text == heading:
+            seen += 1
+            found = seen == occurrence
+        elif found and child.tag == qn("w:tbl"):
+            return next(t for t in document.tables if t._tbl is child)
+    raise AssertionError(f"no table after {heading!r}")
+
+
+def rows_of(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def shading(cell) -> str | None:
+    shd = cell._tc.tcPr.find(qn("w:shd")) if cell._tc.tcPr is not None else None
+    return None if shd is None else shd.get(qn("w:fill"))
+
+
+def test_the_word_document_says_what_the_summary_api_says_for_each_intervention(association, staff, seeded_year):
+    client = api_client(staff)
+    summary = client.get(f"/api/v1/associations/{association.pk}/summary/?period=2024").json()
+    document = word(client.get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2024"))
+    text = paragraphs(document)
+    assert text[0] == f"Årsredovisning 2024 – {association.name}"
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Insatserna i sammandrag", *[row["name"] for row in summary["interventions"]]]
+
+    for row in summary["interventions"]:
+        p, step = row["participants"], row["step_progression"]
+        split = f"{p['women']} kvinnor och {p['men']} män"
+        if p["other"]:
+            split = f"{p['women']} kvinnor, {p['men']} män och {p['other']} annan/ej angivet"
+        assert f"{p['total']} individer har deltagit i insatsen under året, varav {split}." in text
+        assert f"{step['percent']} % av de avslutade har gjort en stegförflyttning ({step['numerator']}/" in " ".join(
+            text
+        )
+        goals = rows_of(table_after(document, "Mål", occurrence=headings.index(row["name"]) - 1))
+        assert goals[0] == ["Mål", "Målvärde", "Resultat", "Måluppfyllelse"]
+        light = {"green": "Uppnått", "yellow": "Delvis uppnått", "red": "Ej uppnått"}
+        assert [[r[0], r[3]] for r in goals[1:]] == [[g["label"], light[g["status"]]] for g in row["goals"]]
+
+    # the published Lekeberg example of DOMAIN.md, as a sentence
+    assert (
+        "45 % av de avslutade har gjort en stegförflyttning (5/11): 1 arbete/anställning, 1 studier, "
+        "2 aktivt arbetssökande hos Arbetsförmedlingen, 1 annan egen försörjning, "
+        "6 åter till remittent/anvisande part."
+    ) in text
+    assert "27 individer har deltagit i insatsen under året, varav 14 kvinnor och 13 män." in text
+    assert "Jämfört med (jmf) helåret 2023: 14 deltagare (+13), stegförflyttning 0 % (0/3)." in text
+    # the goal table's light is a shaded cell with its word
+    lekeberg_goals = table_after(document, "Mål", occurrence=0)
+    assert rows_of(lekeberg_goals)[1] == ["Stegförflyttning", "minst 50 %", "45 % (5/11)", "Delvis uppnått"]
+    assert shading(lekeberg_goals.rows[1].cells[3]) == "F5DC6E"
+    young_goals = table_after(document, "Mål", occurrence=1)
+    assert rows_of(young_goals)[1] == ["Deltagare", "minst 20", "50", "Uppnått"]
+    assert shading(young_goals.rows[1].cells[3]) == "9BD39B"
+    # charts are images: the association's trend, and per intervention its trend and its bars
+    images = document.inline_shapes
+    assert len(images) >= 1 + 2 * len(summary["interventions"])
+    assert all(shape.width > 0 for shape in images)
+
+
+def test_the_compact_table_and_the_indicator_table_have_the_summarys_numbers(association, staff, seeded_year):
+    client = api_client(staff)
+    summary = client.get(f"/api/v1/associations/{association.pk}/summary/?period=2024").json()
+    document = word(client.get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2024"))
+    compact = rows_of(table_after(document, "Insatserna i sammandrag"))
+    for row in summary["interventions"]:
+        line = next(r for r in compact if r[0] == row["name"])
+        assert line[2:7] == [
+            str(row["participants"]["total"]),
+            str(row["participants"]["women"]),
+            str(row["participants"]["men"]),
+            str(row["new"]["total"]),
+            str(row["exits"]["total"]),
+        ]
+    total = compact[-1]
+    assert total[0] == "Totalt" and total[2] == str(summary["totals"]["participants"]["total"])
+    indicators = rows_of(table_after(document, "Indikatorer – pågående deltagare"))
+    assert indicators[0][:2] == ["Fråga", "2024"] and indicators[0][-1] == "Rikssnitt 2024"
+    assert indicators[1][1] == "63 % (15/24)" and indicators[1][-1] == "60 %"
+
+
+def test_the_socio_economic_estimate_states_its_model(association, staff, seeded_year):
+    client = api_client(staff)
+    summary = client.get(f"/api/v1/associations/{association.pk}/summary/?period=2024").json()
+    lekeberg_row = next(r for r in summary["interventions"] if r["name"] == "Coachingteamet Lekeberg")
+    # employment, studies, job seeking and other self-support: 5 exits of the self-support class
+    assert lekeberg_row["socio_economic"] == {
+        "exits_to_self_support": 5,
+        "value_per_person_year_sek": 340000,
+        "gross_sek": 1700000,
+        "cost_sek": 4 * 589154,
+        "net_sek": 1700000 - 4 * 589154,
+    }
+    document = word(client.get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2024"))
+    text = " ".join(paragraphs(document))
+    assert "340\u00a0000\u00a0kr per person och år" in text
+    assert "5 avslut till egen försörjning × 340\u00a0000\u00a0kr = 1\u00a0700\u00a0000\u00a0kr" in text
+
+
+def test_an_interim_report_says_so_in_its_wording(association, staff, seeded_year):
+    document = word(api_client(staff).get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2024H1"))
+    text = paragraphs(document)
+    assert text[0] == f"Delårsrapport första halvåret 2024 – {association.name}"
+    assert any("har deltagit i insatsen under första halvåret 2024, varav" in t for t in text)
+    assert not any("under året" in t for t in text)
+
+
+def test_a_bad_period_is_refused_naming_the_field_and_outsiders_get_404(association, staff, outsider, seeded_year):
+    response = api_client(staff).get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2024Q5")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "period"
+    response = api_client(outsider).get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2024")
+    assert response.status_code == 404
+
+
+def test_the_summary_page_offers_the_word_export_beside_the_others(association, staff, client, seeded_year):
+    assert client.login(email=staff.email, password=PASSWORD)
+    html = client.get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
+    link = f"/resultat/forbund/{association.pk}/export.docx?period=2024"
+    assert f'<a href="{link}">Word</a>' in html
+    document = word(client.get(link))
+    assert paragraphs(document)[0] == f"Årsredovisning 2024 – {association.name}"
+    refused = client.get(link + "&publicera=1")
+    assert refused.status_code == 400 and "bara internt" in refused.content.decode()
