@@ -208,6 +208,7 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
     ("GET", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
@@ -217,6 +218,7 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
     ("GET", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
@@ -241,6 +243,7 @@ POLICY = {
 QUERIES = {
     "/api/v1/interventions/{intervention_id}/goal-results/": "?period=2024",
     "/api/v1/associations/{association_id}/summary/": "?period=2024",
+    "/api/v1/associations/{association_id}/annual-report.docx": "?period=2024",
     "/api/v1/interventions/{id}/survey-tables/": "?period=2024",
     "/api/v1/associations/{id}/survey-tables/": "?period=2024",
     "/api/v1/imports/": "?dry_run=true",
@@ -460,7 +463,7 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
     if param == "fmt" and "diagram/" in route:
         return ["svg", "png"]
     if param == "fmt" and "export." in route:
-        return ["csv", "xlsx", "pdf"]
+        return ["csv", "xlsx", "pdf", "docx"]
     return None
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -18,22 +16,16 @@ from outcomes.periods import PeriodError, parse_span
 from reports.exports.services import DOCX_CONTENT_TYPE, annual_report_docx, annual_report_filename
 
 
-class DocxRenderer(BaseRenderer):
-    """Lets a client ask for the Word type (``Accept``); errors are still the contract's JSON."""
-
-    media_type = DOCX_CONTENT_TYPE
-    format = "docx"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode("utf-8")
-
-
 class AnnualReportView(APIView):
     """The association's annual (or interim) report section for ``?period=``; staff and viewers
     only (others get 404). A bad period answers 400 with the field ``period``."""
 
-    renderer_classes = [JSONRenderer, DocxRenderer]
+    renderer_classes = [JSONRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        """The file is answered as it is; errors are always the contract's JSON, also to a client
+        that asks for the Word type in ``Accept`` (no 406)."""
+        return (JSONRenderer(), JSONRenderer.media_type)
 
     @extend_schema(
         operation_id="associations_annual_report_docx",
