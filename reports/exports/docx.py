@@ -57,6 +57,15 @@ def _write_cell(word_cell, text: str, *, numeric: bool, bold: bool = False) -> N
     run.bold = bold
 
 
+def _column_weight(section, index: int, numeric: bool) -> float:
+    """Text columns (names, labels, questions) get room to stay on one line; numbers are narrow,
+    shares ("45 % (5/11)") a little wider."""
+    if not numeric:
+        return 4.0
+    shares = any(row[index].kind == "share" for row in section.rows if index < len(row))
+    return 1.8 if shares else 1.3
+
+
 def _table(word, section) -> None:
     table = word.add_table(rows=1, cols=len(section.header))
     table.style = "Table Grid"
@@ -65,13 +74,18 @@ def _table(word, section) -> None:
         bool(section.rows) and all(row[i].kind in NUMERIC_KINDS for row in section.rows if i < len(row))
         for i in range(len(section.header))
     ]
+    table.autofit = False
+    weights = [_column_weight(section, i, numeric_columns[i]) for i in range(len(section.header))]
+    widths = [int(CHART_WIDTH * w / sum(weights)) for w in weights]
     head = table.rows[0]
     _repeat_header(head)
     for index, title in enumerate(section.header):
+        head.cells[index].width = widths[index]
         _write_cell(head.cells[index], str(title), numeric=numeric_columns[index], bold=True)
     for row in section.rows:
         cells = table.add_row().cells
         for index, cell in enumerate(row):
+            cells[index].width = widths[index]
             _write_cell(cells[index], cell_text(cell), numeric=cell.kind in NUMERIC_KINDS)
             if cell.kind == "light" and cell.value in LIGHT_FILLS:
                 _shade(cells[index], LIGHT_FILLS[cell.value])

@@ -118,7 +118,7 @@ def trend_chart(*, title: str, periods: Sequence[str], participants: Sequence[in
     line.set_ylabel("Stegförflyttning %")
     line.spines[["top"]].set_visible(False)
     handles = axes.get_legend_handles_labels()[0] + line.get_legend_handles_labels()[0]
-    axes.legend(handles=handles, loc="lower right", bbox_to_anchor=(1, 1), ncols=2, fontsize=8, frameon=False)
+    axes.legend(handles=handles, loc="upper left", ncols=2, fontsize=8, frameon=False)
     return figure
 
 

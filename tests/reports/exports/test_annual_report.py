@@ -1,12 +1,17 @@
 """The annual report for the word processor: the Word document read back with python-docx."""
 
 import io
+import shutil
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
 
 from outcomes.surveys.rules import AnswerInput, SurveyInput
 from outcomes.surveys.services import national_averages_set, survey_save
@@ -18,6 +23,7 @@ from tests.reports.summary_data import lekeberg, small
 pytestmark = pytest.mark.django_db
 
 LEKEBERG_STEPS = ["employment", "studies", "job_seeking", "af_programme", "other_self_support", "municipal_labour"]
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -192,3 +198,39 @@ def test_the_summary_page_offers_the_word_export_beside_the_others(association, 
     assert paragraphs(document)[0] == f"Årsredovisning 2024 – {association.name}"
     refused = client.get(link + "&publicera=1")
     assert refused.status_code == 400 and "bara internt" in refused.content.decode()
+
+
+def test_the_word_documents_first_pages_render_in_libreoffice(association, staff, seeded_year, tmp_path):
+    """LibreOffice (headless, installed by .ci/run) opens the document; its first pages are kept
+    as PNG in var/test-artifacts/ and show the title and the compact table."""
+    response = api_client(staff).get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2024")
+    source = tmp_path / "arsredovisning.docx"
+    word(response)
+    source.write_bytes(response.content)
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            shutil.which("soffice") or "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "arsredovisning.pdf"
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 3
+    first = " ".join(reader.pages[0].extract_text().split())  # lines wrapped by the layout
+    assert f"Årsredovisning 2024 – {association.name}" in first and "Insatserna i sammandrag" in first
+    subprocess.run(["pdftoppm", "-r", "60", "-l", "3", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 3
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for page in pages:
+        shutil.copy(page, ARTIFACTS / f"annual-report-docx-{page.name}")
