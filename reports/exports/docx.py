@@ -10,12 +10,11 @@ shaded cells with their word; charts are PNG images. A4 portrait with 2 cm margi
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from docx import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
 from reports.exports.document import NUMERIC_KINDS, Cell, Document
@@ -23,6 +22,8 @@ from reports.exports.document import NUMERIC_KINDS, Cell, Document
 LIGHT_FILLS = {"green": "9BD39B", "yellow": "F5DC6E", "red": "EE8F8F", "no_data": "DDDDDD"}
 PAGE_WIDTH_CM, MARGIN_CM = 21.0, 2.0
 CHART_WIDTH = Cm(PAGE_WIDTH_CM - 2 * MARGIN_CM)
+TEXT_WIDTH_DXA = int((PAGE_WIDTH_CM - 2 * MARGIN_CM) / 2.54 * 1440)  # twentieths of a point
+TABLE_FONT_HALF_POINTS = 16  # 8 pt
 
 
 def cell_text(cell: Cell) -> str:
@@ -31,30 +32,6 @@ def cell_text(cell: Cell) -> str:
     if cell.kind == "share" and not cell.masked and cell.value is not None:
         return str(cell.value)
     return cell.text()
-
-
-def _shade(word_cell, colour: str) -> None:
-    properties = word_cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour)
-    properties.append(shading)
-
-
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def _write_cell(word_cell, text: str, *, numeric: bool, bold: bool = False) -> None:
-    paragraph = word_cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(text)
-    run.font.size = Pt(8)
-    run.bold = bold
 
 
 def _column_weight(section, index: int, numeric: bool) -> float:
@@ -66,29 +43,48 @@ def _column_weight(section, index: int, numeric: bool) -> float:
     return 1.8 if shares else 1.3
 
 
-def _table(word, section) -> None:
-    table = word.add_table(rows=1, cols=len(section.header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    numeric_columns = [
+def _cell_xml(text: str, width: int, *, numeric: bool, bold: bool = False, fill: str | None = None) -> str:
+    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+    align = "right" if numeric else "left"
+    weight = "<w:b/>" if bold else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
+        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>'
+        f'<w:r><w:rPr>{weight}<w:sz w:val="{TABLE_FONT_HALF_POINTS}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+    )
+
+
+def _table_xml(section) -> str:
+    """A Word table (style "Table Grid", fixed column widths by content, the header row repeated
+    on every page), written as XML at once: python-docx's cell objects take seconds for the
+    thousands of cells of an association's report."""
+    columns = range(len(section.header))
+    numeric = [
         bool(section.rows) and all(row[i].kind in NUMERIC_KINDS for row in section.rows if i < len(row))
-        for i in range(len(section.header))
+        for i in columns
     ]
-    table.autofit = False
-    weights = [_column_weight(section, i, numeric_columns[i]) for i in range(len(section.header))]
-    widths = [int(CHART_WIDTH * w / sum(weights)) for w in weights]
-    head = table.rows[0]
-    _repeat_header(head)
-    for index, title in enumerate(section.header):
-        head.cells[index].width = widths[index]
-        _write_cell(head.cells[index], str(title), numeric=numeric_columns[index], bold=True)
+    weights = [_column_weight(section, i, numeric[i]) for i in columns]
+    widths = [int(TEXT_WIDTH_DXA * w / sum(weights)) for w in weights]
+    head = "".join(_cell_xml(str(t), widths[i], numeric=numeric[i], bold=True) for i, t in enumerate(section.header))
+    rows = [f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>']
     for row in section.rows:
-        cells = table.add_row().cells
-        for index, cell in enumerate(row):
-            cells[index].width = widths[index]
-            _write_cell(cells[index], cell_text(cell), numeric=cell.kind in NUMERIC_KINDS)
-            if cell.kind == "light" and cell.value in LIGHT_FILLS:
-                _shade(cells[index], LIGHT_FILLS[cell.value])
+        cells = "".join(
+            _cell_xml(
+                cell_text(cell),
+                widths[i],
+                numeric=cell.kind in NUMERIC_KINDS,
+                fill=LIGHT_FILLS.get(cell.value) if cell.kind == "light" else None,
+            )
+            for i, cell in enumerate(row)
+        )
+        rows.append(f"<w:tr>{cells}</w:tr>")
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
 
 
 def to_docx(doc: Document) -> bytes:
@@ -102,14 +98,16 @@ def to_docx(doc: Document) -> bytes:
     word.styles["Normal"].font.size = Pt(10)
     word.core_properties.title = doc.title
     word.core_properties.language = "sv-SE"
+    # style ids looked up once: python-docx searches the whole styles part on every styled paragraph
+    headings = {level: word.styles[f"Heading {level}"].style_id for level in (1, 2, 3)}
     word.add_heading(doc.title, level=0)
     word.add_paragraph(doc.subtitle)
     for section in doc.sections:
-        word.add_heading(section.title, level=min(max(section.level, 1), 3))
+        word.add_paragraph(section.title)._p.style = headings[min(max(section.level, 1), 3)]
         for text in section.paragraphs:
             word.add_paragraph(text)
         if section.header:
-            _table(word, section)
+            word.element.body._insert_tbl(parse_xml(_table_xml(section)))
         for png in [*([section.chart_png] if section.chart_png else []), *section.charts]:
             word.add_picture(io.BytesIO(png), width=CHART_WIDTH)
         if section.note:
