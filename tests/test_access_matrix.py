@@ -210,6 +210,10 @@ POLICY = {
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
         "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
+    ("GET", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("GET", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/export.<str:fmt>"): READ_SUMMARIES,
@@ -251,6 +255,8 @@ QUERIES = {
     "resultat/forbund/<int:association_id>/": "?period=2024",
     "resultat/forbund/<int:association_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/": "?period=2024",
+    "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>": "?period=2024",
+    "resultat/forbund/<int:association_id>/underlag.csv": "?period=2024",
     "resultat/insatser/<int:intervention_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/mal/": "?period=2024",
@@ -460,6 +466,8 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
         return ["participant_ongoing", "board", "managers"]
     if param == "group" and _collection(route, param) in ASSOCIATION_SEGMENTS:
         return ["board", "managers"]
+    if param == "fmt" and "diagram/trend" in route:
+        return ["svg", "png"]
     if param == "fmt" and "diagram/" in route:
         return ["svg", "png"]
     if param == "fmt" and "export." in route:

@@ -22,7 +22,13 @@ from reports.goals import kinds
 from reports.shares import Share
 from reports.summaries import charts
 from reports.summaries.figures import Figures
-from reports.summaries.selectors import InterventionSummary, Summary, association_summary, intervention_detail
+from reports.summaries.selectors import (
+    InterventionSummary,
+    Summary,
+    association_summary,
+    intervention_detail,
+    summary_trend,
+)
 from reports.summaries.socio_economic import model_text
 
 TREND_YEARS = 5
@@ -52,7 +58,7 @@ def annual_report_document(
         threshold=association.small_count_threshold,
     )
     document_notes(doc, summary.missing_reports, include_drafts)
-    trend = _trend(summary, include_drafts)
+    trend = summary_trend(summary, years=TREND_YEARS)
     doc.sections.append(_overview(summary, trend, with_charts))
     doc.sections.append(_socio_economic(summary))
     surveys = (
@@ -65,32 +71,8 @@ def annual_report_document(
     return doc
 
 
-def _trend(summary: Summary, include_drafts: bool) -> list[tuple[object, Summary]]:
-    """The same period in each of the last five years, oldest first (the last is ``summary``)."""
-    periods, period = [], summary.period
-    for _year in range(TREND_YEARS - 1):
-        period = period.same_period_last_year()
-        periods.append(period)
-    earlier = [
-        (p, association_summary(association=summary.association, period=p, include_drafts=include_drafts))
-        for p in reversed(periods)
-    ]
-    return [*earlier, (summary.period, summary)]
-
-
-def _trend_label(period) -> str:
-    return period.code if period.year is None else str(period.year) if period.kind == "Y" else period.code
-
-
 def _trend_chart(title: str, trend, figures_of) -> bytes:
-    figures = [figures_of(s) for _p, s in trend]
-    figure = charts.trend_chart(
-        title=title,
-        periods=[_trend_label(p) for p, _s in trend],
-        participants=[f.participants.total if f else 0 for f in figures],
-        steps=[f.step_progression if f else Share(0, 0) for f in figures],
-    )
-    return charts.render(figure, "png", dpi=CHART_DPI)
+    return charts.render(charts.summary_trend_chart(title, trend, figures_of), "png", dpi=CHART_DPI)
 
 
 def _row_figures(intervention_id):

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from outcomes.counts import GENDER_LABELS, GENDERS
 from reports.exports.suppression import MASK
+from reports.shares import Share
 
 matplotlib.use("Agg")  # never a display backend, also when pyplot is imported elsewhere
 
@@ -146,4 +147,17 @@ def breakdown_chart(table, *, title: str | None = None, masked: set | None = Non
         categories=[row.label for row in rows],
         values={g: [None if (row.code, g) in masked else getattr(row.counts, g) for row in rows] for g in GENDERS},
         percents={g: [None if (row.code, g) in masked else row.shares[g].percent for row in rows] for g in GENDERS},
+    )
+
+
+def summary_trend_chart(title: str, trend, figures_of) -> Figure:
+    """:func:`trend_chart` of a :func:`reports.summaries.selectors.summary_trend`: ``figures_of``
+    picks the figures of one summary (its totals, or one intervention's row; ``None`` when the
+    intervention did not run that year)."""
+    figures = [figures_of(summary) for _period, summary in trend]
+    return trend_chart(
+        title=title,
+        periods=[str(p.year) if getattr(p, "kind", "") == "Y" else p.code for p, _s in trend],
+        participants=[f.participants.total if f else 0 for f in figures],
+        steps=[f.step_progression if f else Share(0, 0) for f in figures],
     )

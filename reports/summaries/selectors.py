@@ -227,6 +227,21 @@ def association_summary(*, association: Association, period: Period, include_dra
     )
 
 
+def summary_trend(summary: Summary, *, years: int = 5) -> list[tuple[object, Summary]]:
+    """The same period in each of the last ``years`` years, oldest first, each as its own
+    association summary (the last is ``summary`` itself): the multi-year trend of the annual
+    reports. A fixed number of queries per year, however many interventions."""
+    periods, period = [], summary.period
+    for _year in range(years - 1):
+        period = period.same_period_last_year()
+        periods.append(period)
+    earlier = [
+        (p, association_summary(association=summary.association, period=p, include_drafts=summary.include_drafts))
+        for p in reversed(periods)
+    ]
+    return [*earlier, (summary.period, summary)]
+
+
 @dataclass
 class NationalRow:
     association: Association

@@ -19,10 +19,13 @@ from outcomes.counts import GENDERS
 from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
 from outcomes.organisations.selectors import associations_visible_to
 from outcomes.periods import Period, PeriodError, parse_span, period_name
+from reports.exports.csv import to_csv
+from reports.exports.layouts import followup_document
 from reports.exports.services import DIRECT_FORMATS, INTERNAL_ONLY_FORMATS
 from reports.summaries import charts
 from reports.summaries.figures import MEASURES, gender_shares
-from reports.summaries.selectors import association_summary, intervention_detail
+from reports.summaries.selectors import association_summary, intervention_detail, summary_trend
+from reports.summaries.socio_economic import model_text
 
 
 def default_period() -> Period:
@@ -146,9 +149,52 @@ def summary_page(request, association_id: int):
                 _measure_cell(summary.totals.measure(m), summary.previous_totals.measure(m)) for m in MEASURES[1:]
             ],
             "exports": _export_links("summary-export", association.pk, period, include_drafts),
+            "period_name": period_name(period),
+            "previous_name": period_name(summary.previous_period),
+            "socio_economic": [(row.intervention.name, summary.socio_economic(row.current)) for row in summary.rows]
+            + [(_("Totalt"), summary.socio_economic(summary.totals))],
+            "socio_economic_model": model_text(association),
+            "followup": followup_document(summary).sections[0],
+            "followup_csv": reverse("summary-followup", args=[association.pk])
+            + "?"
+            + summary_query(period, include_drafts),
+            "trend_png": reverse("summary-trend", args=[association.pk, "png"])
+            + "?"
+            + summary_query(period, include_drafts),
+            "trend_svg": reverse("summary-trend", args=[association.pk, "svg"])
+            + "?"
+            + summary_query(period, include_drafts),
         }
     )
     return render(request, "reports/summary.html", context)
+
+
+@login_required
+def summary_trend_chart(request, association_id: int, fmt: str):
+    """The association's five-year trend: participants and step progression, as SVG or PNG."""
+    association = readable_association(request.user, association_id)
+    period, _error, include_drafts, _publish = summary_options(request)
+    if period is None or fmt not in charts.FORMATS:
+        raise Http404
+    summary = association_summary(association=association, period=period, include_drafts=include_drafts)
+    figure = charts.summary_trend_chart(
+        _("Förbundets insatser, deltagare och stegförflyttning"), summary_trend(summary), lambda s: s.totals
+    )
+    return HttpResponse(charts.render(figure, fmt), content_type=charts.FORMATS[fmt])
+
+
+@login_required
+def summary_followup_csv(request, association_id: int):
+    """Underlag till Uppföljning Finsam as CSV (the same table as on the summary page)."""
+    association = readable_association(request.user, association_id)
+    period, error, include_drafts, _publish = summary_options(request)
+    if period is None:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    summary = association_summary(association=association, period=period, include_drafts=include_drafts)
+    response = HttpResponse(to_csv(followup_document(summary)), content_type="text/csv; charset=utf-8")
+    name = f"underlag-uppfoljning-finsam-{period.code.replace('..', '-')}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _gender_cells(counts):

@@ -234,3 +234,26 @@ def test_the_word_documents_first_pages_render_in_libreoffice(association, staff
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for page in pages:
         shutil.copy(page, ARTIFACTS / f"annual-report-docx-{page.name}")
+
+
+def test_the_summary_page_shows_the_estimate_the_followup_table_and_the_trend(association, staff, client, seeded_year):
+    assert client.login(email=staff.email, password=PASSWORD)
+    html = client.get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
+    assert "Period: helåret 2024, jämfört med samma period helåret 2023 (jmf)." in html
+    assert "340\u00a0000\u00a0kr per person och år" in html
+    assert '<th scope="row">Coachingteamet Lekeberg</th><td class="num">5</td>' in html
+    assert "Underlag till Uppföljning Finsam" in html
+    trend = client.get(f"/resultat/forbund/{association.pk}/diagram/trend.svg?period=2024")
+    assert trend.status_code == 200 and trend["Content-Type"] == "image/svg+xml"
+    assert b"39 % (13/33)" in trend.content  # the association's step progression point, with its fraction
+    response = client.get(f"/resultat/forbund/{association.pk}/underlag.csv?period=2024")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    header = next(line.split(";") for line in lines if line.startswith("Insats;"))
+    assert header[:2] == ["Insats", "Typ av insats"] and header[-3:] == [
+        "Deltagare under perioden",
+        "Beviljade medel (kr)",
+        "Utfall, förbrukat (kr)",
+    ]
+    lekeberg_line = next(line.split(";") for line in lines if line.startswith("Coachingteamet Lekeberg"))
+    # new 8 + 8 = 16, exits 5 + 6 = 11, 27 participants, the budget and what was spent
+    assert lekeberg_line[2:] == ["8", "8", "0", "16", "5", "6", "0", "11", "27", "2403500", "2356616"]
