@@ -261,6 +261,8 @@ def detail_page(request, intervention_id: int):
                 for table in tables
             ],
             "summary_url": reverse("summary", args=[intervention.association_id]) + "?" + query,
+            "period_name": period_name(detail.period),
+            "previous_name": period_name(detail.previous_period),
             "exports": _export_links("summary-detail-export", intervention.pk, period, include_drafts),
         }
     )

@@ -257,3 +257,21 @@ def test_the_summary_page_shows_the_estimate_the_followup_table_and_the_trend(as
     lekeberg_line = next(line.split(";") for line in lines if line.startswith("Coachingteamet Lekeberg"))
     # new 8 + 8 = 16, exits 5 + 6 = 11, 27 participants, the budget and what was spent
     assert lekeberg_line[2:] == ["8", "8", "0", "16", "5", "6", "0", "11", "27", "2403500", "2356616"]
+
+
+def test_a_range_of_base_periods_counts_everyone_since_its_start(association, staff, seeded_year):
+    """ "Since the start" figures: ongoing at the range's start plus every new participant in it."""
+    client = api_client(staff)
+    summary = client.get(f"/api/v1/associations/{association.pk}/summary/?period=2023Q1..2024Q4").json()
+    lekeberg_row = next(r for r in summary["interventions"] if r["name"] == "Coachingteamet Lekeberg")
+    assert summary["period"] == "2023Q1..2024Q4"
+    assert lekeberg_row["participants"]["total"] == 6 + 8 + 16  # start of 2023, new in 2023 and in 2024
+    assert lekeberg_row["exits"]["total"] == 3 + 11
+    document = word(client.get(f"/api/v1/associations/{association.pk}/annual-report.docx?period=2023Q1..2024Q4"))
+    text = paragraphs(document)
+    assert text[0] == f"Rapport 2023-01-01 – 2024-12-31 – {association.name}"
+    assert any(
+        t.startswith("30 individer har deltagit i insatsen under perioden 2023-01-01 – 2024-12-31") for t in text
+    )
+    refused = client.get(f"/api/v1/associations/{association.pk}/summary/?period=2024Q4..2023Q1")
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "period"
