@@ -242,9 +242,23 @@ def breakdown_section(doc: Document, row_id, breakdown, base_measure: str, kind:
     if not breakdown.multi_valued:
         for g in COUNT_COLUMNS:
             doc.relate(("cur", base_measure, row_id, g), [("cur", *kind, row_id, e.code, g) for e in breakdown.rows])
+        # the categories add up to the base: its total row (the same cells, masked alike)
+        total = [Cell(_("Totalt")), *gender_cells(doc, ("cur", base_measure, row_id), breakdown.base)]
+        base_keys = [("cur", base_measure, row_id, g) for g in COUNT_COLUMNS]
+        rows.append(
+            total
+            + [
+                Cell(Share(n, n), "share", depends=(k,))
+                for n, k in zip(_base_counts(breakdown.base), base_keys, strict=True)
+            ]
+        )
     title = breakdown.title if base_measure == "exits" else _("Nya – %(d)s") % {"d": breakdown.title}
     note = _("En person kan räknas i flera kategorier.") if breakdown.multi_valued else ""
     doc.sections.append(Section(title, header, rows, note=note))
+
+
+def _base_counts(counts) -> list[int]:
+    return [getattr(counts, g) for g in COUNT_COLUMNS]
 
 
 def _detail_steps(doc: Document, detail: InterventionDetail, row_id) -> None:

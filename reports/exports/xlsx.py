@@ -42,12 +42,21 @@ def _xlsx_text_only(sheet) -> None:
                 cell.data_type = "s"
 
 
+def _cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at the last whole word ("Nya – Unga som varken arbetar"),
+    never inside one; a single long word is cut at the limit."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" –-,(") or text[:limit]
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Blad"
+    name = _cut_at_word("".join(ch for ch in title if ch not in "[]:*?/\\").strip(), 31) or "Blad"
     candidate, n = name, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
-        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = _cut_at_word(name, 31 - len(suffix)) + suffix, n + 1
     used.add(candidate.lower())
     return candidate
 

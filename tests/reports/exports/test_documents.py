@@ -112,3 +112,16 @@ def test_internal_exports_keep_the_small_numbers(association):
     doc = summary_doc(association)
     assert not doc.masked
     assert MASK not in render_document(doc, "csv").decode("utf-8-sig")
+
+
+def test_the_xlsx_cuts_sheet_names_at_a_word_and_gives_breakdowns_a_total_row(association):
+    intervention = lekeberg(association)
+    detail = intervention_detail(intervention=intervention, period=Period.parse("2024"))
+    workbook = load_workbook(io.BytesIO(render_document(detail_document(detail), "xlsx")))
+    assert "Nya – Försörjning vid" in workbook.sheetnames  # "… vid inskrivning" is 33 characters
+    assert all(len(name) <= 31 and not name.endswith(("–", " ")) for name in workbook.sheetnames)
+    exits = sheet_rows(workbook["Avslutsorsaker"])
+    assert exits[-1][:5] == ["Totalt", 5, 6, 0, 11]  # the reasons add up to the exits
+    assert exits[-1][5:] == [1.0, 1.0, None, 1.0]
+    assert sum(row[4] for row in exits[:-1]) == 11
+    assert workbook["Avslutsorsaker"]["E4"].number_format == "#,##0"
