@@ -32,7 +32,7 @@ from reports.summaries.selectors import (
 from reports.summaries.socio_economic import model_text
 
 TREND_YEARS = 5
-CHART_DPI = 110
+CHART_DPI = 90
 
 
 def annual_report_document(
@@ -72,7 +72,7 @@ def annual_report_document(
 
 
 def _trend_chart(title: str, trend, figures_of) -> bytes:
-    return charts.render(charts.summary_trend_chart(title, trend, figures_of), "png", dpi=CHART_DPI)
+    return charts.render(charts.summary_trend_chart(title, trend, figures_of, fast=True), "png", dpi=CHART_DPI)
 
 
 def _row_figures(intervention_id):
@@ -197,7 +197,7 @@ def _intervention_sections(doc: Document, summary: Summary, row: InterventionSum
         section = doc.sections[-1]
         if with_charts and any(r.counts.total for r in breakdown.rows):
             section.charts.append(
-                charts.render(charts.breakdown_chart(breakdown, title=section.title), "png", dpi=CHART_DPI)
+                charts.render(charts.breakdown_chart(breakdown, title=section.title, fast=True), "png", dpi=CHART_DPI)
             )
     if surveys and surveys["response_rates"]:
         doc.sections.extend(_indicator_sections(surveys))

@@ -40,6 +40,7 @@ def bar_chart(
     values: dict[str, Sequence[int | None]],
     value_label: str = "Antal",
     percents: dict[str, Sequence[int | None]] | None = None,
+    fast: bool = False,
 ) -> Figure:
     """Horizontal grouped bars: one group per category, one bar per gender.
 
@@ -47,11 +48,14 @@ def bar_chart(
     ``percents`` (the same shape: each count's whole percent of its gender's column) a bar reads
     "5 (45 %)", as the annual reports print them. A gender with only zeros (typically "annan/ej
     angivet") is left out to keep the chart readable; with no categories at all the chart says
-    that there is nothing to show.
+    that there is nothing to show. ``fast`` uses fixed margins instead of matplotlib's
+    constrained layout (which draws the figure several times): for documents with many charts.
     """
     genders = [g for g in GENDERS if any(v is None or v for v in values.get(g, []))] or ["women", "men"]
     height = max(2.2, 0.32 * len(categories) * max(len(genders), 1) + 1.4)
-    figure = Figure(figsize=(8, height), dpi=100, layout="constrained")
+    figure = Figure(figsize=(8, height), dpi=100, layout=None if fast else "constrained")
+    if fast:
+        figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.75 / height, bottom=0.55 / height)
     axes = figure.add_subplot()
     axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
     if not categories:
@@ -93,13 +97,17 @@ def _bar_text(value: int | None, percent: int | None) -> str:
     return f"{value}" if percent is None else f"{value} ({percent}\u00a0%)"
 
 
-def trend_chart(*, title: str, periods: Sequence[str], participants: Sequence[int], steps: Sequence) -> Figure:
+def trend_chart(
+    *, title: str, periods: Sequence[str], participants: Sequence[int], steps: Sequence, fast: bool = False
+) -> Figure:
     """A multi-year trend: participants during each period as bars (with their number) and the
     step progression as a line on a percent axis, each point labelled "45 % (5/11)".
 
     ``steps`` are :class:`~reports.shares.Share` objects; a period without exits has no point.
     """
-    figure = Figure(figsize=(8, 3.2), dpi=100, layout="constrained")
+    figure = Figure(figsize=(8, 3.2), dpi=100, layout=None if fast else "constrained")
+    if fast:
+        figure.subplots_adjust(left=0.08, right=0.92, top=0.86, bottom=0.1)
     axes = figure.add_subplot()
     axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
     positions = list(range(len(periods)))
@@ -135,7 +143,7 @@ def render(figure: Figure, fmt: str, *, dpi: int | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def breakdown_chart(table, *, title: str | None = None, masked: set | None = None) -> Figure:
+def breakdown_chart(table, *, title: str | None = None, masked: set | None = None, fast: bool = False) -> Figure:
     """A chart of a :class:`reports.summaries.selectors.BreakdownTable` (categories with any count only).
 
     ``masked`` holds (category code, gender) pairs to draw as masked.
@@ -147,10 +155,11 @@ def breakdown_chart(table, *, title: str | None = None, masked: set | None = Non
         categories=[row.label for row in rows],
         values={g: [None if (row.code, g) in masked else getattr(row.counts, g) for row in rows] for g in GENDERS},
         percents={g: [None if (row.code, g) in masked else row.shares[g].percent for row in rows] for g in GENDERS},
+        fast=fast,
     )
 
 
-def summary_trend_chart(title: str, trend, figures_of) -> Figure:
+def summary_trend_chart(title: str, trend, figures_of, *, fast: bool = False) -> Figure:
     """:func:`trend_chart` of a :func:`reports.summaries.selectors.summary_trend`: ``figures_of``
     picks the figures of one summary (its totals, or one intervention's row; ``None`` when the
     intervention did not run that year)."""
@@ -160,4 +169,5 @@ def summary_trend_chart(title: str, trend, figures_of) -> Figure:
         periods=[str(p.year) if getattr(p, "kind", "") == "Y" else p.code for p, _s in trend],
         participants=[f.participants.total if f else 0 for f in figures],
         steps=[f.step_progression if f else Share(0, 0) for f in figures],
+        fast=fast,
     )
