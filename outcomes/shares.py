@@ -14,6 +14,10 @@ from fractions import Fraction
 #: association says otherwise (the association's setting is the default of its new goals).
 DEFAULT_YELLOW_RATIO = Decimal("0.8")
 
+#: The codes of a traffic light: a goal's fulfilment (:func:`reports.shares.traffic_light`) and a
+#: survey figure's comparison (:func:`outcomes.surveys.rules.light`) each label them.
+GREEN, YELLOW, RED, NO_DATA = "green", "yellow", "red", "no_data"
+
 
 @dataclass(frozen=True)
 class Share:

@@ -7,7 +7,7 @@ Codes are stable identifiers used by the API; labels may be renamed freely."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.organisations.models import Association
+from outcomes.organisations.models import association_link
 from outcomes.validators import validate_no_personal_data
 
 
@@ -32,6 +32,21 @@ class CatalogEntry(models.Model):
         return self.label_sv
 
 
+def catalog_link(
+    entry: type[models.Model], verbose_name, *, related_name: str, optional: bool = False
+) -> models.ForeignKey:
+    """The foreign key from counts (or a goal) to the catalog entry they refer to: ``PROTECT``, so
+    an entry in use is retired, never deleted. ``optional`` for a reference that may be empty."""
+    return models.ForeignKey(
+        entry,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
 class OutcomeClass(models.TextChoices):
     SELF_SUPPORT = "self_support", _("egen försörjning")
     CONTINUED_REHAB = "continued_rehab", _("fortsatt rehabilitering")
@@ -41,9 +56,7 @@ class OutcomeClass(models.TextChoices):
 
 
 class ExitReason(CatalogEntry):
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="exit_reasons", verbose_name=_("förbund")
-    )
+    association = association_link("exit_reasons")
     outcome_class = models.CharField(_("utfallsklass"), max_length=20, choices=OutcomeClass.choices)
 
     class Meta(CatalogEntry.Meta):
@@ -55,9 +68,7 @@ class ExitReason(CatalogEntry):
 class Dimension(CatalogEntry):
     """A background variable of new participants; a multi-valued one has no sum rule."""
 
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("förbund")
-    )
+    association = association_link("dimensions")
     multi_valued = models.BooleanField(
         _("flera värden per person"),
         default=False,
@@ -81,12 +92,31 @@ class DimensionCategory(CatalogEntry):
         constraints = [models.UniqueConstraint(fields=["dimension", "code"], name="unique_category_code")]
 
 
+class RespondentGroup(models.TextChoices):
+    PARTICIPANT_ONGOING = "participant_ongoing", _("pågående deltagare")
+    PARTICIPANT_EXIT = "participant_exit", _("avslutade deltagare")
+    STAFF = "staff", _("personal")
+    MANAGERS = "managers", _("chefer hos parterna")
+    BOARD = "board", _("styrelse")
+    REFERRERS = "referrers", _("remittenter")
+
+
+def respondent_group_field(*, blank: bool = False) -> models.CharField:
+    """The respondent-group column of a question, a survey and an indicator goal (``blank`` for a
+    goal, which has one only when it is an indicator goal)."""
+    return models.CharField(_("respondentgrupp"), max_length=30, choices=RespondentGroup.choices, blank=blank)
+
+
+class Scale(models.TextChoices):
+    FREQUENCY6 = "frequency6", _("frekvens, sex steg")
+    EXTENT6 = "extent6", _("omfattning, sex steg")
+    YES_NO = "yes_no", _("ja/nej")
+
+
 class SurveyIndicator(models.Model):
     """One of the national network's numbered indicators."""
 
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="survey_indicators", verbose_name=_("förbund")
-    )
+    association = association_link("survey_indicators")
     number = models.PositiveSmallIntegerField(_("nummer"))
     label_sv = models.CharField(_("benämning"), max_length=400, validators=[validate_no_personal_data])
 
@@ -100,26 +130,9 @@ class SurveyIndicator(models.Model):
         return f"{self.number}. {self.label_sv}"
 
 
-class RespondentGroup(models.TextChoices):
-    PARTICIPANT_ONGOING = "participant_ongoing", _("pågående deltagare")
-    PARTICIPANT_EXIT = "participant_exit", _("avslutade deltagare")
-    STAFF = "staff", _("personal")
-    MANAGERS = "managers", _("chefer hos parterna")
-    BOARD = "board", _("styrelse")
-    REFERRERS = "referrers", _("remittenter")
-
-
-class Scale(models.TextChoices):
-    FREQUENCY6 = "frequency6", _("frekvens, sex steg")
-    EXTENT6 = "extent6", _("omfattning, sex steg")
-    YES_NO = "yes_no", _("ja/nej")
-
-
 class SurveyQuestion(CatalogEntry):
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="survey_questions", verbose_name=_("förbund")
-    )
-    group = models.CharField(_("respondentgrupp"), max_length=30, choices=RespondentGroup.choices)
+    association = association_link("survey_questions")
+    group = respondent_group_field()
     number = models.PositiveSmallIntegerField(_("frågenummer"))
     indicator = models.PositiveSmallIntegerField(_("indikator"), null=True, blank=True)
     scale = models.CharField(_("skala"), max_length=20, choices=Scale.choices)

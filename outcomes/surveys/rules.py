@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from outcomes.catalog.models import RespondentGroup
 from outcomes.counts import GENDER_LABELS, GENDERS
-from outcomes.shares import Share
+from outcomes.shares import GREEN, NO_DATA, RED, YELLOW, Share
 from outcomes.violations import NEGATIVE_COUNT, RuleViolation
 
 SIX_STEP_SCALES = ("frequency6", "extent6")
@@ -88,9 +88,6 @@ ASSOCIATION_GROUPS = frozenset({"managers", "board"})
 
 
 INTERVENTION_GROUPS = frozenset({"participant_ongoing", "participant_exit", "staff", "referrers"})
-
-
-GREEN, YELLOW, RED, NO_DATA = "green", "yellow", "red", "no_data"
 
 
 LIGHT_LABELS = {

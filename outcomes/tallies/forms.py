@@ -34,6 +34,17 @@ PARTICIPANT_ROWS = (
 SEP = "__"
 
 
+#: The first part of a field's name for each kind of count in :meth:`ReportFigures.count_rows`
+#: (``start__women``, ``reason__work__men``, ``dim__age_band__a16_29__other``).
+FORM_PREFIX = {
+    "ongoing_at_start": "start",
+    "new": "new",
+    "exits": "exits",
+    "exits_by_reason": "reason",
+    "breakdowns": "dim",
+}
+
+
 def too_large_message(name, maximum: int) -> str:
     """The message for a number above ``maximum`` (a column's bound, :mod:`outcomes.limits`),
     naming the field: "Antal tillfrågade: talet får vara högst 2 147 483 647." """
@@ -253,14 +264,8 @@ class ReportForm(forms.Form):
         if figures is None:
             put("start", start or Counts())
             return initial
-        put("start", figures.ongoing_at_start)
-        put("new", figures.new)
-        put("exits", figures.exits)
-        for code, counts in figures.exits_by_reason.items():
-            put(f"reason{SEP}{code}", counts)
-        for dimension, categories in figures.breakdowns.items():
-            for code, counts in categories.items():
-                put(f"dim{SEP}{dimension}{SEP}{code}", counts)
+        for (kind, *codes), counts in figures.count_rows():
+            put(SEP.join((FORM_PREFIX[kind], *codes)), counts)
         initial["spent_sek"] = figures.spent_sek or None
         return initial
 

@@ -7,7 +7,7 @@ write that was rolled back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -60,6 +60,11 @@ class ReportInput:
     exits: Counts | None = None
     spent_sek: int = 0
     comment: str = ""
+
+    @classmethod
+    def from_figures(cls, figures: ReportFigures, comment: str = "") -> ReportInput:
+        """The input that saves ``figures`` as they are: every count given, nothing derived."""
+        return cls(comment=comment, **{f.name: getattr(figures, f.name) for f in fields(figures)})
 
 
 @dataclass
