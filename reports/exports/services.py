@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outcomes.periods import Period, PeriodError
+from outcomes.periods import Period, PeriodError, parse_span
 from reports.exports.annual import annual_report_document
 from reports.exports.csv import to_csv
 from reports.exports.document import Document
@@ -170,7 +170,7 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
         content = export_document(
             association=job.association,
             intervention=job.intervention,
-            period=Period.parse(job.period),
+            period=parse_span(job.period),
             fmt=job.format,
             publish=job.publish,
             include_drafts=job.include_drafts,

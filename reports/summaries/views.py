@@ -151,6 +151,8 @@ def summary_page(request, association_id: int):
             "exports": _export_links("summary-export", association.pk, period, include_drafts),
             "period_name": period_name(period),
             "previous_name": period_name(summary.previous_period),
+            # "jmf 2023" beside each figure; a range has no single year, so its code
+            "previous_short": summary.previous_period.year or summary.previous_period.code,
             "socio_economic": [(row.intervention.name, summary.socio_economic(row.current)) for row in summary.rows]
             + [(_("Totalt"), summary.socio_economic(summary.totals))],
             "socio_economic_model": model_text(association),

@@ -15,6 +15,8 @@ from pypdf import PdfReader
 
 from outcomes.surveys.rules import AnswerInput, SurveyInput
 from outcomes.surveys.services import national_averages_set, survey_save
+from reports.exports.models import ExportJob
+from reports.exports.services import export_job_run
 from reports.goals.services import GoalInput, goal_create, step_definition_set
 from tests.factories import PASSWORD
 from tests.reports.summaries.test_selectors import api_client
@@ -275,3 +277,15 @@ def test_a_range_of_base_periods_counts_everyone_since_its_start(association, st
     )
     refused = client.get(f"/api/v1/associations/{association.pk}/summary/?period=2024Q4..2023Q1")
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "period"
+
+
+def test_the_summary_page_and_a_pdf_job_take_a_range(association, staff, client, seeded_year):
+    assert client.login(email=staff.email, password=PASSWORD)
+    response = client.get(f"/resultat/forbund/{association.pk}/?period=2014Q3..2024Q2")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Period: 2014-07-01 – 2024-06-30, jämfört med samma period 2013-07-01 – 2023-06-30 (jmf)." in html
+    assert "jmf None" not in html and "jmf 2013Q3..2023Q2" in html
+    assert client.post(f"/resultat/forbund/{association.pk}/export.pdf?period=2014Q3..2024Q2").status_code == 302
+    job = export_job_run(job=ExportJob.objects.get(period="2014Q3..2024Q2"))  # as the worker does
+    assert job.status == "done" and bytes(job.content).startswith(b"%PDF")
