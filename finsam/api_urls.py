@@ -16,6 +16,7 @@ from outcomes.imports import api as imports
 from outcomes.organisations import api as organisations
 from outcomes.surveys import api as surveys
 from outcomes.tallies import api as tallies
+from reports.exports import api as exports
 from reports.goals import api as goals
 from reports.summaries import api as summaries
 
@@ -83,6 +84,12 @@ urlpatterns = [
     ),
     # summaries
     path("associations/<id:association_id>/summary/", summaries.AssociationSummaryView.as_view(), name="api-summary"),
+    # exports
+    path(
+        "associations/<id:association_id>/annual-report.docx",
+        exports.AnnualReportView.as_view(),
+        name="api-annual-report",
+    ),
     # the schema and its two readers
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's configuration script is served from its own URL (the split view), not inline.

@@ -147,6 +147,7 @@ POLICY = {
         ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN
     ),
     ("PATCH", "/api/v1/catalog/categories/{category_id}/"): rule(ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN),
+    ("GET", "/api/v1/associations/{association_id}/annual-report.docx"): READ_SUMMARIES,
     # --- API: surveys ---
     ("GET", "/api/v1/interventions/{id}/surveys/{period}/{group}/"): {
         "group=participant_ongoing": READ_ALL,
@@ -275,7 +276,12 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
+    ("GET", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("GET", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/export.<str:fmt>"): READ_SUMMARIES,
@@ -284,6 +290,7 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
     ("GET", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
@@ -308,6 +315,7 @@ POLICY = {
 QUERIES = {
     "/api/v1/interventions/{intervention_id}/goal-results/": "?period=2024",
     "/api/v1/associations/{association_id}/summary/": "?period=2024",
+    "/api/v1/associations/{association_id}/annual-report.docx": "?period=2024",
     "/api/v1/interventions/{id}/survey-tables/": "?period=2024",
     "/api/v1/associations/{id}/survey-tables/": "?period=2024",
     "/api/v1/imports/": "?dry_run=true",
@@ -315,6 +323,8 @@ QUERIES = {
     "resultat/forbund/<int:association_id>/": "?period=2024",
     "resultat/forbund/<int:association_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/": "?period=2024",
+    "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>": "?period=2024",
+    "resultat/forbund/<int:association_id>/underlag.csv": "?period=2024",
     "resultat/insatser/<int:intervention_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/mal/": "?period=2024",
@@ -577,7 +587,7 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
     if param == "fmt" and "diagram/" in route:
         return ["svg", "png"]
     if param == "fmt" and "export." in route:
-        return ["csv", "xlsx", "pdf"]
+        return ["csv", "xlsx", "pdf", "docx"]
     return None
 
 
