@@ -209,16 +209,16 @@ def _goals(goals: list[dict]) -> Section:
     header = [_("Mål"), _("Målvärde"), _("Resultat"), _("Måluppfyllelse")]
     rows = []
     for goal in goals:
-        if kinds.is_share(goal["kind"]):
-            result = Cell(Share(goal["numerator"] or 0, goal["denominator"] or 0), "share")
+        if kinds.is_share(goal.kind):
+            result = Cell(Share(goal.numerator or 0, goal.denominator or 0), "share")
         else:
-            result = Cell(goal["numerator"] if goal["numerator"] is not None else goal["value"], "count")
+            result = Cell(goal.numerator if goal.numerator is not None else goal.value, "count")
         rows.append(
             [
-                Cell(goal["label"]),
-                Cell(kinds.target_text(goal["kind"], goal["comparator"], goal["target"])),
+                Cell(goal.label),
+                Cell(kinds.target_text(goal.kind, goal.comparator, goal.target)),
                 result,
-                Cell(goal["status"], "light"),
+                Cell(goal.status, "light"),
             ]
         )
     return Section(_("Mål"), header, rows, note="" if rows else _("Inga mål utvärderas för perioden."))

@@ -16,6 +16,7 @@ from outcomes.periods import Period
 from outcomes.tallies.services import report_save, report_submit
 from reports.exports.annual import annual_report_document
 from reports.exports.docx import to_docx
+from reports.summaries.api import SummaryOutputSerializer
 from reports.summaries.selectors import association_summary
 from tests.conftest import report_input
 from tests.factories import AssociationFactory, InterventionFactory
@@ -139,7 +140,7 @@ def test_every_number_of_the_document_is_the_summarys_and_every_share_has_its_fr
         for index, spec in enumerate(specs):
             enter(association, index, spec)
         period = Period.parse("2024")
-        api = association_summary(association=association, period=period).as_api()
+        api = SummaryOutputSerializer.of(association_summary(association=association, period=period)).data
         content = to_docx(annual_report_document(association=association, period=period, with_charts=False))
         transaction.set_rollback(True)
     labels = {
