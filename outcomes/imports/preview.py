@@ -43,6 +43,7 @@ class PreviewRow:
     diff: list[dict] = field(default_factory=list)  # {"label", "old", "new"}
     warnings: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    place: dict = field(default_factory=dict)  # {"sheet": "2024Q3"} or {"line": 2}
 
 
 @dataclass
@@ -65,7 +66,7 @@ class FilePreview:
         errors = []
         for index, row in enumerate(self.rows):
             if row.errors:
-                place = {k: v for k, v in row.errors[0].items() if k in ("sheet", "line")}
+                place = {k: v for k, v in row.place.items() if k in ("sheet", "line")}
                 message = _("%(source)s har %(n)s fel.") % {"source": row.source, "n": len(row.errors)}
                 errors.append(
                     {"index": index, "field": f"reports[{index}]", "code": "invalid_report", "message": message}
@@ -128,7 +129,12 @@ def files_import(*, user, files: list[tuple[str, bytes]], dry_run: bool = True, 
     if refusals:
         return preview
     rows = [
-        PreviewRow(source=f"{name}, {report.name}", intervention=None, period=str(report.item.get("period")))
+        PreviewRow(
+            source=f"{name}, {report.name}",
+            intervention=None,
+            period=str(report.item.get("period")),
+            place=report.builder.origin.place(),
+        )
         for name, report in found
     ]
     preview.rows = rows

@@ -13,6 +13,7 @@ from outcomes.catalog.models import (
     SurveyIndicator,
     SurveyQuestion,
 )
+from outcomes.imports.models import FileUpload, FileUploadPart
 from outcomes.organisations.models import ApiToken, Association, Budget, Intervention, Membership, Role, User
 from outcomes.surveys.models import NationalAverage, Survey, SurveyAnswer
 from outcomes.tallies.models import (
@@ -34,6 +35,8 @@ __all__ = [
     "DimensionCategory",
     "ExitCount",
     "ExitReason",
+    "FileUpload",
+    "FileUploadPart",
     "HistoryKind",
     "Intervention",
     "Membership",

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outcomes.models import Membership, PeriodReport, ReportStatus, Role
-from outcomes.organisations.access import association_for, can_write_reports, intervention_for, is_staff_of
+from outcomes.organisations.access import (
+    association_for,
+    can_write_reports,
+    intervention_for,
+    is_staff_of,
+    writable_interventions,
+)
 from outcomes.periods import Period, PeriodError, base_period
 from outcomes.tallies.errors import ReportError, VersionConflict
 from outcomes.tallies.forms import ReopenForm, ReportForm
@@ -53,6 +59,7 @@ def home(request):
         "outcomes/home.html",
         {
             "overview": overview,
+            "writable": writable_interventions(request.user, [i for i, _periods in overview]),
             "staff_associations": sorted(staff_associations, key=lambda a: a.name),
         },
     )
