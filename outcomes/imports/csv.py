@@ -23,6 +23,7 @@ from outcomes.imports.sections import (
     counts_from,
     located,
     norm,
+    not_visible,
     whole_number,
 )
 from outcomes.imports.xlsx import FileReport
@@ -83,7 +84,8 @@ def _line_put(builder: BodyBuilder, cells: dict, where: Where, index) -> None:
             builder.errors.append(located(where, "personal_data", refusal, field_name=column))
             return
     if index is None:
-        return  # an intervention the user does not see: the import refuses it
+        not_visible(builder)
+        return
     line = _line_of(part, cells["code"], index)
     if line is None:
         builder.errors.append(_unknown(where, part, cells["code"]))

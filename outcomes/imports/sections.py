@@ -226,3 +226,11 @@ def whole_number(value) -> tuple[int | None, str | None]:
         return int(whole), None
     shown = str(value).strip() if not isinstance(value, float) else str(value).replace(".", ",")
     return None, _("”%(v)s” är inte ett heltal.") % {"v": shown[:40]}
+
+
+def not_visible(builder: BodyBuilder) -> None:
+    """The report names an intervention the user does not see: its lines cannot be read (their
+    labels are the catalog of the intervention's association), and the import would refuse it."""
+    if not any(e["code"] == "not_found" for e in builder.errors):
+        message = _("insatsen %(id)s finns inte eller är inte din.") % {"id": builder.item.get("intervention")}
+        builder.errors.append(located(builder.places["intervention"], "not_found", message, field_name="intervention"))

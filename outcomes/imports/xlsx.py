@@ -30,6 +30,7 @@ from outcomes.imports.sections import (
     counts_from,
     located,
     norm,
+    not_visible,
     whole_number,
 )
 from outcomes.imports.template import COUNT_COLUMNS, HEADER_ROW, INSTRUCTIONS, SUM_LABEL, header
@@ -180,7 +181,8 @@ def _sheet_read(title: str, rows: list, index_for) -> FileReport | None:
     _personal_data_check(title, grid, builder)
     index = index_for(intervention_id)
     if index is None:
-        return report  # the import answers "not_found" for the intervention
+        not_visible(builder)
+        return report
     filled = _lines_read(title, grid, index, builder)
     return report if filled or builder.errors else None
 
