@@ -120,7 +120,7 @@ def line_index(association_id: int) -> LineIndex:
     index.add(EXITS, _("Avslutade per orsak"), [Line("exit", r.code, r.label_sv) for r in reasons], _("Avslutade"))
     for dimension in Dimension.objects.filter(association_id=association_id).prefetch_related("categories"):
         lines = [Line("breakdown", f"{dimension.code}.{c.code}", c.label_sv) for c in dimension.categories.all()]
-        index.add(f"dim:{dimension.code}", dimension.label_sv, lines)
+        index.add(f"dim:{dimension.code}", dimension.label_sv, lines, dimension.code)
     index.add(MONEY, _("Pengar och kommentar"), _money_lines())
     return index
 
