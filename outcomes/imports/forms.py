@@ -12,20 +12,32 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): a list of uploaded files."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, (list, tuple)):
+            return [one(item, initial) for item in data]
+        return [one(data, initial)]
+
+
 class UploadForm(forms.Form):
     """One or more templates (XLSX) or long CSV files. Their content is checked when read
     (:mod:`outcomes.imports.files`); the form only makes sure there is at least one."""
 
-    files = forms.FileField(
+    files = MultipleFileField(
         label=gettext_lazy("Filer (mallar .xlsx eller lång CSV)"),
         widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
         error_messages={"required": gettext_lazy("Välj minst en fil att läsa in.")},
     )
 
     def clean_files(self):
-        files = self.files.getlist("files")
-        if not files:
-            raise forms.ValidationError(self.fields["files"].error_messages["required"], code="required")
+        files = self.cleaned_data["files"]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(
                 gettext_lazy("Högst %(n)s filer åt gången.") % {"n": MAX_FILES}, code="too_many"

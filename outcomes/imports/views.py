@@ -66,7 +66,7 @@ def template_download(request, intervention_id):
 @require_http_methods(["GET", "POST"])
 def upload(request):
     """ "Läs in fil": choose files; they are kept for the preview, nothing is stored yet."""
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Uploads of this user never stored are forgotten after a day.
