@@ -21,6 +21,8 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         one = super().clean
+        if not data and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
         if isinstance(data, (list, tuple)):
             return [one(item, initial) for item in data]
         return [one(data, initial)]
