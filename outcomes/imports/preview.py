@@ -128,28 +128,9 @@ def files_import(*, user, files: list[tuple[str, bytes]], dry_run: bool = True, 
     preview = FilePreview(dry_run=dry_run, names=names, refusals=refusals)
     if refusals:
         return preview
-    rows = [
-        PreviewRow(
-            source=f"{name}, {report.name}",
-            intervention=None,
-            period=str(report.item.get("period")),
-            place=report.builder.origin.place(),
-        )
-        for name, report in found
-    ]
-    preview.rows = rows
+    preview.rows = rows = _rows_of(found, user)
     stored = _stored_reports([report for _name, report in found])
-    items, positions = [], []
-    for position, ((_name, report), row) in enumerate(zip(found, rows, strict=True)):
-        key = (report.item.get("intervention"), row.period.upper())
-        current = stored.get(key)
-        if current is not None and current.status == ReportStatus.APPROVED:
-            row.action, row.intervention = LOCKED, current.intervention
-            continue
-        row.errors = list(report.errors)
-        if not report.errors:
-            items.append(report.item)
-            positions.append(position)
+    items, positions = _items_of(found, rows, stored)
     failed = any(row.errors for row in rows)
     source = _("Från fil: %(names)s") % {"names": ", ".join(sorted(set(names)))}
     try:
@@ -164,6 +145,37 @@ def files_import(*, user, files: list[tuple[str, bytes]], dry_run: bool = True, 
     except _Refused:
         preview.stored = False
     return preview
+
+
+def _rows_of(found, user) -> list[PreviewRow]:
+    """A preview row per report read, naming its intervention when the user sees it."""
+    ids = {r.item.get("intervention") for _n, r in found if isinstance(r.item.get("intervention"), int)}
+    named = {i.pk: i for i in interventions_visible_to(user).filter(pk__in=[i for i in ids if 0 < i < 2**63])}
+    return [
+        PreviewRow(
+            source=f"{name}, {report.name}",
+            intervention=named.get(report.item.get("intervention")),
+            period=str(report.item.get("period")),
+            place=report.builder.origin.place(),
+        )
+        for name, report in found
+    ]
+
+
+def _items_of(found, rows, stored) -> tuple[list[dict], list[int]]:
+    """The import items of the reports read without errors and not locked, and their positions;
+    an approved report is marked locked and left out whatever the file holds for it."""
+    items, positions = [], []
+    for position, ((_name, report), row) in enumerate(zip(found, rows, strict=True)):
+        current = stored.get((report.item.get("intervention"), row.period.upper()))
+        if current is not None and current.status == ReportStatus.APPROVED:
+            row.action, row.intervention = LOCKED, current.intervention
+            continue
+        row.errors = list(report.errors)
+        if not report.errors:
+            items.append(report.item)
+            positions.append(position)
+    return items, positions
 
 
 def _stored_reports(reports: list[FileReport]) -> dict[tuple, PeriodReport]:

@@ -90,8 +90,22 @@ _LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 
 
 def _period_sheet(sheet, intervention, period: Period, report: PeriodReport | None) -> None:
-    figures = report.figures() if report else None
     locked = report is not None and report.status == ReportStatus.APPROVED
+    _sheet_head(sheet, intervention, period, report, locked)
+    validations = _validations(sheet)
+    figures = report.figures() if report else None
+    row = HEADER_ROW + 1
+    for section in report_sections(intervention, report):
+        row = _section_write(sheet, row, section, (report, figures), locked, validations)
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 44
+    sheet.column_dimensions["G"].width = 30
+    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
+    sheet.protection.sheet = True
+
+
+def _sheet_head(sheet, intervention, period: Period, report, locked: bool) -> None:
+    """Title, the intervention's id, the period, the status and the header row."""
     sheet["A1"] = f"{intervention.name} – {period.code}"
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"], sheet[ID_CELL] = _("Insats (id)"), intervention.pk
@@ -103,51 +117,56 @@ def _period_sheet(sheet, intervention, period: Period, report: PeriodReport | No
     for column, title in zip(COLUMNS, header(), strict=True):
         sheet[f"{column}{HEADER_ROW}"] = title
         sheet[f"{column}{HEADER_ROW}"].font = Font(bold=True)
-    counts_validation = DataValidation(
-        type="whole", operator="between", formula1="0", formula2=str(MAX_REPORT_COUNT), allow_blank=True
-    )
-    counts_validation.error = _("Ange ett heltal, 0 eller större.")
-    amount_validation = DataValidation(
-        type="whole", operator="between", formula1="0", formula2=str(MAX_REPORT_SEK), allow_blank=True
-    )
-    amount_validation.error = _("Ange hela kronor, 0 eller större.")
-    for validation in (counts_validation, amount_validation):
-        validation.showErrorMessage = True
+
+
+def _validations(sheet) -> dict:
+    """Whole numbers from 0 for counts and for kronor, as Excel and LibreOffice check them."""
+    found = {}
+    for kind, maximum, message in (
+        (COUNTS, MAX_REPORT_COUNT, _("Ange ett heltal, 0 eller större.")),
+        (AMOUNT, MAX_REPORT_SEK, _("Ange hela kronor, 0 eller större.")),
+    ):
+        validation = DataValidation(
+            type="whole", operator="between", formula1="0", formula2=str(maximum), allow_blank=True
+        )
+        validation.error, validation.showErrorMessage = message, True
         sheet.add_data_validation(validation)
-    row = HEADER_ROW + 1
-    for section in report_sections(intervention, report):
-        sheet[f"A{row}"] = section.title
-        sheet[f"A{row}"].font = Font(bold=True)
+        found[kind] = validation
+    return found
+
+
+def _section_write(sheet, row: int, section, stored: tuple, locked: bool, validations: dict) -> int:
+    """The section's title, its lines and its computed sum; answers the next free row.
+    ``stored`` is the stored report and its figures (``None`` twice for a period not reported)."""
+    report, figures = stored
+    sheet[f"A{row}"] = section.title
+    sheet[f"A{row}"].font = Font(bold=True)
+    row += 1
+    first = row
+    for line in section.lines:
+        sheet[f"{LABEL_COLUMN}{row}"], sheet[f"{CODE_COLUMN}{row}"] = line.label, line.key
+        sheet[f"{CODE_COLUMN}{row}"].font = Font(color="888888")
+        if line.kind == COUNTS:
+            values = _stored_counts(figures, line)
+            # A stored start of zeros is written as zeros: a blank start continues from the
+            # period before, which may differ from what is stored.
+            keep_zero = report is not None and line.part == "ongoing_at_start"
+            for gender, column in COUNT_COLUMNS.items():
+                value = values.get(gender, 0 if keep_zero else None)
+                _input(sheet[f"{column}{row}"], value, locked, validations[COUNTS], keep_zero=keep_zero)
+            sheet[f"{SUM_COLUMN}{row}"] = f"=SUM(C{row}:E{row})"
+        elif line.kind == AMOUNT:
+            _input(sheet[f"{VALUE_COLUMN}{row}"], figures.spent_sek if figures else None, locked, validations[AMOUNT])
+        elif line.kind == TEXT:
+            _input(sheet[f"{VALUE_COLUMN}{row}"], (report.comment if report else "") or None, locked, None)
         row += 1
-        first = row
-        for line in section.lines:
-            sheet[f"{LABEL_COLUMN}{row}"], sheet[f"{CODE_COLUMN}{row}"] = line.label, line.key
-            sheet[f"{CODE_COLUMN}{row}"].font = Font(color="888888")
-            if line.kind == COUNTS:
-                values = _stored_counts(figures, line)
-                # A stored start of zeros is written as zeros: a blank start continues from the
-                # period before, which may differ from what is stored.
-                keep_zero = report is not None and line.part == "ongoing_at_start"
-                for gender, column in COUNT_COLUMNS.items():
-                    value = values.get(gender, 0 if keep_zero else None)
-                    _input(sheet[f"{column}{row}"], value, locked, counts_validation, keep_zero=keep_zero)
-                sheet[f"{SUM_COLUMN}{row}"] = f"=SUM(C{row}:E{row})"
-            elif line.kind == AMOUNT:
-                _input(sheet[f"{VALUE_COLUMN}{row}"], figures.spent_sek if figures else None, locked, amount_validation)
-            elif line.kind == TEXT:
-                _input(sheet[f"{VALUE_COLUMN}{row}"], (report.comment if report else "") or None, locked, None)
-            row += 1
-        if section.summed and section.lines:
-            sheet[f"{LABEL_COLUMN}{row}"] = SUM_LABEL
-            sheet[f"{LABEL_COLUMN}{row}"].font = Font(bold=True)
-            for column in (*COUNT_COLUMNS.values(), SUM_COLUMN):
-                sheet[f"{column}{row}"] = f"=SUM({column}{first}:{column}{row - 1})"
-            row += 1
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 44
-    sheet.column_dimensions["G"].width = 30
-    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-    sheet.protection.sheet = True
+    if section.summed and section.lines:
+        sheet[f"{LABEL_COLUMN}{row}"] = SUM_LABEL
+        sheet[f"{LABEL_COLUMN}{row}"].font = Font(bold=True)
+        for column in (*COUNT_COLUMNS.values(), SUM_COLUMN):
+            sheet[f"{column}{row}"] = f"=SUM({column}{first}:{column}{row - 1})"
+        row += 1
+    return row
 
 
 def _stored_counts(figures, line) -> dict:
