@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from outcomes.imports.files import FileRefused, file_name_check
+
 MAX_FILES = 20
 
 
@@ -44,4 +46,10 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 gettext_lazy("Högst %(n)s filer åt gången.") % {"n": MAX_FILES}, code="too_many"
             )
+        for file in files:
+            # A name is kept with the upload until it is saved: one holding personal data is not.
+            try:
+                file_name_check(file.name)
+            except FileRefused as refused:
+                raise forms.ValidationError(refused.message, code=refused.code) from None
         return files

@@ -116,7 +116,10 @@ def files_read(files: list[tuple[str, bytes]], *, user) -> tuple[list[tuple[str,
             reader = workbook_read if file_kind(content) == XLSX else csv_read
             found += [(name, report) for report in reader(content, index_for=index_for)]
         except FileRefused as refused:
-            refusals.append({**refused.as_dict(), "message": f"{name}: {refused.message}", "file": name})
+            if refused.code == "personal_data":  # the name itself is what is refused: not repeated
+                refusals.append(refused.as_dict())
+            else:
+                refusals.append({**refused.as_dict(), "message": f"{name}: {refused.message}", "file": name})
     return found, refusals, names
 
 

@@ -129,3 +129,10 @@ def test_a_viewer_gets_403_for_the_template_and_an_outsider_404(association, int
     path = f"/api/v1/interventions/{intervention.pk}/template.xlsx"
     assert api(viewer).get(path).status_code == 403
     assert api(outsider).get(path).status_code == 404
+
+
+def test_a_file_whose_name_holds_an_identity_number_is_not_even_kept_for_the_preview(coordinator, intervention):
+    content = long_csv([(intervention.pk, "2024Q1", "new", None, 1, 0, 0, None)])
+    response = signed_in(coordinator).post("/las-in/", {"files": SimpleUploadedFile("570730-4787.csv", content)})
+    assert response.status_code == 400 and "Filnamnet" in response.content.decode()
+    assert not FileUpload.objects.exists()
