@@ -19,6 +19,7 @@ from outcomes.imports.files import MAX_LINES, FileRefused
 from outcomes.imports.sections import (
     EXITS,
     BodyBuilder,
+    FileReport,
     Where,
     counts_from,
     located,
@@ -26,7 +27,6 @@ from outcomes.imports.sections import (
     not_visible,
     whole_number,
 )
-from outcomes.imports.xlsx import FileReport
 from outcomes.validators import personal_data_message
 
 HEADER = ("intervention", "period", "part", "code", "women", "men", "other", "total")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,8 +19,8 @@ from rest_framework.views import APIView
 from outcomes.api.params import query_flag
 from outcomes.imports.files import CSV_TYPE, MAX_FILE_BYTES, XLSX_TYPE
 from outcomes.imports.preview import files_import
-from outcomes.imports.template import template_xlsx
-from outcomes.imports.views import template_year
+from outcomes.imports.template import template_year
+from outcomes.imports.views import template_response
 from outcomes.organisations.access import can_write_reports, intervention_for
 
 FILE_TYPES = (XLSX_TYPE, CSV_TYPE)
@@ -106,6 +105,4 @@ class TemplateView(APIView):
         year = template_year(request.query_params.get("year"), timezone.localdate().year)
         if year is None:
             raise serializers.ValidationError({"year": [_("Ange året med fyra siffror, till exempel 2024.")]})
-        response = HttpResponse(template_xlsx(intervention=intervention, year=year), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="mall-{intervention.pk}-{year}.xlsx"'
-        return response
+        return template_response(intervention, year)

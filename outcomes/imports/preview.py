@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from outcomes.imports.csv import csv_read
 from outcomes.imports.files import XLSX, FileRefused, file_kind, file_name_check
-from outcomes.imports.sections import line_index
+from outcomes.imports.sections import FileReport, line_index
 from outcomes.imports.services import reports_import
-from outcomes.imports.xlsx import FileReport, workbook_read
+from outcomes.imports.xlsx import workbook_read
 from outcomes.models import BreakdownCount, ExitCount, PeriodReport, ReportStatus
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.tallies.errors import ReportError

@@ -203,6 +203,22 @@ class BodyBuilder:
         return self.origin, None
 
 
+@dataclass
+class FileReport:
+    """One report read from a file: the import item, where its fields are, errors of reading."""
+
+    builder: BodyBuilder
+    name: str  # "Blad 2024Q3" or "Rad 2-14"
+
+    @property
+    def item(self) -> dict:
+        return self.builder.item
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.builder.errors
+
+
 def counts_from(values: dict) -> dict:
     """Counts by gender with the blanks as 0."""
     return {gender: values.get(gender) or 0 for gender in GENDERS}

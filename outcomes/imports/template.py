@@ -38,6 +38,16 @@ def header() -> list[str]:
     return [_("Del"), _("Rad"), *(str(GENDER_LABELS[g]).capitalize() for g in GENDERS), _("Summa"), _("Kod")]
 
 
+def template_year(value, default: int) -> int | None:
+    """The year a template is asked for: four digits from 2000 to 2100, else ``None``."""
+    if value in (None, ""):
+        return default
+    value = str(value).strip()
+    if len(value) == 4 and value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return None
+
+
 def template_periods(intervention, year: int) -> list[Period]:
     """The base periods of ``year`` within the intervention's time."""
     return [p for p in Period(year, "Y", 1).base_periods(intervention.frequency) if intervention.runs_during(p)]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from outcomes.imports.files import MAX_FILE_BYTES, XLSX_TYPE
 from outcomes.imports.forms import UploadForm
 from outcomes.imports.preview import CHANGE, CREATE, LOCKED, UNCHANGED, files_import
-from outcomes.imports.template import template_xlsx
+from outcomes.imports.template import template_xlsx, template_year
 from outcomes.models import FileUpload, FileUploadPart
 from outcomes.organisations.access import can_write_reports, intervention_for
 
@@ -31,16 +31,6 @@ ACTION_LABELS = {
     UNCHANGED: gettext_lazy("oförändrad"),
     LOCKED: gettext_lazy("godkänd och låst: lämnas orörd"),
 }
-
-
-def template_year(value, default: int) -> int | None:
-    """The year a template is asked for: four digits from 2000 to 2100, else ``None``."""
-    if value in (None, ""):
-        return default
-    value = str(value).strip()
-    if len(value) == 4 and value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return None
 
 
 def template_response(intervention, year: int) -> HttpResponse:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -25,6 +24,7 @@ from outcomes.imports.sections import (
     COUNTS,
     TEXT,
     BodyBuilder,
+    FileReport,
     LineIndex,
     Where,
     counts_from,
@@ -40,36 +40,12 @@ _FAILED = object()
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z0-9:]+)"')
 
 
-@dataclass
-class FileReport:
-    """One report read from a file: the import item, where its fields are, errors of reading."""
-
-    builder: BodyBuilder
-    name: str  # "Blad 2024Q3" or "Rad 2-14"
-
-    @property
-    def item(self) -> dict:
-        return self.builder.item
-
-    @property
-    def errors(self) -> list[dict]:
-        return self.builder.errors
-
-
-@dataclass
-class FileRead:
-    name: str
-    reports: list[FileReport] = field(default_factory=list)
-
-
 def workbook_read(content: bytes, *, index_for) -> list[FileReport]:
     """The reports of a template workbook. ``index_for(intervention_id)`` answers the
     :class:`LineIndex` of the intervention's association, or ``None`` when the id names no
     intervention the user sees (its labels are then not looked up; the import refuses it)."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except FileRefused:
-        raise
     except Exception:  # openpyxl and defusedxml raise many kinds for a broken or hostile file
         raise FileRefused("not_supported", _("Filen är ingen läsbar Excel-arbetsbok (.xlsx).")) from None
     try:
