@@ -28,6 +28,10 @@ router.register("catalog/survey-questions", catalog.SurveyQuestionViewSet, basen
 
 intervention = "interventions/<id:intervention_id>/"
 report = f"{intervention}reports/<str:period>/"
+# The survey views take the intervention's or the association's id as ``pk``.
+intervention_pk = "interventions/<id:pk>/"
+association_pk = "associations/<id:pk>/"
+survey = "surveys/<str:period>/<str:group>/"
 
 urlpatterns = [
     *router.urls,
@@ -44,28 +48,20 @@ urlpatterns = [
     path("imports/", imports.ImportView.as_view(), name="api-import"),
     path(f"{intervention}template.xlsx", file_api.TemplateView.as_view(), name="api-template"),
     # surveys
+    path(f"{intervention_pk}{survey}", surveys.InterventionSurveyView.as_view(), name="api-intervention-survey"),
     path(
-        "interventions/<id:pk>/surveys/<str:period>/<str:group>/",
-        surveys.InterventionSurveyView.as_view(),
-        name="api-intervention-survey",
-    ),
-    path(
-        "interventions/<id:pk>/survey-tables/",
+        f"{intervention_pk}survey-tables/",
         surveys.InterventionSurveyTablesView.as_view(),
         name="api-intervention-survey-tables",
     ),
+    path(f"{association_pk}{survey}", surveys.AssociationSurveyView.as_view(), name="api-association-survey"),
     path(
-        "associations/<id:pk>/surveys/<str:period>/<str:group>/",
-        surveys.AssociationSurveyView.as_view(),
-        name="api-association-survey",
-    ),
-    path(
-        "associations/<id:pk>/survey-tables/",
+        f"{association_pk}survey-tables/",
         surveys.AssociationSurveyTablesView.as_view(),
         name="api-association-survey-tables",
     ),
     path(
-        "associations/<id:pk>/national-averages/<year:year>/",
+        f"{association_pk}national-averages/<year:year>/",
         surveys.NationalAveragesView.as_view(),
         name="api-national-averages",
     ),

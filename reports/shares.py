@@ -14,12 +14,11 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.shares import DEFAULT_YELLOW_RATIO, Share
+from outcomes.shares import DEFAULT_YELLOW_RATIO, GREEN, NO_DATA, RED, YELLOW, Share
 
 #: Outcome classes whose exit reasons count as a step unless an intervention says otherwise.
 DEFAULT_STEP_CLASSES = frozenset({"self_support", "continued_rehab"})
 
-GREEN, YELLOW, RED, NO_DATA = "green", "yellow", "red", "no_data"
 STATUS_LABELS = {
     GREEN: _("Uppnått"),
     YELLOW: _("Delvis uppnått"),

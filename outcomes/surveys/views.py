@@ -40,12 +40,10 @@ GROUP_LABELS = dict(RespondentGroup.choices)
 
 
 def _questions_for(association_id: int, group: str, survey=None):
-    answered = set(survey.answers.values_list("question_id", flat=True)) if survey else set()
-    return [
-        q
-        for q in SurveyQuestion.objects.filter(association_id=association_id, group=group).order_by("position", "code")
-        if q.active or q.pk in answered
-    ]
+    """The group's questions of the form: the active ones and the retired ones the survey answers."""
+    answered = survey.answers.values("question_id") if survey else []
+    questions = SurveyQuestion.objects.filter(association_id=association_id, group=group).visible_for(answered)
+    return list(questions.order_by("position", "code"))
 
 
 def _survey_page(request, *, intervention, association, period: str, group: str, can_write: bool, back_url: str):

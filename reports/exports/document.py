@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outcomes.counts import GENDER_LABELS, GENDERS
+from outcomes.counts import GENDER_HEADINGS, GENDERS
 from reports.exports.suppression import MASK, suppress
 from reports.goals import kinds
 from reports.shares import STATUS_LABELS, Share
@@ -33,7 +32,7 @@ MEASURE_TITLES = {
     "ongoing_at_end": gettext_lazy("Pågående vid periodens slut"),
 }
 GENDER_HEADERS = {
-    **{g: capfirst(GENDER_LABELS[g]) for g in GENDERS},
+    **GENDER_HEADINGS,
     "total": gettext_lazy("Totalt"),
 }
 COUNT_COLUMNS = (*GENDERS, "total")

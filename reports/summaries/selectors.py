@@ -273,18 +273,20 @@ class BreakdownTable:
     """Counts per category and gender, with each category's share of the gender's column total.
 
     ``base`` is the column total the shares are taken of (new participants for dimensions, exits
-    for exit reasons); for a multi-valued dimension the shares may add up to more than 100 %.
+    for exit reasons). ``has_sum_rule`` is the dimension's
+    (:attr:`~outcomes.catalog.models.Dimension.has_sum_rule`; exits by reason always add up to the
+    exits): without it the shares may add up to more than 100 %.
     """
 
     code: str
     title: str
     rows: list[BreakdownRow]
     base: Counts
-    multi_valued: bool = False
+    has_sum_rule: bool = True
 
     @classmethod
     def build(
-        cls, *, code, title, entries: Iterable[tuple[str, str]], counts: dict[str, Counts], base, multi_valued=False
+        cls, *, code, title, entries: Iterable[tuple[str, str]], counts: dict[str, Counts], base, has_sum_rule=True
     ):
         rows = []
         for entry_code, label in entries:
@@ -300,7 +302,7 @@ class BreakdownTable:
                     },
                 )
             )
-        return cls(code=code, title=title, rows=rows, base=base, multi_valued=multi_valued)
+        return cls(code=code, title=title, rows=rows, base=base, has_sum_rule=has_sum_rule)
 
 
 @dataclass
@@ -372,9 +374,9 @@ def intervention_detail(
     tables = []
     for dimension in Dimension.objects.filter(association=association).prefetch_related("categories"):
         counts = breakdowns.get(dimension.code, {})
-        if not dimension.active and not counts:
+        if not dimension.is_visible(used=bool(counts)):
             continue
-        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.active or c.code in counts]
+        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.is_visible(used=c.code in counts)]
         tables.append(
             BreakdownTable.build(
                 code=dimension.code,
@@ -382,14 +384,14 @@ def intervention_detail(
                 entries=entries,
                 counts=counts,
                 base=current.new,
-                multi_valued=dimension.multi_valued,
+                has_sum_rule=dimension.has_sum_rule,
             )
         )
     surveys = survey_tables(intervention=intervention, period=period) if with_goals_and_surveys else None
     exits = BreakdownTable.build(
         code="exits",
         title=_("Avslutsorsaker"),
-        entries=[(r.code, r.label_sv) for r in reasons if r.active or r.code in current.exits_by_reason],
+        entries=[(r.code, r.label_sv) for r in reasons if r.is_visible(used=r.code in current.exits_by_reason)],
         counts=current.exits_by_reason,
         base=current.exits,
     )

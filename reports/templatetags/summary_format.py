@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 
 from reports.goals import kinds
 
@@ -37,6 +38,14 @@ def export_retention_days():
 
 
 @register.filter
-def is_share_goal(kind):
-    """Whether goals of ``kind`` are shares in percent (the registry's word, :mod:`reports.goals.kinds`)."""
-    return kinds.is_share(kind)
+def goal_target(goal):
+    """A goal result's target as the registry writes it: "minst 50 %", "högst 12,5 %", "minst 30"
+    (:func:`reports.goals.kinds.target_text`; ``goal`` as :func:`reports.goals.selectors.result_as_dict`)."""
+    return kinds.target_text(goal["kind"], goal["comparator"], goal["target"], decimal_comma=True)
+
+
+@register.filter
+def goal_target_number(goal):
+    """Only the number of :func:`goal_target`, a share's kept on one line with its sign: "50&nbsp;%"."""
+    number = kinds.target_number(goal["kind"], goal["target"], decimal_comma=True, percent_sign="")
+    return format_html("{}&nbsp;%", number) if kinds.is_share(goal["kind"]) else number

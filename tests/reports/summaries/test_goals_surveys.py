@@ -58,6 +58,31 @@ def test_the_pages_show_the_goal_with_target_result_and_light(association, staff
     assert "minst 50 %" in detail_html and "Delvis uppnått" in detail_html
 
 
+def test_the_pages_write_at_most_targets_decimals_and_counts_as_the_goal_page_does(
+    association, staff, client, lekeberg_with_goal, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for data in (
+            GoalInput(
+                year=2024,
+                label="Till vård",
+                kind="share_of_exits",
+                comparator="at_most",
+                target=Decimal("12.5"),
+                reasons=["care"],
+            ),
+            GoalInput(year=2024, label="Nya", kind="count", measure="new", target=Decimal(30), position=2),
+        ):
+            goal_create(intervention=lekeberg_with_goal, data=data)
+    assert client.login(email=staff.email, password=PASSWORD)
+    summary_html = client.get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
+    assert "mål 12,5&nbsp;%" in summary_html and "mål 30 " in summary_html
+    detail_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/?period=2024").content.decode()
+    assert "högst 12,5 %" in detail_html and "minst 30<" in detail_html
+    goals_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/mal/?period=2024").content.decode()
+    assert "högst 12,5 %" in goals_html and "minst 30<" in goals_html
+
+
 def test_the_exports_have_a_goal_sheet_and_publication_keeps_only_target_and_light(association, lekeberg_with_goal):
     summary = association_summary(association=association, period=Period.parse("2024"))
     internal = load_workbook(io.BytesIO(render_document(summary_document(summary), "xlsx")))["Mål"]
