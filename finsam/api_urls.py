@@ -13,6 +13,7 @@ from rest_framework.routers import SimpleRouter
 import outcomes.api.converters  # noqa: F401  (registers the "id" and "year" converters)
 from outcomes.catalog import api as catalog
 from outcomes.imports import api as imports
+from outcomes.imports import file_api
 from outcomes.organisations import api as organisations
 from outcomes.surveys import api as surveys
 from outcomes.tallies import api as tallies
@@ -46,6 +47,7 @@ urlpatterns = [
     path(f"{report}reopen/", tallies.ReportReopenView.as_view(), name="api-report-reopen"),
     # imports
     path("imports/", imports.ImportView.as_view(), name="api-import"),
+    path(f"{intervention}template.xlsx", file_api.TemplateView.as_view(), name="api-template"),
     # surveys
     path(f"{intervention_pk}{survey}", surveys.InterventionSurveyView.as_view(), name="api-intervention-survey"),
     path(

@@ -14,6 +14,7 @@ from outcomes.catalog.models import (
     SurveyQuestion,
 )
 from outcomes.changelog.models import ChangeKind, ChangeLogEntry
+from outcomes.imports.models import FileUpload, FileUploadPart
 from outcomes.organisations.models import (
     ApiToken,
     Association,
@@ -47,6 +48,8 @@ __all__ = [
     "DimensionCategory",
     "ExitCount",
     "ExitReason",
+    "FileUpload",
+    "FileUploadPart",
     "HistoryKind",
     "Intervention",
     "Member",
