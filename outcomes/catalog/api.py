@@ -1,4 +1,5 @@
-"""The associations' catalogs: ``/api/v1/catalog/exit-reasons/``, ``dimensions/``, ``survey-questions/``.
+"""The associations' catalogs: ``/api/v1/catalog/exit-reasons/``, ``dimensions/``, ``survey-questions/``,
+``measures/``.
 
 Every role reads the catalogs of the associations in which it holds a role, retired entries
 included and flagged ``active: false`` (old reports still use their codes). ``?association=<id>``
@@ -10,8 +11,8 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from outcomes.api.filters import DimensionFilter, ExitReasonFilter, SurveyQuestionFilter
-from outcomes.models import Dimension, DimensionCategory, ExitReason, SurveyQuestion
+from outcomes.api.filters import DimensionFilter, ExitReasonFilter, MeasureFilter, SurveyQuestionFilter
+from outcomes.models import Dimension, DimensionCategory, ExitReason, Measure, SurveyQuestion
 from outcomes.organisations.selectors import associations_visible_to
 
 
@@ -39,6 +40,14 @@ class SurveyQuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = SurveyQuestion
         fields = ["association", "code", "group", "number", "indicator", "scale", "text_sv", "active", "position"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = ["association", "code", "label_sv", "split", "aggregation", "kinds", "active", "position"]
 
 
 class CatalogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -76,3 +85,10 @@ class SurveyQuestionViewSet(CatalogViewSet):
     serializer_class = SurveyQuestionSerializer
     filterset_class = SurveyQuestionFilter
     ordering = ("association_id", "group", "number", "code")
+
+
+@extend_schema_view(list=extend_schema(summary="Övriga mått"))
+class MeasureViewSet(CatalogViewSet):
+    model = Measure
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilter

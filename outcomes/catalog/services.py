@@ -1,7 +1,8 @@
-"""Loading the default catalogs (exit reasons, dimensions, survey questions) into an association."""
+"""Loading the default catalogs (exit reasons, dimensions, survey questions, measures) into an association."""
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 
@@ -12,6 +13,7 @@ from outcomes.models import (
     Dimension,
     DimensionCategory,
     ExitReason,
+    Measure,
     SurveyIndicator,
     SurveyQuestion,
 )
@@ -27,7 +29,14 @@ def catalog_load(*, association: Association) -> dict[str, int]:
     Idempotent: entries are matched by code and existing ones are left as they are, so a label
     staff renamed or an entry they retired stays renamed or retired.
     """
-    created = {"exit_reasons": 0, "dimensions": 0, "categories": 0, "indicators": 0, "survey_questions": 0}
+    created = {
+        "exit_reasons": 0,
+        "dimensions": 0,
+        "categories": 0,
+        "indicators": 0,
+        "survey_questions": 0,
+        "measures": 0,
+    }
     with transaction.atomic():
         for position, entry in enumerate(_default_catalog("exit_reasons")["exit_reasons"]):
             _obj, new = ExitReason.objects.get_or_create(
@@ -70,4 +79,28 @@ def catalog_load(*, association: Association) -> dict[str, int]:
                 },
             )
             created["survey_questions"] += new
+        for position, entry in enumerate(_default_catalog("measures")["measures"]):
+            _obj, new = Measure.objects.get_or_create(
+                association=association,
+                code=entry["code"],
+                defaults={
+                    "label_sv": entry["label_sv"],
+                    "split": entry["split"],
+                    "aggregation": entry["aggregation"],
+                    "kinds": entry["kinds"],
+                    "position": position,
+                },
+            )
+            created["measures"] += new
     return created
+
+
+@functools.cache
+def activity_vocabulary() -> dict[str, dict[str, str]]:
+    """The fixed vocabularies of the activity log (``catalog/measures.json``): ``kinds`` and
+    ``organisations``, each code to its Swedish label, in catalog order."""
+    data = _default_catalog("measures")
+    return {
+        "kinds": {entry["code"]: entry["label_sv"] for entry in data["activity_kinds"]},
+        "organisations": {entry["code"]: entry["label_sv"] for entry in data["organisations"]},
+    }

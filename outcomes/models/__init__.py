@@ -5,10 +5,12 @@ label, so moving one between topics needs no migration. ``from outcomes.models i
 for every model.
 """
 
+from outcomes.activities.models import Activity, ActivityOrganisation
 from outcomes.catalog.models import (
     Dimension,
     DimensionCategory,
     ExitReason,
+    Measure,
     OutcomeClass,
     SurveyIndicator,
     SurveyQuestion,
@@ -19,6 +21,7 @@ from outcomes.tallies.models import (
     BreakdownCount,
     ExitCount,
     HistoryKind,
+    MeasureCount,
     OverdueReminder,
     PeriodReport,
     ReportHistory,
@@ -34,6 +37,10 @@ __all__ = [
     "DimensionCategory",
     "ExitCount",
     "ExitReason",
+    "Measure",
+    "MeasureCount",
+    "Activity",
+    "ActivityOrganisation",
     "HistoryKind",
     "Intervention",
     "Membership",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes import signals
-from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_codes_resolve
+from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_codes_resolve, report_measures_resolve
 from outcomes.counts import Counts, ReportFigures, sum_counts
 from outcomes.models import (
     BreakdownCount,
@@ -23,11 +23,13 @@ from outcomes.models import (
     ExitCount,
     HistoryKind,
     Intervention,
+    MeasureCount,
     PeriodReport,
     ReportHistory,
     ReportStatus,
     User,
 )
+from outcomes.organisations.models import InterventionKind
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 from outcomes.tallies.history import history_values
@@ -60,6 +62,20 @@ class ReportInput:
     exits: Counts | None = None
     spent_sek: int = 0
     comment: str = ""
+    #: Counted measures: code to the keys given (``women``/``men``/``other`` or ``total``).
+    measures: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def participant_fields(self) -> list[str]:
+        """The participant counts this input gives that are not zero (a structural
+        intervention refuses them)."""
+        given = {
+            "ongoing_at_start": self.ongoing_at_start is not None and self.ongoing_at_start.total != 0,
+            "new": any(self.new.as_dict().values()),
+            "exits": bool(self.exits and any(self.exits.as_dict().values()))
+            or any(any(c.as_dict().values()) for c in self.exits_by_reason.values()),
+            "breakdowns": any(any(c.as_dict().values()) for cats in self.breakdowns.values() for c in cats.values()),
+        }
+        return [name for name, present in given.items() if present]
 
 
 @dataclass
@@ -196,6 +212,18 @@ def _save_refusals(
     comment_refusal = personal_data_message(data.comment)
     if comment_refusal:
         violations.append(RuleViolation("personal_data", "comment", comment_refusal))
+    if intervention.kind == InterventionKind.STRUCTURAL:
+        for name in data.participant_fields():
+            violations.append(
+                RuleViolation(
+                    "structural_no_participants",
+                    name,
+                    _(
+                        "En strukturövergripande insats har inga inskrivna deltagare: rapportera förbrukat, "
+                        "kommentar och mått, och deltagare i aktivitetsloggen."
+                    ),
+                )
+            )
     if report is not None and report.is_locked:
         raise ReportLocked(
             [
@@ -249,7 +277,7 @@ def _changed_save(
     """The save of changed ``figures``: a new report (``report`` ``None``) or the stored one with
     its version bumped, its new values set in memory, and its rows by reason and category (``stored_figures``:
     the stored report's, read once by the caller)."""
-    reasons, categories = codes
+    reasons, categories, measure_ids = codes
     created = report is None
     before = None if created else history_values(normalised(stored_figures), report.comment)
     if created:
@@ -277,6 +305,8 @@ def _changed_save(
         # A new report has no rows to replace; nor has a stored one whose figures had none.
         replaces_exit_rows=not created and bool(stored_figures.exits_by_reason),
         replaces_breakdown_rows=not created and bool(stored_figures.breakdowns),
+        measure_rows=[(measure_ids[code], value) for code, value in figures.measures.items()],
+        replaces_measure_rows=not created and bool(stored_figures.measures),
     )
 
 
@@ -303,6 +333,12 @@ def _report_plan(
     figures = _figures_from(data, previous_end)
     stored_figures = report.figures() if report is not None else None
     reasons, categories, unknown = report_codes_resolve(intervention, figures, catalog, stored_figures)
+    measure_ids = {}
+    if data.measures:
+        figures.measures, measure_ids, measure_refusals = report_measures_resolve(
+            intervention, data.measures, catalog, stored_figures
+        )
+        unknown += measure_refusals
     checked = report_check(
         intervention=intervention,
         period_code=period.code,
@@ -324,7 +360,7 @@ def _report_plan(
         stored_figures=stored_figures,
         figures=figures,
         comment=data.comment,
-        codes=(reasons, categories),
+        codes=(reasons, categories, measure_ids),
         warnings=warnings,
     )
 
@@ -368,6 +404,7 @@ def report_save_many(
             .prefetch_related(
                 Prefetch("exit_counts", queryset=ExitCount.objects.select_related("reason")),
                 Prefetch("breakdown_counts", queryset=BreakdownCount.objects.select_related("category__dimension")),
+                Prefetch("measure_counts", queryset=MeasureCount.objects.select_related("measure")),
             )
         )
         stored = {(r.intervention_id, r.period): r for r in rows}
