@@ -21,7 +21,7 @@ from outcomes.periods import Period, PeriodError
 from outcomes.violations import RuleViolation
 from reports import shares
 from reports.goals import selectors, services
-from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
+from reports.goals.models import Comparator, Goal, GoalKind, SurveyFigure
 from reports.goals.services import GoalError, GoalInput
 
 
@@ -45,7 +45,17 @@ class GoalSerializer(serializers.Serializer):
     )
     reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     excluded_reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
-    measure = serializers.ChoiceField(choices=Measure.choices, required=False, allow_blank=True, default="")
+    measure = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="count: participants, new, exits, attendees, activities, occasions, exhibitors or a measure "
+        "code; measure_share: the numerator's measure code.",
+    )
+    of_measure = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default="", help_text="measure_share: the denominator."
+    )
     question = serializers.CharField(max_length=50, required=False, allow_null=True, allow_blank=True, default=None)
     indicator_number = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=limits.MAX_SMALL, default=None
@@ -69,6 +79,7 @@ def goal_as_dict(goal: Goal) -> dict:
         "reasons": sorted(r.code for r in goal.reasons.all()),
         "excluded_reasons": sorted(r.code for r in goal.excluded_reasons.all()),
         "measure": goal.measure,
+        "of_measure": goal.of_measure,
         "question": goal.question.code if goal.question_id else None,
         "indicator_number": goal.indicator_number,
         "group": goal.group,

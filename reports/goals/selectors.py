@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from outcomes.activities.models import Activity
 from outcomes.counts import GENDERS, ZERO, Counts, ReportFigures, combine
-from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodReport
+from outcomes.measures import ACTIVITY_COUNTS, ActivityFigures, MeasureValue
+from outcomes.models import Budget, ExitCount, ExitReason, Intervention, Measure, MeasureCount, PeriodReport
 from outcomes.periods import Period
 from outcomes.surveys.figures import SurveyFigures, survey_figures_of
 from outcomes.surveys.selectors import survey_figure
@@ -144,7 +146,11 @@ def goal_results_of(intervention: Intervention, *, period_code: str | None = Non
 
 
 def goal_spec(
-    goal: Goal, *, step_rule: shares.StepRule | None = None, reasons: shares.StepRule | None = None
+    goal: Goal,
+    *,
+    step_rule: shares.StepRule | None = None,
+    reasons: shares.StepRule | None = None,
+    aggregations: dict[str, str] | None = None,
 ) -> goal_math.GoalSpec:
     """The pure-computation view of a goal. ``step_rule`` is needed for step progression goals.
 
@@ -160,6 +166,8 @@ def goal_spec(
             steps=frozenset(r.code for r in goal.reasons.all()),
             excluded=frozenset(r.code for r in goal.excluded_reasons.all()),
         )
+    if aggregations is None and goal.measure and goal.measure not in _PLAIN_COUNTS:
+        aggregations = measure_aggregations([goal])
     return goal_math.GoalSpec(
         kind=goal.kind,
         target=goal.target,
@@ -167,6 +175,27 @@ def goal_spec(
         yellow_ratio=goal.yellow_ratio,
         rule=rule,
         measure=goal.measure,
+        of_measure=goal.of_measure,
+        measure_aggregation=(aggregations or {}).get(goal.measure, ""),
+    )
+
+
+#: Count-goal figures that are not catalog measures (participants and the activity log).
+_PLAIN_COUNTS = frozenset({"participants", "new", "exits", *ACTIVITY_COUNTS})
+
+
+def measure_aggregations(goals: Iterable[Goal]) -> dict[str, str]:
+    """The aggregation (``sum`` or ``last``) of the catalog measures the goals name, by code; one
+    query, none when no goal names one."""
+    goals = list(goals)
+    codes = {g.measure for g in goals if g.measure and g.measure not in _PLAIN_COUNTS}
+    if not codes:
+        return {}
+    interventions = {g.intervention_id for g in goals}
+    return dict(
+        Measure.objects.filter(association__interventions__in=interventions, code__in=codes)
+        .values_list("code", "aggregation")
+        .distinct()
     )
 
 
@@ -184,10 +213,12 @@ def goal_specs(goals: list[Goal], *, step_rule: shares.StepRule | None = None) -
                 "goal_id", "exitreason__code"
             ):
                 found.setdefault(goal_id, set()).add(code)
+    aggregations = measure_aggregations(goals)
     return {
         goal.pk: goal_spec(
             goal,
             step_rule=step_rule,
+            aggregations=aggregations,
             reasons=shares.StepRule(
                 steps=frozenset(sets["reasons"].get(goal.pk, ())),
                 excluded=frozenset(sets["excluded_reasons"].get(goal.pk, ())),
@@ -238,6 +269,10 @@ class GoalData:
     reports: tuple[BaseReport, ...]
     budgets: dict[int, int]
     surveys: SurveyFigures | None = None
+    #: The activities of the span: (date, figures of the one activity), in date order.
+    activities: tuple[tuple[date, ActivityFigures], ...] = ()
+    #: The aggregation of every measure the reports count, by code.
+    aggregations: dict[str, str] = field(default_factory=dict)
 
 
 _REPORT_FIELDS = tuple(f"{kind}_{g}" for kind in ("ongoing_start", "new", "exits") for g in GENDERS)
@@ -273,6 +308,7 @@ def goal_data(
         counted.order_by("period_start", "pk").values("pk", "period_start", "period_end", "spent_sek", *_REPORT_FIELDS)
     )
     exits: dict[int, dict[str, Counts]] = {}
+    measures, aggregations = _report_measures([r["pk"] for r in rows])
     if rows:
         for row in (
             ExitCount.objects.filter(report_id__in=[r["pk"] for r in rows])
@@ -292,13 +328,38 @@ def goal_data(
                 exits=Counts(*(row[f"exits_{g}"] for g in GENDERS)),
                 exits_by_reason=exits.get(row["pk"], {}),
                 spent_sek=row["spent_sek"] or 0,
+                measures=measures.get(row["pk"], {}),
             ),
         )
         for row in rows
     )
     budgets = dict(Budget.objects.filter(intervention=intervention, year__in=years).values_list("year", "budget_sek"))
     figures = survey_figures_of(intervention=intervention, start=start, end=end) if surveys else None
-    return GoalData(reports=reports, budgets=budgets, surveys=figures)
+    activities = tuple(
+        (row["date"], ActivityFigures(1, row["occasions"], row["attendees"], row["exhibitors"] or 0))
+        for row in Activity.objects.filter(intervention=intervention, date__gte=start, date__lte=end)
+        .order_by("date")
+        .values("date", "occasions", "attendees", "exhibitors")
+    )
+    return GoalData(reports=reports, budgets=budgets, surveys=figures, activities=activities, aggregations=aggregations)
+
+
+def _report_measures(report_ids: list[int]) -> tuple[dict[int, dict[str, MeasureValue]], dict[str, str]]:
+    """The measures of the reports by report id, and their aggregations by code: one query (none
+    without reports)."""
+    measures: dict[int, dict[str, MeasureValue]] = {}
+    aggregations: dict[str, str] = {}
+    if not report_ids:
+        return measures, aggregations
+    for row in (
+        MeasureCount.objects.filter(report_id__in=report_ids)
+        .order_by()
+        .values("report_id", "measure__code", "measure__split", "measure__aggregation", *GENDERS, "total")
+    ):
+        code = row["measure__code"]
+        measures.setdefault(row["report_id"], {})[code] = MeasureValue.of_split(row["measure__split"], row)
+        aggregations[code] = row["measure__aggregation"]
+    return measures, aggregations
 
 
 def period_inputs(
@@ -320,7 +381,11 @@ def period_inputs(
     if data is None:
         data = goal_data(intervention=intervention, years=[period.year], include_drafts=include_drafts, span=period)
     inside = [r.figures for r in data.reports if r.start >= period.start and r.end <= period.end]
-    figures = combine(inside)
+    figures = combine(inside, data.aggregations)
+    activities = ActivityFigures()
+    for day, one in data.activities:
+        if period.start <= day <= period.end:
+            activities = activities + one
     return goal_math.PeriodInputs(
         reports=len(inside),
         exits_by_reason=figures.exits_by_reason,
@@ -329,6 +394,8 @@ def period_inputs(
         exits=figures.exits.total,
         spent_sek=figures.spent_sek,
         budget_sek=data.budgets.get(period.year),
+        measures=figures.measures,
+        activities=activities,
     )
 
 
