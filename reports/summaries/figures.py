@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from outcomes.counts import GENDERS, ZERO, Counts, ongoing_at_end_of, participants_of, sum_counts
+from outcomes.measures import ActivityFigures, MeasureValue, sum_measures, whole_kronor_per
 from reports.shares import Share
 
 MEASURES = ("participants", "ongoing_at_start", "new", "exits", "ongoing_at_end")
@@ -40,6 +40,16 @@ class Figures:
     spent_sek: int = 0
     #: For totals: what the interventions that have a budget spent (the share's numerator).
     spent_within_budget_sek: int | None = None
+    #: Counted measures by code, aggregated by their rule; a code left out is blank.
+    measures: dict[str, MeasureValue] = field(default_factory=dict)
+    #: The activity log summed over the period (zeros without activities).
+    activities: ActivityFigures = ActivityFigures()
+    #: Places (capacity), ``None`` when not set; for totals the places of those that have them.
+    places: int | None = None
+    #: For totals: ongoing at end of the interventions that have places (occupancy's numerator).
+    ongoing_within_places: int | None = None
+    #: A structural intervention's row has no participant figures.
+    structural: bool = False
 
     @property
     def ongoing_at_end(self) -> Counts:
@@ -67,9 +77,59 @@ class Figures:
         participants = self.participants.total
         if not participants:
             return None
-        return int((Decimal(self.spent_sek) / participants).quantize(Decimal("1"), ROUND_HALF_UP))
+        return whole_kronor_per(self.spent_sek, participants)
+
+    @property
+    def cost_per_attendee_sek(self) -> int | None:
+        """Spent divided by the activities' attendees, in whole kronor (half up); ``None`` without
+        attendees."""
+        return self.activities.cost_per_attendee_sek(self.spent_sek)
+
+    @property
+    def occupancy(self) -> Share | None:
+        """Ongoing at the end of the period over the places; ``None`` without places."""
+        if not self.places:
+            return None
+        ongoing = self.ongoing_at_end.total if self.ongoing_within_places is None else self.ongoing_within_places
+        return Share(ongoing, self.places)
+
+    @property
+    def evaluation(self) -> Share:
+        """Positive answers over answers of the activities' evaluations."""
+        return Share(self.activities.evaluation_positive, self.activities.evaluation_answered)
+
+    def activities_dict(self) -> dict:
+        a = self.activities
+        return {
+            "count": a.count,
+            "occasions": a.occasions,
+            "attendees": a.attendees,
+            "exhibitors": a.exhibitors,
+            "evaluation": {
+                "answered": a.evaluation_answered,
+                "positive": a.evaluation_positive,
+                "percent": self.evaluation.percent,
+            },
+        }
 
     def as_dict(self, reason_order: Iterable[str] = ()) -> dict:
+        beyond = {
+            "measures": [{"measure": code, **value.as_dict()} for code, value in sorted(self.measures.items())],
+            "activities": self.activities_dict(),
+            "cost_per_attendee_sek": self.cost_per_attendee_sek,
+            "places": self.places,
+            "occupancy": self.occupancy.as_dict() if self.occupancy else None,
+        }
+        money = {
+            "budget_sek": self.budget_sek,
+            "spent_sek": self.spent_sek,
+            "share_spent": self.share_spent.as_dict() if self.share_spent else None,
+        }
+        if self.structural:
+            return {"reports": self.reports, **money, **beyond}
+        return {**self.participant_dict(reason_order), **money, **beyond}
+
+    def participant_dict(self, reason_order: Iterable[str] = ()) -> dict:
         order = list(reason_order) or sorted(self.exits_by_reason)
         return {
             "reports": self.reports,
@@ -80,9 +140,6 @@ class Figures:
                 if self.exits_by_reason.get(code, ZERO).total
             ],
             "step_progression": self.step_progression.as_dict(),
-            "budget_sek": self.budget_sek,
-            "spent_sek": self.spent_sek,
-            "share_spent": self.share_spent.as_dict() if self.share_spent else None,
             "cost_per_participant_sek": self.cost_per_participant_sek,
         }
 
@@ -107,4 +164,8 @@ def sum_figures(items: Iterable[Figures]) -> Figures:
         budget_sek=sum(budgets) if budgets else None,
         spent_sek=sum(i.spent_sek for i in items),
         spent_within_budget_sek=sum(i.spent_sek for i in items if i.budget_sek is not None),
+        measures=sum_measures(i.measures for i in items),
+        activities=sum((i.activities for i in items), ActivityFigures()),
+        places=sum(i.places for i in items if i.places) or None,
+        ongoing_within_places=sum(i.ongoing_at_end.total for i in items if i.places),
     )

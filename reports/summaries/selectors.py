@@ -18,7 +18,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outcomes.activities.models import Activity
+from outcomes.activities.selectors import activity_log_text, activity_logs_of
 from outcomes.counts import GENDERS, ZERO, Counts
+from outcomes.measures import ActivityFigures
 from outcomes.models import (
     Association,
     Budget,
@@ -26,8 +29,11 @@ from outcomes.models import (
     ExitCount,
     ExitReason,
     Intervention,
+    Measure,
+    MeasureCount,
     PeriodReport,
 )
+from outcomes.organisations.models import InterventionKind
 from outcomes.periods import Period, PeriodError
 from outcomes.surveys.tables import survey_tables
 from outcomes.tallies.selectors import period_figures
@@ -44,6 +50,13 @@ class InterventionSummary:
     expected_reports: int
     #: Goal results for the period, as in API.md (empty when the period is not evaluated).
     goals: list[dict] = field(default_factory=list)
+    #: The activities inside the period, in date order.
+    activity_log: list = field(default_factory=list)
+
+    @property
+    def activity_log_text(self) -> str:
+        """ "Finsammässan (220), Nätverksträff (10)", as the annual reports list them."""
+        return activity_log_text(self.activity_log)
 
     @property
     def missing_reports(self) -> int:
@@ -60,10 +73,18 @@ class Summary:
     rows: list[InterventionSummary]
     exit_reasons: list[ExitReason]
     not_aligned: list[tuple[Intervention, str]] = field(default_factory=list)
+    #: The association's measures catalog, in catalog order (labels for the measure columns).
+    measures: list = field(default_factory=list)
 
     @property
     def previous_period(self) -> Period:
         return self.period.same_period_last_year()
+
+    @property
+    def shown_measures(self) -> list:
+        """The catalog's measures that some row counts, in catalog order."""
+        counted = {code for row in self.rows for code in row.current.measures}
+        return [m for m in self.measures if m.code in counted]
 
     @property
     def totals(self) -> Figures:
@@ -96,7 +117,9 @@ class Summary:
                     "name": row.intervention.name,
                     "owner": row.intervention.owner,
                     "missing_reports": row.missing_reports,
+                    "kind": row.intervention.kind,
                     **row.current.as_dict(order),
+                    "activity_log": row.activity_log_text,
                     "goals": row.goals,
                     "previous_year": {"period": previous, **row.previous.as_dict(order)},
                 }
@@ -131,10 +154,17 @@ def expected_base_periods(intervention: Intervention, period: Period, *, today: 
 
 
 def _figures_by_intervention(
-    association: Association | None, period: Period, include_drafts: bool, rules: dict[int, StepRule], budgets: dict
+    association: Association | None,
+    period: Period,
+    include_drafts: bool,
+    rules: dict[int, StepRule],
+    budgets: dict,
+    interventions: dict[int, Intervention],
 ) -> dict[int, Figures]:
-    """Figures per intervention id for ``period`` (of every association when ``association`` is
-    None): two aggregate queries whatever the number."""
+    """Figures per intervention id of ``interventions`` for ``period`` (of every association when
+    ``association`` is None): six aggregate queries whatever the number (stocks and flows two,
+    exits by reason, measures two, activities). An intervention without reports in the period
+    has zeros (and its places and kind)."""
     reports = PeriodReport.objects.all()
     if association is not None:
         reports = reports.filter(intervention__association=association)
@@ -148,7 +178,9 @@ def _figures_by_intervention(
     ):
         counts = Counts(*(row[g] or 0 for g in GENDERS))
         reasons.setdefault(row["report__intervention"], {})[row["reason__code"]] = counts
-    result = {}
+    measures = MeasureCount.objects.filter(report__in=reports).period_totals(period)
+    activities = Activity.objects.filter(intervention__in=list(interventions)).period_totals(period)
+    result = {pk: Figures(budget_sek=budgets.get((pk, period.year))) for pk in interventions}
     for row in reports.period_totals(period):
         pk = row["intervention"]
         by_reason = reasons.get(pk, {})
@@ -163,7 +195,13 @@ def _figures_by_intervention(
             budget_sek=budgets.get((pk, period.year)),
             spent_sek=row["spent_sek"] or 0,
         )
-    return result
+    for pk, figures in result.items():
+        figures.measures = measures.get(pk, {})
+        figures.activities = activities.get(pk, ActivityFigures())
+        if pk in interventions:
+            figures.places = interventions[pk].places
+            figures.structural = interventions[pk].kind == InterventionKind.STRUCTURAL
+    return {pk: figures for pk, figures in result.items() if pk in interventions}
 
 
 def association_summary(*, association: Association, period: Period, include_drafts: bool = False) -> Summary:
@@ -174,7 +212,8 @@ def association_summary(*, association: Association, period: Period, include_dra
     frequency does not fit the period (a tertial of a quarterly intervention) are listed in
     ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
     Goals are the stored results of :func:`reports.goals.selectors.goal_results_for`. The number of
-    SQL queries is fixed (thirteen), whatever the number of interventions.
+    SQL queries is fixed (at most twenty-one: a stock measure adds one per period), whatever the
+    number of interventions.
     """
     previous = period.same_period_last_year()
     interventions = list(Intervention.objects.running_in(period).filter(association=association).order_by("name", "pk"))
@@ -187,8 +226,11 @@ def association_summary(*, association: Association, period: Period, include_dra
             intervention__association=association, year__in=[period.year, previous.year]
         ).values("intervention", "year", "budget_sek")
     }
-    current = _figures_by_intervention(association, period, include_drafts, rules, budgets)
-    before = _figures_by_intervention(association, previous, include_drafts, rules, budgets)
+    by_pk = {i.pk: i for i in interventions}
+    current = _figures_by_intervention(association, period, include_drafts, rules, budgets, by_pk)
+    before = _figures_by_intervention(association, previous, include_drafts, rules, budgets, by_pk)
+    logs = activity_logs_of(intervention_ids=list(by_pk), period=period)
+    measures = list(Measure.objects.filter(association=association).order_by("position", "code"))
 
     rows, not_aligned = [], []
     for intervention in interventions:
@@ -206,6 +248,7 @@ def association_summary(*, association: Association, period: Period, include_dra
                 previous=before.get(intervention.pk, empty_before),
                 expected_reports=expected_base_periods(intervention, period),
                 goals=goals.get(intervention.pk, []),
+                activity_log=logs.get(intervention.pk, []),
             )
         )
     return Summary(
@@ -215,6 +258,7 @@ def association_summary(*, association: Association, period: Period, include_dra
         rows=rows,
         exit_reasons=reasons,
         not_aligned=not_aligned,
+        measures=measures,
     )
 
 
@@ -230,12 +274,14 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
 
     Each association's figures are the totals of its own summary (the same interventions, rules
     and step definitions; interventions whose frequency does not fit the period are left out).
-    An association with no running intervention has a row of zeros. Nine queries, however many
+    An association with no running intervention has a row of zeros. At most twelve queries, however many
     associations and interventions.
     """
     associations = list(Association.objects.order_by("name", "pk"))
     interventions = []
-    for intervention in Intervention.objects.running_in(period).only("pk", "association_id", "frequency"):
+    for intervention in Intervention.objects.running_in(period).only(
+        "pk", "association_id", "frequency", "places", "kind"
+    ):
         try:
             period.base_periods(intervention.frequency)
         except PeriodError:
@@ -246,7 +292,7 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
         (row["intervention"], row["year"]): row["budget_sek"]
         for row in Budget.objects.filter(year=period.year).values("intervention", "year", "budget_sek")
     }
-    figures = _figures_by_intervention(None, period, include_drafts, rules, budgets)
+    figures = _figures_by_intervention(None, period, include_drafts, rules, budgets, {i.pk: i for i in interventions})
     grouped: dict[int, list[Figures]] = {}
     for intervention in interventions:
         empty = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
