@@ -30,9 +30,9 @@ def activity_figures(*, intervention: Intervention, period: Period) -> ActivityF
 
 
 def activity_log_text(activities: Iterable[Activity]) -> str:
-    """The activity log as the annual reports list it: "Finsammässan (220), Nätverksträff (10)";
-    an estimated number is marked "ca"."""
-    return ", ".join(f"{a.title} ({'ca ' if a.estimated else ''}{a.attendees})" for a in activities)
+    """The activity log as the annual reports list it: "Finsammässan (220), Nätverksträff (10)"
+    (estimated or not: the reports state that the sum is an estimate, not each number)."""
+    return ", ".join(f"{a.title} ({a.attendees})" for a in activities)
 
 
 def activity_logs_of(*, intervention_ids: Iterable[int], period: Period) -> dict[int, list[Activity]]:
