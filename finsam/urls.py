@@ -24,6 +24,7 @@ urlpatterns = [
     path("api-nycklar/", include("outcomes.organisations.urls")),
     path("enkater/", include("outcomes.surveys.urls")),
     path("resultat/", include("reports.urls")),
+    path("", include("outcomes.activities.urls")),
     path("", include("outcomes.tallies.urls")),
 ]
 
