@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes.activities.models import Activity
-from outcomes.activities.selectors import activity_log_text, activity_logs_of
+from outcomes.activities.selectors import activities_of, activity_figures, activity_log_text, activity_logs_of
 from outcomes.counts import GENDERS, ZERO, Counts
 from outcomes.measures import ActivityFigures
 from outcomes.models import (
@@ -363,6 +363,13 @@ class InterventionDetail:
     goals: list[dict] = field(default_factory=list)
     #: :func:`outcomes.surveys.tables.survey_tables` of the intervention, ``None`` without surveys.
     surveys: dict | None = None
+    #: The activities inside the period, in date order, and the association's measures catalog.
+    activity_log: list = field(default_factory=list)
+    measures: list = field(default_factory=list)
+
+    @property
+    def activity_log_text(self) -> str:
+        return activity_log_text(self.activity_log)
 
     @property
     def previous_period(self) -> Period:
@@ -391,6 +398,10 @@ def _single_figures(intervention, period, include_drafts, rule, budget) -> tuple
             step_progression=share_of_exits({c: n.total for c, n in figures.exits_by_reason.items()}, rule),
             budget_sek=budget.get(period.year),
             spent_sek=figures.spent_sek,
+            measures=figures.measures,
+            activities=activity_figures(intervention=intervention, period=period),
+            places=intervention.places,
+            structural=intervention.kind == InterventionKind.STRUCTURAL,
         ),
         figures.breakdowns,
     )
@@ -453,4 +464,10 @@ def intervention_detail(
         if with_goals_and_surveys
         else [],
         surveys=surveys if surveys and surveys["response_rates"] else None,
+        activity_log=list(activities_of(intervention=intervention, period=period)),
+        measures=[
+            m
+            for m in Measure.objects.filter(association=association).order_by("position", "code")
+            if m.code in current.measures
+        ],
     )
