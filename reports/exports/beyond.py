@@ -77,7 +77,8 @@ def activity_section(doc: Document, rows) -> None:
             Cell(figures.evaluation, "share"),
             Cell(figures.spent_sek, "sek"),
             Cell(figures.cost_per_attendee_sek, "sek", depends=(attendees,)),
-            Cell(log),
+            # Per-activity attendees are counts of people too, small ones included: internal only.
+            Cell(log, private=True),
         ]
         table.append(cells)
     if table:
@@ -103,3 +104,13 @@ def occupancy_section(doc: Document, rows) -> None:
         )
     if table:
         doc.sections.append(Section(_("Beläggning"), header, table))
+
+
+def beyond_sections(rows, measures) -> list[Section]:
+    """The three sections for a web page (internal: nothing masked), laid out as the exports do."""
+    doc = Document(title="", subtitle="", publish=False, threshold=0)
+    measure_section(doc, rows, measures)
+    activity_section(doc, rows)
+    occupancy_section(doc, rows)
+    doc.protect()
+    return doc.sections

@@ -18,6 +18,7 @@ from outcomes.counts import GENDERS
 from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
 from outcomes.organisations.selectors import associations_visible_to
 from outcomes.periods import Period, PeriodError
+from reports.exports.beyond import beyond_sections
 from reports.exports.services import DIRECT_FORMATS
 from reports.summaries import charts
 from reports.summaries.figures import MEASURES, gender_shares
@@ -146,6 +147,13 @@ def summary_page(request, association_id: int):
                 _measure_cell(summary.totals.measure(m), summary.previous_totals.measure(m)) for m in MEASURES[1:]
             ],
             "exports": _export_links("summary-export", association.pk, period, include_drafts),
+            "beyond": beyond_sections(
+                [
+                    *[(r.intervention.pk, r.intervention.name, r.current, r.activity_log_text) for r in summary.rows],
+                    ("total", _("Totalt"), summary.totals, ""),
+                ],
+                summary.shown_measures,
+            ),
         }
     )
     return render(request, "reports/summary.html", context)
@@ -213,6 +221,9 @@ def detail_page(request, intervention_id: int):
             ],
             "summary_url": reverse("summary", args=[intervention.association_id]) + "?" + query,
             "exports": _export_links("summary-detail-export", intervention.pk, period, include_drafts),
+            "beyond": beyond_sections(
+                [(intervention.pk, intervention.name, detail.current, detail.activity_log_text)], detail.measures
+            ),
         }
     )
     return render(request, "reports/summary_detail.html", context)
