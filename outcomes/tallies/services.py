@@ -7,8 +7,6 @@ write that was rolled back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -33,6 +31,7 @@ from outcomes.organisations.models import InterventionKind
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 from outcomes.tallies.history import history_values
+from outcomes.tallies.inputs import ReportInput, SaveResult
 from outcomes.tallies.rules import check_budget, check_report, normalised
 from outcomes.tallies.selectors import (
     YearBudget,
@@ -45,50 +44,6 @@ from outcomes.tallies.selectors import (
 from outcomes.tallies.writes import PlannedSave, reports_write
 from outcomes.validators import personal_data_message
 from outcomes.violations import RuleViolation, blocking, refused_even_for_draft
-
-
-@dataclass
-class ReportInput:
-    """What a writer sends for one base period.
-
-    ``ongoing_at_start`` ``None`` takes the previous base period's end (zero for the first);
-    ``exits`` ``None`` takes the sum of ``exits_by_reason``. Codes left out are zero.
-    """
-
-    new: Counts = Counts()
-    exits_by_reason: dict[str, Counts] = field(default_factory=dict)
-    breakdowns: dict[str, dict[str, Counts]] = field(default_factory=dict)
-    ongoing_at_start: Counts | None = None
-    exits: Counts | None = None
-    spent_sek: int = 0
-    comment: str = ""
-    #: Counted measures: code to the keys given (``women``/``men``/``other`` or ``total``).
-    measures: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def participant_fields(self) -> list[str]:
-        """The participant counts this input gives that are not zero (a structural
-        intervention refuses them)."""
-        given = {
-            "ongoing_at_start": self.ongoing_at_start is not None and self.ongoing_at_start.total != 0,
-            "new": any(self.new.as_dict().values()),
-            "exits": bool(self.exits and any(self.exits.as_dict().values()))
-            or any(any(c.as_dict().values()) for c in self.exits_by_reason.values()),
-            "breakdowns": any(any(c.as_dict().values()) for cats in self.breakdowns.values() for c in cats.values()),
-        }
-        return [name for name, present in given.items() if present]
-
-
-@dataclass
-class SaveResult:
-    """What :func:`report_save` did. ``figures`` are the report's figures as stored after the
-    save, so that a caller can answer with them without reading the rows back."""
-
-    report: PeriodReport
-    created: bool
-    changed: bool
-    warnings: list[RuleViolation]
-    figures: ReportFigures | None = None
-
 
 _NOT_GIVEN = object()
 

@@ -164,8 +164,16 @@ def sum_figures(items: Iterable[Figures]) -> Figures:
         budget_sek=sum(budgets) if budgets else None,
         spent_sek=sum(i.spent_sek for i in items),
         spent_within_budget_sek=sum(i.spent_sek for i in items if i.budget_sek is not None),
-        measures=sum_measures(i.measures for i in items),
-        activities=sum((i.activities for i in items), ActivityFigures()),
-        places=sum(i.places for i in items if i.places) or None,
-        ongoing_within_places=sum(i.ongoing_at_end.total for i in items if i.places),
+        **_beyond_totals(items),
     )
+
+
+def _beyond_totals(items: list[Figures]) -> dict:
+    """Measures (each by its own rule first, then summed over interventions), activities, and
+    the places of those that have them with their ongoing at end (occupancy's numerator)."""
+    return {
+        "measures": sum_measures(i.measures for i in items),
+        "activities": sum((i.activities for i in items), ActivityFigures()),
+        "places": sum(i.places for i in items if i.places) or None,
+        "ongoing_within_places": sum(i.ongoing_at_end.total for i in items if i.places),
+    }

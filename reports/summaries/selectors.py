@@ -169,17 +169,7 @@ def _figures_by_intervention(
     if association is not None:
         reports = reports.filter(intervention__association=association)
     reports = reports.counted(include_drafts=include_drafts)
-    reasons: dict[int, dict[str, Counts]] = {}
-    for row in (
-        ExitCount.objects.filter(report__in=reports.within(period))
-        .values("report__intervention", "reason__code")
-        .annotate(**{g: Sum(g) for g in GENDERS})
-        .order_by()
-    ):
-        counts = Counts(*(row[g] or 0 for g in GENDERS))
-        reasons.setdefault(row["report__intervention"], {})[row["reason__code"]] = counts
-    measures = MeasureCount.objects.filter(report__in=reports).period_totals(period)
-    activities = Activity.objects.filter(intervention__in=list(interventions)).period_totals(period)
+    reasons = _exits_by_reason(reports, period)
     result = {pk: Figures(budget_sek=budgets.get((pk, period.year))) for pk in interventions}
     for row in reports.period_totals(period):
         pk = row["intervention"]
@@ -195,13 +185,34 @@ def _figures_by_intervention(
             budget_sek=budgets.get((pk, period.year)),
             spent_sek=row["spent_sek"] or 0,
         )
+    result = {pk: figures for pk, figures in result.items() if pk in interventions}
+    _beyond_add(result, reports, period, interventions)
+    return result
+
+
+def _exits_by_reason(reports, period: Period) -> dict[int, dict[str, Counts]]:
+    """Exits by reason per intervention id over ``period``: one query."""
+    reasons: dict[int, dict[str, Counts]] = {}
+    for row in (
+        ExitCount.objects.filter(report__in=reports.within(period))
+        .values("report__intervention", "reason__code")
+        .annotate(**{g: Sum(g) for g in GENDERS})
+        .order_by()
+    ):
+        counts = Counts(*(row[g] or 0 for g in GENDERS))
+        reasons.setdefault(row["report__intervention"], {})[row["reason__code"]] = counts
+    return reasons
+
+
+def _beyond_add(result: dict[int, Figures], reports, period: Period, interventions: dict[int, Intervention]) -> None:
+    """Set each row's measures and activity figures (three queries at most) and its places and kind."""
+    measures = MeasureCount.objects.filter(report__in=reports).period_totals(period)
+    activities = Activity.objects.filter(intervention__in=list(interventions)).period_totals(period)
     for pk, figures in result.items():
         figures.measures = measures.get(pk, {})
         figures.activities = activities.get(pk, ActivityFigures())
-        if pk in interventions:
-            figures.places = interventions[pk].places
-            figures.structural = interventions[pk].kind == InterventionKind.STRUCTURAL
-    return {pk: figures for pk, figures in result.items() if pk in interventions}
+        figures.places = interventions[pk].places
+        figures.structural = interventions[pk].kind == InterventionKind.STRUCTURAL
 
 
 def association_summary(*, association: Association, period: Period, include_drafts: bool = False) -> Summary:
