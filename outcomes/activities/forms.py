@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from outcomes.activities.models import Activity
 from outcomes.activities.rules import ActivityInput
-from outcomes.catalog.services import activity_vocabulary
+from outcomes.catalog.vocabulary import activity_vocabulary
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts
 from outcomes.limits import MAX_REPORT_SEK
 from outcomes.tallies.forms import WholeKronorField, count_field

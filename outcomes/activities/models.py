@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from outcomes.catalog.vocabulary import activity_vocabulary
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts
 from outcomes.measures import ActivityFigures, whole_kronor_per
 from outcomes.organisations.models import Intervention
@@ -59,7 +60,7 @@ class Activity(models.Model):
     date = models.DateField(_("datum"))
     period = models.CharField(_("period"), max_length=10, editable=False)
     title = models.CharField(_("rubrik"), max_length=200, validators=[validate_no_personal_data])
-    kind = models.CharField(_("typ av aktivitet"), max_length=30)
+    kind = models.CharField(_("typ av aktivitet"), max_length=30, choices=list(activity_vocabulary()["kinds"].items()))
     occasions = models.PositiveIntegerField(_("tillfällen"), default=1)
     attendees = models.PositiveIntegerField(_("deltagare"))
     estimated = models.BooleanField(_("uppskattat antal"), default=False)
@@ -101,7 +102,9 @@ class ActivityOrganisation(models.Model):
     activity log's vocabulary, ``catalog/measures.json``)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="organisations")
-    organisation = models.CharField(_("organisation"), max_length=30)
+    organisation = models.CharField(
+        _("organisation"), max_length=30, choices=list(activity_vocabulary()["organisations"].items())
+    )
     attendees = models.PositiveIntegerField(_("deltagare"))
 
     class Meta:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from outcomes import signals
 from outcomes.activities.models import Activity, ActivityOrganisation
 from outcomes.activities.rules import ActivityInput, check_activity
-from outcomes.catalog.services import activity_vocabulary
+from outcomes.catalog.vocabulary import activity_vocabulary
 from outcomes.counts import GENDERS
 from outcomes.models import Intervention, PeriodReport, ReportStatus, User
 from outcomes.periods import Period

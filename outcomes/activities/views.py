@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from outcomes.activities.forms import ActivityForm
 from outcomes.activities.selectors import activities_of, activity_figures, activity_log_text
 from outcomes.activities.services import activity_create, activity_delete, activity_update
-from outcomes.catalog.services import activity_vocabulary
+from outcomes.catalog.vocabulary import activity_vocabulary
 from outcomes.models import PeriodReport, ReportStatus
 from outcomes.organisations.access import can_write_reports, intervention_for
 from outcomes.periods import Period, PeriodError

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from importlib import resources
 
@@ -93,14 +92,3 @@ def catalog_load(*, association: Association) -> dict[str, int]:
             )
             created["measures"] += new
     return created
-
-
-@functools.cache
-def activity_vocabulary() -> dict[str, dict[str, str]]:
-    """The fixed vocabularies of the activity log (``catalog/measures.json``): ``kinds`` and
-    ``organisations``, each code to its Swedish label, in catalog order."""
-    data = _default_catalog("measures")
-    return {
-        "kinds": {entry["code"]: entry["label_sv"] for entry in data["activity_kinds"]},
-        "organisations": {entry["code"]: entry["label_sv"] for entry in data["organisations"]},
-    }

@@ -112,9 +112,9 @@ class Goal(models.Model):
     #: A count goal's figure: a :class:`Measure` of participants, an activity count
     #: (:data:`outcomes.measures.ACTIVITY_COUNTS`) or a code of the association's measures catalog;
     #: a ``measure_share`` goal's numerator measure.
-    measure = models.CharField(_("mått"), max_length=50, blank=True)
+    measure = models.SlugField(_("mått"), max_length=50, blank=True)
     #: A ``measure_share`` goal's denominator measure (a measures catalog code).
-    of_measure = models.CharField(_("andel av måttet"), max_length=50, blank=True)
+    of_measure = models.SlugField(_("andel av måttet"), max_length=50, blank=True)
     question = models.ForeignKey(
         SurveyQuestion,
         on_delete=models.PROTECT,
