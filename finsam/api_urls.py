@@ -29,6 +29,10 @@ router.register("catalog/measures", catalog.MeasureViewSet, basename="api-measur
 
 intervention = "interventions/<id:intervention_id>/"
 report = f"{intervention}reports/<str:period>/"
+# The survey views take the intervention's or the association's id as ``pk``.
+intervention_pk = "interventions/<id:pk>/"
+association_pk = "associations/<id:pk>/"
+survey = "surveys/<str:period>/<str:group>/"
 
 urlpatterns = [
     *router.urls,
@@ -47,28 +51,20 @@ urlpatterns = [
     # imports
     path("imports/", imports.ImportView.as_view(), name="api-import"),
     # surveys
+    path(f"{intervention_pk}{survey}", surveys.InterventionSurveyView.as_view(), name="api-intervention-survey"),
     path(
-        "interventions/<id:pk>/surveys/<str:period>/<str:group>/",
-        surveys.InterventionSurveyView.as_view(),
-        name="api-intervention-survey",
-    ),
-    path(
-        "interventions/<id:pk>/survey-tables/",
+        f"{intervention_pk}survey-tables/",
         surveys.InterventionSurveyTablesView.as_view(),
         name="api-intervention-survey-tables",
     ),
+    path(f"{association_pk}{survey}", surveys.AssociationSurveyView.as_view(), name="api-association-survey"),
     path(
-        "associations/<id:pk>/surveys/<str:period>/<str:group>/",
-        surveys.AssociationSurveyView.as_view(),
-        name="api-association-survey",
-    ),
-    path(
-        "associations/<id:pk>/survey-tables/",
+        f"{association_pk}survey-tables/",
         surveys.AssociationSurveyTablesView.as_view(),
         name="api-association-survey-tables",
     ),
     path(
-        "associations/<id:pk>/national-averages/<year:year>/",
+        f"{association_pk}national-averages/<year:year>/",
         surveys.NationalAveragesView.as_view(),
         name="api-national-averages",
     ),

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from outcomes.counts import GENDERS, ZERO, Counts
+from outcomes.shares import round_half_up
 
 SPLIT_GENDER = "gender"
 SPLIT_TOTAL = "total"
@@ -103,14 +103,6 @@ def sum_measures(items: Iterable[Mapping[str, MeasureValue]]) -> dict[str, Measu
     return totals
 
 
-def whole_kronor_per(amount_sek: int, count: int) -> int | None:
-    """``amount_sek`` / ``count`` in whole kronor rounded half up (25 310 / 200 = 127); ``None``
-    when ``count`` is zero."""
-    if not count:
-        return None
-    return int((Decimal(amount_sek) / count).quantize(Decimal("1"), ROUND_HALF_UP))
-
-
 @dataclass(frozen=True)
 class ActivityFigures:
     """The activity log of a period summed: how many activities, occasions, attendees and
@@ -131,7 +123,7 @@ class ActivityFigures:
 
     def cost_per_attendee_sek(self, spent_sek: int) -> int | None:
         """The period's spending per attendee (whole kronor, half up); ``None`` without attendees."""
-        return whole_kronor_per(spent_sek, self.attendees)
+        return int(round_half_up(spent_sek, self.attendees)) if self.attendees else None
 
     def count_of(self, name: str) -> int:
         """A count goal's figure: ``activities``, ``occasions``, ``attendees`` or ``exhibitors``."""

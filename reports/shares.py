@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils import numberformat
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.shares import DEFAULT_YELLOW_RATIO, Share
+from outcomes.shares import DEFAULT_YELLOW_RATIO, GREEN, NO_DATA, RED, YELLOW, Share
 
 #: Outcome classes whose exit reasons count as a step unless an intervention says otherwise.
 DEFAULT_STEP_CLASSES = frozenset({"self_support", "continued_rehab"})
 
-GREEN, YELLOW, RED, NO_DATA = "green", "yellow", "red", "no_data"
 STATUS_LABELS = {
     GREEN: _("Uppnått"),
     YELLOW: _("Delvis uppnått"),
@@ -80,6 +80,12 @@ def traffic_light(
     if value >= target:
         return GREEN
     return YELLOW if value >= target * ratio else RED
+
+
+def swedish_number(value, *, grouped: bool = False) -> str:
+    """A number as a Swedish document writes it, whatever the reader's language: decimal comma
+    ("45,5"), and with ``grouped`` a non-breaking space between thousands ("2 403 500")."""
+    return numberformat.format(value, ",", grouping=3 if grouped else 0, thousand_sep="\u00a0", force_grouping=grouped)
 
 
 def json_number(value):

@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A goal's kind is read (GoalInput) and answered (GoalOutput) by two serializers: one enum.
+    "ENUM_NAME_OVERRIDES": {"GoalKindEnum": "reports.goals.models.GoalKind.choices"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "outcomes.api.schema.add_error_responses",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from outcomes.activities.models import Activity
@@ -15,11 +16,11 @@ from outcomes.activities.rules import ActivityInput
 from outcomes.activities.selectors import activities_of
 from outcomes.activities.services import activity_create, activity_delete, activity_update
 from outcomes.api.errors import report_error_response
+from outcomes.api.params import PeriodField
+from outcomes.api.permissions import InterventionScoped, WritesReports
 from outcomes.api.serializers import GenderCountsSerializer
 from outcomes.counts import Counts
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
-from outcomes.organisations.access import can_write_reports, intervention_for
-from outcomes.periods import Period, PeriodError
 from outcomes.shares import Share
 from outcomes.tallies.errors import ReportError
 
@@ -34,8 +35,19 @@ class EvaluationSerializer(serializers.Serializer):
     positive = serializers.IntegerField(required=False, allow_null=True, max_value=MAX_REPORT_COUNT)
 
 
-class EvaluationOutputSerializer(EvaluationSerializer):
-    percent = serializers.IntegerField(allow_null=True)
+class EvaluationOutputSerializer(serializers.Serializer):
+    """An activity's evaluation (read from the activity); ``null`` when it has none."""
+
+    answered = serializers.IntegerField(source="evaluation_answered")
+    positive = serializers.IntegerField(source="evaluation_positive", allow_null=True)
+    percent = serializers.SerializerMethodField()
+
+    def get_percent(self, activity: Activity) -> int | None:
+        positive = activity.evaluation_positive
+        return Share(positive, activity.evaluation_answered).percent if positive is not None else None
+
+    def to_representation(self, activity: Activity):
+        return None if activity.evaluation_answered is None else super().to_representation(activity)
 
 
 class ActivityInputSerializer(serializers.Serializer):
@@ -88,8 +100,8 @@ class ActivityInputSerializer(serializers.Serializer):
 class ActivityOutputSerializer(serializers.Serializer):
     """A stored activity, with its base period, whether it is locked and its own cost per attendee."""
 
-    id = serializers.IntegerField()
-    intervention = serializers.IntegerField()
+    id = serializers.IntegerField(source="pk")
+    intervention = serializers.IntegerField(source="intervention_id")
     period = serializers.CharField()
     date = serializers.DateField()
     title = serializers.CharField()
@@ -98,56 +110,22 @@ class ActivityOutputSerializer(serializers.Serializer):
     attendees = serializers.IntegerField()
     estimated = serializers.BooleanField()
     attendees_by_gender = GenderCountsSerializer(allow_null=True)
-    attendees_by_organisation = OrganisationRowSerializer(many=True)
+    attendees_by_organisation = OrganisationRowSerializer(source="organisations", many=True)
     exhibitors = serializers.IntegerField(allow_null=True)
-    evaluation = EvaluationOutputSerializer(allow_null=True)
+    evaluation = EvaluationOutputSerializer(source="*", allow_null=True)
     spent_sek = serializers.IntegerField(allow_null=True)
     cost_per_attendee_sek = serializers.IntegerField(allow_null=True)
 
-    def to_representation(self, instance: Activity) -> dict:
-        return self.represent(instance)
 
-    @staticmethod
-    def represent(activity: Activity) -> dict:
-        split = activity.attendees_by_gender
-        evaluation = None
-        if activity.evaluation_answered is not None:
-            positive = activity.evaluation_positive
-            evaluation = {
-                "answered": activity.evaluation_answered,
-                "positive": positive,
-                "percent": Share(positive, activity.evaluation_answered).percent if positive is not None else None,
-            }
-        return {
-            "id": activity.pk,
-            "intervention": activity.intervention_id,
-            "period": activity.period,
-            "date": activity.date.isoformat(),
-            "title": activity.title,
-            "kind": activity.kind,
-            "occasions": activity.occasions,
-            "attendees": activity.attendees,
-            "estimated": activity.estimated,
-            "attendees_by_gender": split.as_dict() if split is not None else None,
-            "attendees_by_organisation": [
-                {"organisation": row.organisation, "attendees": row.attendees} for row in activity.organisations.all()
-            ],
-            "exhibitors": activity.exhibitors,
-            "evaluation": evaluation,
-            "spent_sek": activity.spent_sek,
-            "cost_per_attendee_sek": activity.cost_per_attendee_sek,
-        }
+class ActivityListQuerySerializer(serializers.Serializer):
+    period = PeriodField(required=False, help_text="Bara aktiviteter inom perioden, till exempel 2024 eller 2024Q3.")
 
 
-PERIOD = OpenApiParameter("period", str, description="Bara aktiviteter inom perioden, till exempel 2024 eller 2024Q3.")
+class ActivityMixin(InterventionScoped):
+    """Everybody who sees the intervention reads its log; its report writers change it (403 for
+    the other readers)."""
 
-
-class ActivityMixin:
-    def writable(self, request, intervention_id):
-        intervention = intervention_for(request.user, intervention_id)
-        if not can_write_reports(request.user, intervention):
-            raise PermissionDenied
-        return intervention
+    permission_classes = [IsAuthenticated, WritesReports]
 
 
 class ActivityListView(ActivityMixin, generics.ListAPIView):
@@ -158,16 +136,11 @@ class ActivityListView(ActivityMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Activity.objects.none()
-        intervention = intervention_for(self.request.user, self.kwargs["intervention_id"])
-        period = None
-        if self.request.query_params.get("period"):
-            try:
-                period = Period.parse(self.request.query_params["period"])
-            except PeriodError as exc:
-                raise ValidationError({"period": [exc.message]}, code=exc.code) from exc
-        return activities_of(intervention=intervention, period=period)
+        query = ActivityListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return activities_of(intervention=self.get_intervention(), period=query.validated_data.get("period"))
 
-    @extend_schema(summary="Aktivitetslogg", parameters=[PERIOD])
+    @extend_schema(summary="Aktivitetslogg", parameters=[ActivityListQuerySerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -177,14 +150,15 @@ class ActivityListView(ActivityMixin, generics.ListAPIView):
         responses={201: ActivityOutputSerializer},
     )
     def post(self, request, intervention_id: int):
-        intervention = self.writable(request, intervention_id)
         serializer = ActivityInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            activity = activity_create(intervention=intervention, data=serializer.to_input(), user=request.user)
+            activity = activity_create(
+                intervention=self.get_intervention(), data=serializer.to_input(), user=request.user
+            )
         except ReportError as error:
             return report_error_response(error)
-        return Response(ActivityOutputSerializer.represent(activity), status=status.HTTP_201_CREATED)
+        return Response(ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
 
 
 class ActivityDetailView(ActivityMixin, generics.GenericAPIView):
@@ -192,26 +166,24 @@ class ActivityDetailView(ActivityMixin, generics.GenericAPIView):
 
     serializer_class = ActivityOutputSerializer
 
-    def activity(self, intervention, activity_id) -> Activity:
-        activity = activities_of(intervention=intervention).filter(pk=activity_id).first()
+    def activity(self, activity_id) -> Activity:
+        activity = activities_of(intervention=self.get_intervention()).filter(pk=activity_id).first()
         if activity is None:
             raise Http404
         return activity
 
     @extend_schema(summary="En aktivitet", responses=ActivityOutputSerializer)
     def get(self, request, intervention_id: int, activity_id: int):
-        intervention = intervention_for(request.user, intervention_id)
-        return Response(ActivityOutputSerializer.represent(self.activity(intervention, activity_id)))
+        return Response(ActivityOutputSerializer(self.activity(activity_id)).data)
 
     @extend_schema(
         summary="Ändra en aktivitet", request=ActivityInputSerializer(partial=True), responses=ActivityOutputSerializer
     )
     def patch(self, request, intervention_id: int, activity_id: int):
-        intervention = self.writable(request, intervention_id)
-        activity = self.activity(intervention, activity_id)
+        activity = self.activity(activity_id)
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": [_("Skicka aktiviteten som ett JSON-objekt.")]})
-        current = ActivityOutputSerializer.represent(activity)
+        current = ActivityOutputSerializer(activity).data
         merged = {key: current[key] for key in ActivityInputSerializer().fields}
         if merged["evaluation"] is not None:
             merged["evaluation"] = {k: v for k, v in merged["evaluation"].items() if k != "percent"}
@@ -221,13 +193,12 @@ class ActivityDetailView(ActivityMixin, generics.GenericAPIView):
             activity = activity_update(activity=activity, data=serializer.to_input(), user=request.user)
         except ReportError as error:
             return report_error_response(error)
-        return Response(ActivityOutputSerializer.represent(self.activity(intervention, activity.pk)))
+        return Response(ActivityOutputSerializer(self.activity(activity.pk)).data)
 
     @extend_schema(summary="Ta bort en aktivitet", responses={204: None})
     def delete(self, request, intervention_id: int, activity_id: int):
-        intervention = self.writable(request, intervention_id)
         try:
-            activity_delete(activity=self.activity(intervention, activity_id), user=request.user)
+            activity_delete(activity=self.activity(activity_id), user=request.user)
         except ReportError as error:
             return report_error_response(error)
         return Response(status=status.HTTP_204_NO_CONTENT)

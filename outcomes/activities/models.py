@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outcomes.catalog.vocabulary import activity_vocabulary
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts
-from outcomes.measures import ActivityFigures, whole_kronor_per
+from outcomes.measures import ActivityFigures
 from outcomes.organisations.models import Intervention
 from outcomes.periods import Period
 from outcomes.validators import validate_no_personal_data
@@ -94,7 +94,11 @@ class Activity(models.Model):
     @property
     def cost_per_attendee_sek(self) -> int | None:
         """The activity's own cost per attendee, when it has a cost (whole kronor, half up)."""
-        return whole_kronor_per(self.spent_sek, self.attendees) if self.spent_sek is not None else None
+        return (
+            ActivityFigures(attendees=self.attendees).cost_per_attendee_sek(self.spent_sek)
+            if self.spent_sek is not None
+            else None
+        )
 
 
 class ActivityOrganisation(models.Model):

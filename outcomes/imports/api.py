@@ -70,4 +70,7 @@ class ImportView(APIView):
                 {"reports": [_("Högst %(n)s rapporter per import.") % {"n": MAX_ITEMS}]}, code="too_many"
             )
         summary = reports_import(user=request.user, items=items, dry_run=dry_run)
-        return Response(summary.as_dict(), status=status.HTTP_400_BAD_REQUEST if summary.errors else status.HTTP_200_OK)
+        return Response(
+            ImportSummarySerializer(summary).data,
+            status=status.HTTP_400_BAD_REQUEST if summary.errors else status.HTTP_200_OK,
+        )

@@ -42,15 +42,6 @@ class ImportSummary:
             }
         )
 
-    def as_dict(self) -> dict:
-        return {
-            "dry_run": self.dry_run,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": self.errors,
-        }
-
 
 def _violation(code: str, field_name: str | None, message: str) -> dict:
     return {"field": field_name, "code": code, "message": str(message)}

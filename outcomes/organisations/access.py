@@ -23,6 +23,11 @@ def is_staff_of(user: User, association_id: int) -> bool:
     return Role.STAFF in roles_in_association(user, association_id)
 
 
+def is_staff_anywhere(user: User) -> bool:
+    """Whether the user is staff of any association (who may create interventions at all)."""
+    return user.is_authenticated and Membership.objects.filter(user=user, role=Role.STAFF).exists()
+
+
 def can_read_summaries(user: User, association_id: int) -> bool:
     """Staff and viewers read the association's summaries; coordinators do not."""
     return bool(roles_in_association(user, association_id) & {Role.STAFF, Role.VIEWER})

@@ -11,14 +11,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.filters import InterventionFilter
+from outcomes.api.permissions import InterventionScoped, ManagesInterventions, StaffWritesIntervention
 from outcomes.limits import MAX_REPORT_SEK
-from outcomes.models import Budget, Intervention, Membership, Role
-from outcomes.organisations.access import intervention_for, is_staff_of
+from outcomes.models import Budget, Intervention
+from outcomes.organisations.access import intervention_for
 from outcomes.organisations.selectors import associations_visible_to, interventions_visible_to
 from outcomes.organisations.services import budget_set, intervention_create, intervention_update
 
@@ -107,6 +108,8 @@ class InterventionViewSet(
 ):
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
+    # Reading is the queryset's (what the user may see); creating and changing are staff's.
+    permission_classes = [IsAuthenticated, ManagesInterventions]
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"[0-9]{1,18}"
 
@@ -122,17 +125,10 @@ class InterventionViewSet(
         self.check_object_permissions(self.request, intervention)
         return intervention
 
-    def create(self, request, *args, **kwargs):
-        # Roles first: a user who is staff nowhere is refused whatever the body holds.
-        if not Membership.objects.filter(user=request.user, role=Role.STAFF).exists():
-            raise PermissionDenied
-        return super().create(request, *args, **kwargs)
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         association = data.pop("association")
-        if not is_staff_of(self.request.user, association.pk):
-            raise PermissionDenied
+        self.check_object_permissions(self.request, association)
         serializer.instance = intervention_create(association=association, user=self.request.user, **data)
 
     def perform_update(self, serializer):
@@ -141,10 +137,6 @@ class InterventionViewSet(
         )
 
     def update(self, request, *args, **kwargs):
-        # 404 for an intervention the user may not see, then 403 unless staff, before the body.
-        intervention = self.get_object()
-        if not is_staff_of(request.user, intervention.association_id):
-            raise PermissionDenied
         kwargs["partial"] = True
         return super().update(request, *args, **kwargs)
 
@@ -152,21 +144,18 @@ class InterventionViewSet(
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="Budgetåret, till exempel 2024.")
 
 
-class BudgetView(APIView):
+class BudgetView(InterventionScoped, APIView):
     """The intervention's budget (beviljade medel) of one year: read by all roles, set by staff."""
 
     serializer_class = BudgetSerializer
-
-    def _intervention(self, request, intervention_id):
-        return intervention_for(request.user, intervention_id)
+    permission_classes = [IsAuthenticated, StaffWritesIntervention]
 
     @extend_schema(summary="Årets budget", parameters=[YEAR], responses=BudgetSerializer)
     def get(self, request, intervention_id: int, year: int):
-        intervention = self._intervention(request, intervention_id)
-        budget = Budget.objects.filter(intervention=intervention, year=year).first()
+        budget = Budget.objects.filter(intervention=self.get_intervention(), year=year).first()
         if budget is None:
             raise Http404
-        return Response({"year": budget.year, "budget_sek": budget.budget_sek})
+        return Response(BudgetSerializer(budget).data)
 
     @extend_schema(
         summary="Sätt årets budget (förbundspersonal)",
@@ -176,15 +165,15 @@ class BudgetView(APIView):
         examples=[OpenApiExample("Budget", value={"budget_sek": 2403500}, request_only=True)],
     )
     def put(self, request, intervention_id: int, year: int):
-        intervention = self._intervention(request, intervention_id)
-        if not is_staff_of(request.user, intervention.association_id):
-            raise PermissionDenied
         serializer = BudgetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         budget, created = budget_set(
-            intervention=intervention, year=year, budget_sek=serializer.validated_data["budget_sek"], user=request.user
+            intervention=self.get_intervention(),
+            year=year,
+            budget_sek=serializer.validated_data["budget_sek"],
+            user=request.user,
         )
         return Response(
-            {"year": budget.year, "budget_sek": budget.budget_sek},
+            BudgetSerializer(budget).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

@@ -4,7 +4,7 @@ without the write machinery."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from outcomes.counts import Counts, ReportFigures
 from outcomes.models import PeriodReport
@@ -40,6 +40,14 @@ class ReportInput:
             "breakdowns": any(any(c.as_dict().values()) for cats in self.breakdowns.values() for c in cats.values()),
         }
         return [name for name, present in given.items() if present]
+
+    @classmethod
+    def from_figures(cls, figures: ReportFigures, comment: str = "") -> ReportInput:
+        """The input that saves ``figures`` as they are: every count given, nothing derived
+        (measures as the numbers entered)."""
+        given = {f.name: getattr(figures, f.name) for f in fields(figures)}
+        given["measures"] = {code: value.values() for code, value in figures.measures.items()}
+        return cls(comment=comment, **given)
 
 
 @dataclass

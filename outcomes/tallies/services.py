@@ -17,7 +17,6 @@ from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_cod
 from outcomes.counts import Counts, ReportFigures, sum_counts
 from outcomes.models import (
     BreakdownCount,
-    Dimension,
     ExitCount,
     HistoryKind,
     Intervention,
@@ -64,19 +63,15 @@ def report_check(
     reported) and ``budget`` (a :class:`YearBudget`; ``None`` leaves the budget unchecked) may be
     passed by a caller that already has them, to save their queries.
     """
-    if catalog is not None:
-        single_valued = catalog.single_valued_dimensions
-    else:
-        single_valued = Dimension.objects.filter(
-            association_id=intervention.association_id, multi_valued=False, active=True
-        ).values_list("code", flat=True)
+    if catalog is None:
+        catalog = report_catalog(association_id=intervention.association_id)
     if previous_end is _NOT_GIVEN:
         previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period_code)
     if budget is _NOT_GIVEN:
         budget = year_budget(intervention=intervention, period_code=period_code)
     violations = check_report(
         figures,
-        single_valued_dimensions=list(single_valued),
+        single_valued_dimensions=catalog.single_valued_dimensions,
         previous_ongoing_at_end=previous_end,
     )
     if budget is not None:

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outcomes.counts import GENDER_LABELS, GENDERS
+from outcomes.counts import GENDER_HEADINGS, GENDERS
 from reports.exports.suppression import MASK, suppress
 from reports.goals import kinds
-from reports.shares import STATUS_LABELS, Share
+from reports.shares import STATUS_LABELS, Share, swedish_number
+
+if TYPE_CHECKING:
+    from reports.goals.selectors import PeriodResult
 
 MEASURE_TITLES = {
     "participants": gettext_lazy("Deltagare under perioden"),
@@ -33,7 +36,7 @@ MEASURE_TITLES = {
     "ongoing_at_end": gettext_lazy("Pågående vid periodens slut"),
 }
 GENDER_HEADERS = {
-    **{g: capfirst(GENDER_LABELS[g]) for g in GENDERS},
+    **GENDER_HEADINGS,
     "total": gettext_lazy("Totalt"),
 }
 COUNT_COLUMNS = (*GENDERS, "total")
@@ -68,9 +71,9 @@ class Cell:
             share: Share = self.value
             if share.value is None:
                 return "–"
-            return f"{share.value}".replace(".", ",") if csv_style else f"{share.percent} %"
+            return swedish_number(share.value) if csv_style else f"{share.percent} %"
         if self.kind in ("count", "sek"):
-            return str(self.value) if csv_style else f"{self.value:,}".replace(",", "\u00a0")
+            return swedish_number(self.value, grouped=not csv_style)
         return str(self.value)
 
 
@@ -211,7 +214,7 @@ def document_notes(doc: Document, missing: int, include_drafts: bool) -> None:
     doc.notes.append(_("Skapad %(when)s.") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
 
 
-def goal_section(goals_by_name: list[tuple[str, list[dict]]]) -> Section:
+def goal_section(goals_by_name: list[tuple[str, list[PeriodResult]]]) -> Section:
     """Every goal with target, result and light. For publication only the target and the light
     are shown: a result's numerator and denominator are counts that the suppression of the
     other sections does not cover."""
@@ -219,20 +222,20 @@ def goal_section(goals_by_name: list[tuple[str, list[dict]]]) -> Section:
     rows = []
     for name, goals in goals_by_name:
         for goal in goals:
-            if kinds.is_share(goal["kind"]):
-                result = Cell(Share(goal["numerator"] or 0, goal["denominator"] or 0), "share", private=True)
+            if kinds.is_share(goal.kind):
+                result = Cell(Share(goal.numerator or 0, goal.denominator or 0), "share", private=True)
             else:
-                numerator = goal["numerator"]
-                result = Cell(numerator if numerator is not None else goal["value"], "count", private=True)
+                numerator = goal.numerator
+                result = Cell(numerator if numerator is not None else goal.value, "count", private=True)
             rows.append(
                 [
                     Cell(name),
-                    Cell(goal["label"]),
-                    Cell(kinds.target_text(goal["kind"], goal["comparator"], goal["target"])),
+                    Cell(goal.label),
+                    Cell(kinds.target_text(goal.kind, goal.comparator, goal.target)),
                     result,
-                    Cell(goal["numerator"], "count", private=True),
-                    Cell(goal["denominator"], "count", private=True),
-                    Cell(str(STATUS_LABELS.get(goal["status"], goal["status"]))),
+                    Cell(goal.numerator, "count", private=True),
+                    Cell(goal.denominator, "count", private=True),
+                    Cell(str(STATUS_LABELS.get(goal.status, goal.status))),
                 ]
             )
     return Section(_("Mål"), header, rows, note="" if rows else _("Inga mål utvärderas för perioden."))

@@ -251,11 +251,11 @@ def _detail_breakdown(doc: Document, row_id, breakdown, base_measure: str, kind:
             for g in COUNT_COLUMNS
         ]
         rows.append(cells)
-    if not breakdown.multi_valued:
+    if breakdown.has_sum_rule:
         for g in COUNT_COLUMNS:
             doc.relate(("cur", base_measure, row_id, g), [("cur", *kind, row_id, e.code, g) for e in breakdown.rows])
     title = breakdown.title if base_measure == "exits" else _("Nya – %(d)s") % {"d": breakdown.title}
-    note = _("En person kan räknas i flera kategorier.") if breakdown.multi_valued else ""
+    note = "" if breakdown.has_sum_rule else _("En person kan räknas i flera kategorier.")
     doc.sections.append(Section(title, header, rows, note=note))
 
 

@@ -47,8 +47,7 @@ class ExportJob(models.Model):
     requeued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("exportjobb")
-        verbose_name_plural = _("exportjobb")
+        verbose_name = verbose_name_plural = _("exportjobb")
         ordering = ["-created_at"]
 
     def __str__(self):

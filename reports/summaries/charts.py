@@ -14,15 +14,13 @@ import textwrap
 from collections.abc import Sequence
 
 import matplotlib
-from django.utils.text import capfirst
 from matplotlib.figure import Figure
 
-from outcomes.counts import GENDER_LABELS, GENDERS
+from outcomes.counts import GENDER_HEADINGS, GENDERS
 from reports.exports.suppression import MASK
 
 matplotlib.use("Agg")  # never a display backend, also when pyplot is imported elsewhere
 
-GENDER_NAMES = {g: capfirst(GENDER_LABELS[g]) for g in GENDERS}
 # Greyscale-readable: distinct grey levels and hatches, black outlines.
 GENDER_STYLE = {
     "women": {"color": "#3a3a3a", "hatch": ""},
@@ -63,7 +61,7 @@ def bar_chart(
             positions,
             [v or 0 for v in numbers],
             height=bar,
-            label=str(GENDER_NAMES[gender]),
+            label=str(GENDER_HEADINGS[gender]),
             edgecolor="black",
             linewidth=0.6,
             **GENDER_STYLE[gender],

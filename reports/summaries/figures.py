@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from outcomes.counts import GENDERS, ZERO, Counts, ongoing_at_end_of, participants_of, sum_counts
-from outcomes.measures import ActivityFigures, MeasureValue, sum_measures, whole_kronor_per
+from outcomes.counts import GENDERS, ZERO, Counts, StockAndFlow, sum_counts
+from outcomes.measures import ActivityFigures, MeasureValue, sum_measures
+from outcomes.shares import round_half_up
 from reports.shares import Share
 
 MEASURES = ("participants", "ongoing_at_start", "new", "exits", "ongoing_at_end")
@@ -23,7 +24,7 @@ def gender_shares(counts: Counts) -> dict[str, Share]:
 
 
 @dataclass
-class Figures:
+class Figures(StockAndFlow):
     """The figures of one intervention (or the sum of several) over one period.
 
     ``budget_sek`` is the yearly budget of the period's year, ``None`` when none is set. The share
@@ -51,15 +52,6 @@ class Figures:
     #: A structural intervention's row has no participant figures.
     structural: bool = False
 
-    @property
-    def ongoing_at_end(self) -> Counts:
-        return ongoing_at_end_of(self.ongoing_at_start, self.new, self.exits)
-
-    @property
-    def participants(self) -> Counts:
-        """Participants during the period: ongoing at start plus new (never a sum of periods)."""
-        return participants_of(self.ongoing_at_start, self.new)
-
     def measure(self, name: str) -> Counts:
         return getattr(self, name)
 
@@ -77,7 +69,7 @@ class Figures:
         participants = self.participants.total
         if not participants:
             return None
-        return whole_kronor_per(self.spent_sek, participants)
+        return int(round_half_up(self.spent_sek, participants))
 
     @property
     def cost_per_attendee_sek(self) -> int | None:
@@ -97,51 +89,6 @@ class Figures:
     def evaluation(self) -> Share:
         """Positive answers over answers of the activities' evaluations."""
         return Share(self.activities.evaluation_positive, self.activities.evaluation_answered)
-
-    def activities_dict(self) -> dict:
-        a = self.activities
-        return {
-            "count": a.count,
-            "occasions": a.occasions,
-            "attendees": a.attendees,
-            "exhibitors": a.exhibitors,
-            "evaluation": {
-                "answered": a.evaluation_answered,
-                "positive": a.evaluation_positive,
-                "percent": self.evaluation.percent,
-            },
-        }
-
-    def as_dict(self, reason_order: Iterable[str] = ()) -> dict:
-        beyond = {
-            "measures": [{"measure": code, **value.as_dict()} for code, value in sorted(self.measures.items())],
-            "activities": self.activities_dict(),
-            "cost_per_attendee_sek": self.cost_per_attendee_sek,
-            "places": self.places,
-            "occupancy": self.occupancy.as_dict() if self.occupancy else None,
-        }
-        money = {
-            "budget_sek": self.budget_sek,
-            "spent_sek": self.spent_sek,
-            "share_spent": self.share_spent.as_dict() if self.share_spent else None,
-        }
-        if self.structural:
-            return {"reports": self.reports, **money, **beyond}
-        return {**self.participant_dict(reason_order), **money, **beyond}
-
-    def participant_dict(self, reason_order: Iterable[str] = ()) -> dict:
-        order = list(reason_order) or sorted(self.exits_by_reason)
-        return {
-            "reports": self.reports,
-            **{name: self.measure(name).as_dict(with_total=True) for name in MEASURES},
-            "exits_by_reason": [
-                {"reason": code, **self.exits_by_reason[code].as_dict(with_total=True)}
-                for code in order
-                if self.exits_by_reason.get(code, ZERO).total
-            ],
-            "step_progression": self.step_progression.as_dict(),
-            "cost_per_participant_sek": self.cost_per_participant_sek,
-        }
 
 
 def sum_figures(items: Iterable[Figures]) -> Figures:

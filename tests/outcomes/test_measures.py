@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes.counts import Counts
-from outcomes.measures import FLOW, STOCK, MeasureValue, aggregate_measure, combine_measures, whole_kronor_per
+from outcomes.measures import FLOW, STOCK, ActivityFigures, MeasureValue, aggregate_measure, combine_measures
 from outcomes.periods import Period
 from outcomes.tallies.selectors import period_figures
 from outcomes.tallies.services import report_save, report_submit
@@ -37,10 +37,10 @@ def test_a_measure_no_period_reported_is_blank_not_zero():
     assert aggregate_measure([MeasureValue(only_total=0), None], FLOW) == MeasureValue(only_total=0)
 
 
-def test_whole_kronor_per_rounds_half_up():
-    assert whole_kronor_per(25310, 200) == 127  # 126.55
-    assert whole_kronor_per(250, 100) == 3  # 2.5
-    assert whole_kronor_per(100, 0) is None
+def test_cost_per_attendee_is_whole_kronor_rounded_half_up():
+    assert ActivityFigures(attendees=200).cost_per_attendee_sek(25310) == 127  # 126.55
+    assert ActivityFigures(attendees=100).cost_per_attendee_sek(250) == 3  # 2.5
+    assert ActivityFigures(attendees=0).cost_per_attendee_sek(100) is None
 
 
 @given(maybe_values)

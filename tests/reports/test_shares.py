@@ -4,6 +4,10 @@ from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
+from outcomes.counts import Counts
+from outcomes.periods import Period
+from outcomes.surveys.rules import Distribution, light
+from reports.goals.evaluation import pro_rated
 from reports.shares import (
     AT_MOST,
     GREEN,
@@ -16,6 +20,7 @@ from reports.shares import (
     share_of_exits,
     traffic_light,
 )
+from reports.summaries.figures import Figures
 
 CATALOG = Path(__file__).resolve().parents[2] / "outcomes" / "catalog" / "exit_reasons.json"
 
@@ -55,3 +60,11 @@ def test_lights_compare_exact_values_and_honour_the_yellow_ratio_and_at_most():
     assert traffic_light(12, target=10, comparator=AT_MOST) == YELLOW
     assert traffic_light(13, target=10, comparator=AT_MOST) == RED
     assert traffic_light(10, target=10, comparator=AT_MOST) == GREEN
+
+
+def test_every_rounded_figure_rounds_half_up_like_the_percent():
+    assert Share(1, 8).value == Decimal("12.5") and Share(1, 16).value == Decimal("6.3")  # 6.25
+    assert Distribution(scale="frequency6", counts=(0, 0, 0, 7, 1, 0)).mean == Decimal("4.13")  # 33/8 = 4.125
+    assert light(60, Decimal("59.5")) == YELLOW  # the reference 59.5 % is 60 %
+    assert Figures(new=Counts(women=2), spent_sek=5).cost_per_participant_sek == 3  # 2.5 kr
+    assert pro_rated(Decimal("0.1"), Period.parse("2024Q1")) == Decimal("0.03")  # 0.025

@@ -139,15 +139,8 @@ class Command(BaseCommand):
                 continue
             if position == len(periods) - 1 and intervention.name == "Steget vidare":
                 continue  # one report still missing, as in real life
-            data = ReportInput(
-                ongoing_at_start=quarter.ongoing_at_start,
-                new=quarter.new,
-                exits=quarter.exits,
-                exits_by_reason=quarter.exits_by_reason,
-                breakdowns=quarter.breakdowns,
-                spent_sek=quarter.spent_sek,
-                measures=_demo_measures(intervention, quarter),
-            )
+            data = ReportInput.from_figures(quarter)
+            data.measures = _demo_measures(intervention, quarter)
             if intervention.kind == InterventionKind.STRUCTURAL:
                 data = ReportInput(spent_sek=quarter.spent_sek, comment="Aktiviteterna finns i aktivitetsloggen.")
             report = report_save(intervention=intervention, period_code=period.code, data=data).report

@@ -272,3 +272,11 @@ def test_it_warns_after_saving_when_the_year_spends_more_than_its_budget(interve
     assert "mer än årets budget" not in client.get(report_url(intervention, "2024Q2")).content.decode()
     client.post(report_url(intervention, "2025Q1"), form_data(spent="9000000"))
     assert "mer än årets budget" not in client.get(report_url(intervention, "2025Q1")).content.decode()
+
+
+def test_every_grid_of_the_form_heads_its_columns_with_the_three_genders(intervention, coordinator):
+    page = signed_in(coordinator).get(report_url(intervention, "2024Q1")).content.decode()
+    headings = "".join(f'<th scope="col">{g}</th>' for g in ("Kvinnor", "Män", "Annan/ej angivet"))
+    grids = page.count('<table class="grid"')
+    # and the participants' table and the measures' table ("Övriga mått")
+    assert grids > 1 and page.count(headings) == grids + 2

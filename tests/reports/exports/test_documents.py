@@ -3,6 +3,7 @@ import io
 import re
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -73,6 +74,15 @@ def test_the_csv_export_is_utf8_with_bom_and_semicolons_and_decimal_commas(assoc
     assert rows[0][0] == "Sammanställning 2024 – " + association.name
     step_header = rows.index(["Stegförflyttning"])
     lekeberg_step = rows[step_header + 2]
+    assert lekeberg_step[:4] == ["Coachingteamet Lekeberg", "5", "11", "45,5"]
+
+
+def test_the_csv_keeps_its_decimal_comma_when_the_reader_asks_for_english(association):
+    lekeberg(association)
+    with translation.override("en"):
+        data = render_document(summary_doc(association), "csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    lekeberg_step = rows[rows.index(["Stegförflyttning"]) + 2]
     assert lekeberg_step[:4] == ["Coachingteamet Lekeberg", "5", "11", "45,5"]
 
 

@@ -115,3 +115,14 @@ def test_another_associations_staff_cannot_fetch_an_export_job(association, staf
     client.force_login(outsider)
     assert client.get(f"/resultat/export/{job.pk}/").status_code == 404
     assert Membership.objects.filter(user=outsider, association=association).count() == 0
+
+
+def test_the_summary_and_detail_tables_head_their_count_columns_with_the_three_genders(association, staff, logged_in):
+    intervention = lekeberg(association)
+    client = logged_in(staff)
+    headings = "".join(f'<th scope="col" class="num">{g}</th>' for g in ("Kvinnor", "Män", "Annan/ej angivet"))
+    for url in (
+        f"/resultat/forbund/{association.pk}/?period=2024",
+        f"/resultat/insatser/{intervention.pk}/?period=2024",
+    ):
+        assert headings in client.get(url).content.decode(), url
