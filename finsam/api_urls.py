@@ -73,6 +73,19 @@ urlpatterns = [
     path(f"{intervention}goals/", goals.GoalListView.as_view(), name="api-goals"),
     path(f"{intervention}goals/<id:goal_id>/", goals.GoalDetailView.as_view(), name="api-goal"),
     path(f"{intervention}goal-results/", goals.GoalResultsView.as_view(), name="api-goal-results"),
+    # catalog categories (the dimensions' entries)
+    path(
+        "catalog/dimensions/<id:dimension_id>/categories/",
+        catalog.DimensionCategoriesView.as_view(),
+        name="api-dimension-categories",
+    ),
+    path("catalog/categories/<id:category_id>/", catalog.CategoryView.as_view(), name="api-category"),
+    # the association's settings
+    path(
+        "associations/<id:association_id>/settings/",
+        organisations.AssociationSettingsView.as_view(),
+        name="api-association-settings",
+    ),
     # summaries
     path("associations/<id:association_id>/summary/", summaries.AssociationSummaryView.as_view(), name="api-summary"),
     # the schema and its two readers

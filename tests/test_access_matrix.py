@@ -34,8 +34,8 @@ from rest_framework.test import APIClient
 
 from outcomes.activities.rules import ActivityInput
 from outcomes.activities.services import activity_create
-from outcomes.models import Budget, Membership
-from outcomes.organisations.services import api_token_create
+from outcomes.models import Budget, Dimension, ExitReason, Member, Membership, SurveyQuestion
+from outcomes.organisations.services import api_token_create, member_create
 from outcomes.surveys.rules import AnswerInput, SurveyInput
 from outcomes.surveys.services import national_averages_set, survey_save
 from reports.goals.services import GoalInput, goal_create
@@ -48,7 +48,8 @@ from tests.reports.summary_data import SMALL_2024, enter
 # Web routes outside the matrix, by route prefix. Nothing else may be left out.
 EXCLUDED_WEB = {
     "admin/": "Django's admin: only for users with is_staff, not tied to an association",
-    "konto/": "Django's sign-in, sign-out and password views: no association's data",
+    "konto/": "Django's sign-in, sign-out and password views, and the invitation link that sets a password "
+    "(an anonymous visitor's page by design): no association's data",
 }
 # API routes that are not operations of the schema (url names), and why.
 EXCLUDED_API = {
@@ -137,6 +138,25 @@ POLICY = {
     ("DELETE", "/api/v1/interventions/{intervention_id}/goals/{goal_id}/"): WRITE_STAFF,
     ("GET", "/api/v1/interventions/{intervention_id}/goal-results/"): READ_ALL,
     ("GET", "/api/v1/associations/{association_id}/summary/"): READ_SUMMARIES,
+    # --- API: the association's settings and catalog writes (issue 14) ---
+    ("GET", "/api/v1/associations/{association_id}/settings/"): READ_SUMMARIES,
+    ("PATCH", "/api/v1/associations/{association_id}/settings/"): WRITE_SUMMARIES,
+    # As POST interventions: B's staff get 400 (no such association), the staff of nowhere 403.
+    ("POST", "/api/v1/catalog/exit-reasons/"): rule(
+        ALLOW, FORBIDDEN, FORBIDDEN, outsider=ALLOW, outsider_viewer=FORBIDDEN, outsider_coordinator=FORBIDDEN
+    ),
+    ("POST", "/api/v1/catalog/dimensions/"): rule(
+        ALLOW, FORBIDDEN, FORBIDDEN, outsider=ALLOW, outsider_viewer=FORBIDDEN, outsider_coordinator=FORBIDDEN
+    ),
+    # Every role reads the catalogs, so a write by a viewer or coordinator is 403, not 404.
+    ("PATCH", "/api/v1/catalog/exit-reasons/{id}/"): WRITE_STAFF,
+    ("PATCH", "/api/v1/catalog/dimensions/{id}/"): WRITE_STAFF,
+    ("PATCH", "/api/v1/catalog/survey-questions/{id}/"): WRITE_STAFF,
+    # Their ids name an object of A (as {id} does): outsiders get 404.
+    ("POST", "/api/v1/catalog/dimensions/{dimension_id}/categories/"): rule(
+        ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN
+    ),
+    ("PATCH", "/api/v1/catalog/categories/{category_id}/"): rule(ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN),
     # --- API: surveys ---
     ("GET", "/api/v1/interventions/{id}/surveys/{period}/{group}/"): {
         "group=participant_ongoing": READ_ALL,
@@ -181,6 +201,54 @@ POLICY = {
     ("POST", "insatser/<int:intervention_id>/aktiviteter/<int:activity_id>/"): WRITE_REPORTS,
     ("GET", "insatser/<int:intervention_id>/aktiviteter/<int:activity_id>/ta-bort/"): NOT_SERVED,
     ("POST", "insatser/<int:intervention_id>/aktiviteter/<int:activity_id>/ta-bort/"): WRITE_REPORTS,
+    # --- web: staff's pages of the association (issue 14): viewers read, coordinators nothing ---
+    ("GET", "forbund/<int:association_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/medlemmar/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/medlemmar/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/medlemmar/<int:member_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/medlemmar/<int:member_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/ny/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/ny/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/<int:intervention_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/<int:intervention_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/<int:intervention_id>/budget/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/<int:intervention_id>/budget/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/<int:intervention_id>/avsluta/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/<int:intervention_id>/avsluta/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/personer/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/personer/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/personer/<int:person_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/personer/<int:person_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/personer/<int:person_id>/nycklar/<int:token_id>/aterkalla/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/personer/<int:person_id>/nycklar/<int:token_id>/aterkalla/"): (
+        WRITE_SUMMARIES
+    ),
+    ("GET", "forbund/<int:association_id>/installningar/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/installningar/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/kataloger/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/kataloger/"): WRITE_SUMMARIES,
+    **{
+        (method, f"forbund/<int:association_id>/kataloger/{catalog}"): READ_SUMMARIES
+        if method == "GET"
+        else WRITE_SUMMARIES
+        for method in ("GET", "POST")
+        for catalog in (
+            "avslutsorsaker/",
+            "avslutsorsaker/<int:entry_id>/",
+            "bakgrundsvariabler/",
+            "bakgrundsvariabler/<int:entry_id>/",
+            "bakgrundsvariabler/<int:dimension_id>/kategorier/",
+            "bakgrundsvariabler/<int:dimension_id>/kategorier/<int:entry_id>/",
+            "enkatfragor/",
+            "enkatfragor/<int:entry_id>/",
+        )
+    },
+    # The change log is the staff's: viewers get 404 as coordinators do.
+    ("GET", "forbund/<int:association_id>/andringslogg/"): STAFF_ONLY,
+    ("POST", "forbund/<int:association_id>/andringslogg/"): STAFF_ONLY,
     ("GET", "forbund/<int:association_id>/rapportering/"): STAFF_ONLY,
     ("POST", "forbund/<int:association_id>/rapportering/"): NOT_SERVED,
     # --- web: API tokens (a person's own) ---
@@ -319,6 +387,19 @@ def api_body(world, method: str, route: str):
             "answers": [{"question": "b12", "counts": [0, 0, 1, 2, 3, 1]}],
         },
         "/api/v1/associations/{id}/national-averages/{year}/": {"p1": 55},
+        "/api/v1/associations/{association_id}/settings/": {"overdue_days": 20},
+        "/api/v1/catalog/exit-reasons/": {
+            "association": world.a.pk,
+            "code": "ny_orsak",
+            "label_sv": "Ny orsak",
+            "outcome_class": "no_step",
+        },
+        "/api/v1/catalog/dimensions/": {"association": world.a.pk, "code": "ny_variabel", "label_sv": "Ny variabel"},
+        "/api/v1/catalog/exit-reasons/{id}/": {"label_sv": "Nytt namn"},
+        "/api/v1/catalog/dimensions/{id}/": {"label_sv": "Nytt namn"},
+        "/api/v1/catalog/survey-questions/{id}/": {"text_sv": "Ny frågetext"},
+        "/api/v1/catalog/dimensions/{dimension_id}/categories/": {"code": "ny_kategori", "label_sv": "Ny kategori"},
+        "/api/v1/catalog/categories/{category_id}/": {"label_sv": "Nytt namn"},
     }
     return bodies.get(route, {}) if method in ("POST", "PUT", "PATCH") else None
 
@@ -328,6 +409,8 @@ WEB_BODIES = {
     "api-nycklar/": {"name": "Ny nyckel"},
     "enkater/forbund/<int:pk>/rikssnitt/<int:year>/": {"avg_p1": "55"},
     "resultat/insatser/<int:intervention_id>/mal/<int:goal_id>/": {"label": "Ändrat mål", "target": "60"},
+    "forbund/<int:association_id>/medlemmar/": {"name": "Ny kommun", "kind": "municipality"},
+    "forbund/<int:association_id>/installningar/": {"overdue_days": "20"},
 }
 
 # --- the world --------------------------------------------------------------------------------
@@ -432,6 +515,7 @@ def build_world() -> World:
     assert not Membership.objects.filter(user=users["coordinator_a"], intervention=a2).exists()
     tokens = {name: api_token_create(user=user, name="matris")[1] for name, user in users.items()}
     revocable, _secret = api_token_create(user=users["coordinator_a"], name="Att återkalla")
+    member_create(association=a, name="Ankarsrums kommun", kind="municipality")
     return World(a=a, b=b, targets=targets, users=users, tokens=tokens, revocable_token=revocable)
 
 
@@ -455,6 +539,36 @@ def _collection(route: str, param: str) -> str:
 
 INTERVENTION_SEGMENTS = {"interventions", "insats", "insatser"}
 ASSOCIATION_SEGMENTS = {"associations", "forbund"}
+
+
+def _home_municipality(world: World):
+    return Dimension.objects.get(association=world.a, code="home_municipality")
+
+
+def _catalog_entry(world: World, route: str) -> int:
+    """An entry of A in the catalog the route is about."""
+    if "kategorier" in route:
+        return _home_municipality(world).categories.get(code="unknown").pk
+    if "bakgrundsvariabler" in route:
+        return _home_municipality(world).pk
+    if "enkatfragor" in route:
+        return SurveyQuestion.objects.filter(association=world.a, group="staff").order_by("pk").first().pk
+    return ExitReason.objects.get(association=world.a, code="employment").pk
+
+
+CATALOG_PARAMS = {
+    "member_id": lambda world, route: Member.objects.get(association=world.a).pk,
+    "person_id": lambda world, route: world.users["coordinator_a"].pk,
+    "token_id": lambda world, route: world.revocable_token.pk,
+    "dimension_id": lambda world, route: _home_municipality(world).pk,
+    "entry_id": _catalog_entry,
+    "category_id": lambda world, route: _catalog_entry(world, "kategorier"),
+}
+CATALOG_API = {
+    "exit-reasons": lambda world, route: _catalog_entry(world, "avslutsorsaker"),
+    "dimensions": lambda world, route: _catalog_entry(world, "bakgrundsvariabler"),
+    "survey-questions": lambda world, route: _catalog_entry(world, "enkatfragor"),
+}
 
 
 def parameter_values(world: World, route: str, param: str, target: str) -> list[str] | None:
@@ -485,6 +599,10 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
         return ["participant_ongoing", "board", "managers"]
     if param == "group" and _collection(route, param) in ASSOCIATION_SEGMENTS:
         return ["board", "managers"]
+    if param in CATALOG_PARAMS:
+        return [str(CATALOG_PARAMS[param](world, route))]
+    if param == "id" and owner in CATALOG_API:
+        return [str(CATALOG_API[owner](world, route))]
     if param == "fmt" and "diagram/" in route:
         return ["svg", "png"]
     if param == "fmt" and "export." in route:

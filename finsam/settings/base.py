@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "outcomes.organisations.context.association_links",
             ],
         },
     },
@@ -231,3 +232,6 @@ LOGGING = {
 }
 # With JSON logs the worker keeps these settings' handler rather than installing its own plain one.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# An invitation's one-time link (outcomes.organisations.people) is valid this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=3)

@@ -15,7 +15,18 @@ from outcomes.catalog.models import (
     SurveyIndicator,
     SurveyQuestion,
 )
-from outcomes.organisations.models import ApiToken, Association, Budget, Intervention, Membership, Role, User
+from outcomes.changelog.models import ChangeKind, ChangeLogEntry
+from outcomes.organisations.models import (
+    ApiToken,
+    Association,
+    Budget,
+    Intervention,
+    Member,
+    MemberKind,
+    Membership,
+    Role,
+    User,
+)
 from outcomes.surveys.models import NationalAverage, Survey, SurveyAnswer
 from outcomes.tallies.models import (
     BreakdownCount,
@@ -32,6 +43,8 @@ __all__ = [
     "ApiToken",
     "Association",
     "BreakdownCount",
+    "ChangeKind",
+    "ChangeLogEntry",
     "Budget",
     "Dimension",
     "DimensionCategory",
@@ -43,6 +56,8 @@ __all__ = [
     "ActivityOrganisation",
     "HistoryKind",
     "Intervention",
+    "Member",
+    "MemberKind",
     "Membership",
     "NationalAverage",
     "OutcomeClass",

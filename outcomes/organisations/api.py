@@ -1,4 +1,5 @@
-"""Interventions and their budgets: ``/api/v1/interventions/`` and ``.../budgets/{year}/``.
+"""Interventions and their budgets: ``/api/v1/interventions/`` and ``.../budgets/{year}/``; the
+association's settings: ``/api/v1/associations/{id}/settings/``.
 
 Everyone with a role reads the interventions they may see (staff and viewers: their whole
 association; coordinators: those granted). Only staff of the intervention's association create,
@@ -16,12 +17,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.filters import InterventionFilter
-from outcomes.api.permissions import InterventionScoped, ManagesInterventions, StaffWritesIntervention
-from outcomes.limits import MAX_REPORT_SEK
+from outcomes.api.permissions import (
+    AssociationScoped,
+    InterventionScoped,
+    ManagesInterventions,
+    ReadsSummaries,
+    StaffWritesIntervention,
+)
+from outcomes.limits import MAX_COUNT, MAX_REPORT_SEK, MAX_SMALL
 from outcomes.models import Budget, Intervention
 from outcomes.organisations.access import intervention_for
 from outcomes.organisations.selectors import associations_visible_to, interventions_visible_to
-from outcomes.organisations.services import budget_set, intervention_create, intervention_update
+from outcomes.organisations.services import (
+    association_settings_update,
+    budget_set,
+    intervention_create,
+    intervention_update,
+)
 
 
 class BudgetSerializer(serializers.Serializer):
@@ -177,3 +189,64 @@ class BudgetView(InterventionScoped, APIView):
             BudgetSerializer(budget).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class SocioEconomicSerializer(serializers.Serializer):
+    """The parameters of the socio-economic estimate, and the value per person and year they give."""
+
+    support_per_month_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    annual_salary_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    income_tax_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    employer_fee_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    health_gain_per_year_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    value_per_person_year_sek = serializers.IntegerField(read_only=True)
+
+
+class AssociationSettingsSerializer(serializers.Serializer):
+    """API.md "Places and the socio-economic estimate"; a PATCH names only the keys it changes.
+
+    Both the request and the answer: the answer reads the association itself, its estimate's
+    parameters nested under ``socio_economic`` (``source="*"``)."""
+
+    small_count_threshold = serializers.IntegerField(min_value=0, max_value=MAX_SMALL, required=False)
+    overdue_days = serializers.IntegerField(min_value=0, max_value=MAX_SMALL, required=False)
+    default_yellow_ratio = serializers.DecimalField(
+        max_digits=4, decimal_places=3, min_value=0, max_value=1, coerce_to_string=False, required=False
+    )
+    reminder_emails = serializers.BooleanField(required=False)
+    socio_economic = SocioEconomicSerializer(source="*", required=False)
+
+    def to_representation(self, instance):
+        answer = super().to_representation(instance)
+        answer["default_yellow_ratio"] = float(instance.default_yellow_ratio)
+        return answer
+
+
+class AssociationSettingsView(AssociationScoped, APIView):
+    """The association's settings: read by staff and viewers, changed by staff (404 to
+    coordinators and to everybody outside the association, 403 to viewers on a PATCH)."""
+
+    permission_classes = [IsAuthenticated, ReadsSummaries]
+    serializer_class = AssociationSettingsSerializer
+
+    @extend_schema(summary="Förbundets inställningar", responses=AssociationSettingsSerializer)
+    def get(self, request, association_id: int):
+        return Response(AssociationSettingsSerializer(self.get_association()).data)
+
+    @extend_schema(
+        summary="Ändra förbundets inställningar (förbundspersonal)",
+        request=AssociationSettingsSerializer,
+        responses=AssociationSettingsSerializer,
+        examples=[
+            OpenApiExample(
+                "Ny gräns och årslön", value={"overdue_days": 20, "socio_economic": {"annual_salary_sek": 320000}}
+            )
+        ],
+    )
+    def patch(self, request, association_id: int):
+        serializer = AssociationSettingsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        association = association_settings_update(
+            association=self.get_association(), user=request.user, **serializer.validated_data
+        )
+        return Response(AssociationSettingsSerializer(association).data)

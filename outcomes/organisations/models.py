@@ -127,6 +127,41 @@ def association_link(related_name: str, *, on_delete=models.CASCADE) -> models.F
     return models.ForeignKey(Association, on_delete=on_delete, related_name=related_name, verbose_name=_("förbund"))
 
 
+class MemberKind(models.TextChoices):
+    EMPLOYMENT_SERVICE = "employment_service", _("Arbetsförmedlingen")
+    SOCIAL_INSURANCE = "social_insurance", _("Försäkringskassan")
+    REGION = "region", _("region")
+    MUNICIPALITY = "municipality", _("kommun")
+
+
+class Member(models.Model):
+    """A member organisation of the association (*medlem*): Arbetsförmedlingen, Försäkringskassan,
+    the region or a municipality. Interventions' owners are chosen among them, and each
+    municipality is a category of the *Hemkommun* dimension (``dimension_category``)."""
+
+    association = association_link("members")
+    name = models.CharField(_("namn"), max_length=200, validators=[validate_no_personal_data])
+    kind = models.CharField(_("typ av medlem"), max_length=30, choices=MemberKind.choices)
+    active = models.BooleanField(_("aktiv"), default=True)
+    dimension_category = models.OneToOneField(
+        "outcomes.DimensionCategory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("kategori i Hemkommun"),
+    )
+
+    class Meta:
+        verbose_name = _("medlem")
+        verbose_name_plural = _("medlemmar")
+        ordering = ["association", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["association", "name"], name="unique_member_name")]
+
+    def __str__(self):
+        return self.name
+
+
 class InterventionKind(models.TextChoices):
     INDIVIDUAL = "individual", _("individinriktad")
     STRUCTURAL = "structural", _("strukturövergripande")

@@ -18,8 +18,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outcomes.models import Membership, PeriodReport, ReportStatus, Role
-from outcomes.organisations.access import association_for, can_write_reports, intervention_for, is_staff_of
+from outcomes.models import PeriodReport, ReportStatus
+from outcomes.organisations.access import (
+    association_for,
+    can_write_reports,
+    intervention_for,
+    is_staff_of,
+    writable_interventions,
+)
 from outcomes.periods import Period, PeriodError, base_period
 from outcomes.tallies.errors import ReportError, VersionConflict
 from outcomes.tallies.forms import ReopenForm, ReportForm
@@ -42,20 +48,14 @@ def _today():
 @login_required
 @require_GET
 def home(request):
-    """The start page: each visible intervention with its recent base periods and their status."""
+    """The start page: each visible intervention with its recent base periods and their status.
+
+    "Fyll i" is offered only for interventions the user may write (not to viewers); staff and
+    viewers get their associations' pages and summaries from the header's links
+    (``managed_associations``) and here."""
     overview = home_overview(request.user, _today())
-    staff_of = set(
-        Membership.objects.filter(user=request.user, role=Role.STAFF).values_list("association_id", flat=True)
-    )
-    staff_associations = {i.association for i, _periods in overview if i.association_id in staff_of}
-    return render(
-        request,
-        "outcomes/home.html",
-        {
-            "overview": overview,
-            "staff_associations": sorted(staff_associations, key=lambda a: a.name),
-        },
-    )
+    writable = writable_interventions(request.user, [i for i, _periods in overview])
+    return render(request, "outcomes/home.html", {"overview": overview, "writable": writable})
 
 
 def _period_or_error(request, intervention, code: str):

@@ -45,7 +45,11 @@ class GoalInputSerializer(serializers.Serializer):
     comparator = serializers.ChoiceField(choices=Comparator.choices, default=Comparator.AT_LEAST)
     target = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
     yellow_ratio = serializers.DecimalField(
-        max_digits=4, decimal_places=3, default=str(shares.DEFAULT_YELLOW_RATIO), coerce_to_string=False
+        max_digits=4,
+        decimal_places=3,
+        required=False,
+        coerce_to_string=False,
+        help_text="Utan värde: förbundets standardgräns för nya mål (default_yellow_ratio, 0,8 från början).",
     )
     reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     excluded_reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
@@ -199,7 +203,9 @@ class GoalListView(InterventionMixin, APIView):
         intervention = self.get_intervention()
         serializer = GoalInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        goal = services.goal_create(intervention=intervention, data=GoalInput(**serializer.validated_data))
+        goal = services.goal_create(
+            intervention=intervention, data=GoalInput(**serializer.validated_data), user=request.user
+        )
         goal = selectors.goals_of(intervention).get(pk=goal.pk)
         return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
 

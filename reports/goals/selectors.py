@@ -9,16 +9,16 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from outcomes.activities.models import Activity
 from outcomes.counts import GENDERS, ZERO, Counts, ReportFigures, combine
-from outcomes.measures import ACTIVITY_COUNTS, ActivityFigures, MeasureValue
-from outcomes.models import Budget, ExitCount, ExitReason, Intervention, Measure, MeasureCount, PeriodReport
+from outcomes.measures import ActivityFigures
+from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodReport
 from outcomes.periods import Period
 from outcomes.surveys.figures import SurveyFigures, survey_figures_of
 from outcomes.surveys.selectors import survey_figure
 from reports import shares
 from reports.goals import evaluation as goal_math
 from reports.goals import kinds
+from reports.goals.beyond_data import PLAIN_COUNTS, measure_aggregations, report_measures, span_activities
 from reports.goals.models import Goal, GoalResult, StepDefinition
 
 
@@ -208,7 +208,7 @@ def goal_spec(
             steps=frozenset(r.code for r in goal.reasons.all()),
             excluded=frozenset(r.code for r in goal.excluded_reasons.all()),
         )
-    if aggregations is None and goal.measure and goal.measure not in _PLAIN_COUNTS:
+    if aggregations is None and goal.measure and goal.measure not in PLAIN_COUNTS:
         aggregations = measure_aggregations([goal])
     return goal_math.GoalSpec(
         kind=goal.kind,
@@ -219,25 +219,6 @@ def goal_spec(
         measure=goal.measure,
         of_measure=goal.of_measure,
         measure_aggregation=(aggregations or {}).get(goal.measure, ""),
-    )
-
-
-#: Count-goal figures that are not catalog measures (participants and the activity log).
-_PLAIN_COUNTS = frozenset({"participants", "new", "exits", *ACTIVITY_COUNTS})
-
-
-def measure_aggregations(goals: Iterable[Goal]) -> dict[str, str]:
-    """The aggregation (``sum`` or ``last``) of the catalog measures the goals name, by code; one
-    query, none when no goal names one."""
-    goals = list(goals)
-    codes = {g.measure for g in goals if g.measure and g.measure not in _PLAIN_COUNTS}
-    if not codes:
-        return {}
-    interventions = {g.intervention_id for g in goals}
-    return dict(
-        Measure.objects.filter(association__interventions__in=interventions, code__in=codes)
-        .values_list("code", "aggregation")
-        .distinct()
     )
 
 
@@ -350,7 +331,7 @@ def goal_data(
         counted.order_by("period_start", "pk").values("pk", "period_start", "period_end", "spent_sek", *_REPORT_FIELDS)
     )
     exits: dict[int, dict[str, Counts]] = {}
-    measures, aggregations = _report_measures([r["pk"] for r in rows])
+    measures, aggregations = report_measures([r["pk"] for r in rows])
     if rows:
         for row in (
             ExitCount.objects.filter(report_id__in=[r["pk"] for r in rows])
@@ -377,31 +358,8 @@ def goal_data(
     )
     budgets = dict(Budget.objects.filter(intervention=intervention, year__in=years).values_list("year", "budget_sek"))
     figures = survey_figures_of(intervention=intervention, start=start, end=end) if surveys else None
-    activities = tuple(
-        (row["date"], ActivityFigures(1, row["occasions"], row["attendees"], row["exhibitors"] or 0))
-        for row in Activity.objects.filter(intervention=intervention, date__gte=start, date__lte=end)
-        .order_by("date")
-        .values("date", "occasions", "attendees", "exhibitors")
-    )
+    activities = span_activities(intervention=intervention, start=start, end=end)
     return GoalData(reports=reports, budgets=budgets, surveys=figures, activities=activities, aggregations=aggregations)
-
-
-def _report_measures(report_ids: list[int]) -> tuple[dict[int, dict[str, MeasureValue]], dict[str, str]]:
-    """The measures of the reports by report id, and their aggregations by code: one query (none
-    without reports)."""
-    measures: dict[int, dict[str, MeasureValue]] = {}
-    aggregations: dict[str, str] = {}
-    if not report_ids:
-        return measures, aggregations
-    for row in (
-        MeasureCount.objects.filter(report_id__in=report_ids)
-        .order_by()
-        .values("report_id", "measure__code", "measure__split", "measure__aggregation", *GENDERS, "total")
-    ):
-        code = row["measure__code"]
-        measures.setdefault(row["report_id"], {})[code] = MeasureValue.of_split(row["measure__split"], row)
-        aggregations[code] = row["measure__aggregation"]
-    return measures, aggregations
 
 
 def period_inputs(

@@ -42,12 +42,12 @@ def export_retention_days():
 @register.filter
 def goal_target(goal):
     """A goal result's target as the registry writes it: "minst 50 %", "högst 12,5 %", "minst 30"
-    (:func:`reports.goals.kinds.target_text`; ``goal`` as :func:`reports.goals.selectors.result_as_dict`)."""
-    return kinds.target_text(goal["kind"], goal["comparator"], goal["target"], decimal_comma=True)
+    (:func:`reports.goals.kinds.target_text`; ``goal`` a :class:`reports.goals.selectors.PeriodResult`)."""
+    return kinds.target_text(goal.kind, goal.comparator, goal.target, decimal_comma=True)
 
 
 @register.filter
 def goal_target_number(goal):
     """Only the number of :func:`goal_target`, a share's kept on one line with its sign: "50&nbsp;%"."""
-    number = kinds.target_number(goal["kind"], goal["target"], decimal_comma=True, percent_sign="")
-    return format_html("{}&nbsp;%", number) if kinds.is_share(goal["kind"]) else number
+    number = kinds.target_number(goal.kind, goal.target, decimal_comma=True, percent_sign="")
+    return format_html("{}&nbsp;%", number) if kinds.is_share(goal.kind) else number
