@@ -14,9 +14,11 @@ import outcomes.api.converters  # noqa: F401  (registers the "id" and "year" con
 from outcomes.activities import api as activities
 from outcomes.catalog import api as catalog
 from outcomes.imports import api as imports
+from outcomes.imports import file_api
 from outcomes.organisations import api as organisations
 from outcomes.surveys import api as surveys
 from outcomes.tallies import api as tallies
+from reports.exports import api as exports
 from reports.goals import api as goals
 from reports.summaries import api as summaries
 
@@ -50,6 +52,7 @@ urlpatterns = [
     path(f"{intervention}activities/<id:activity_id>/", activities.ActivityDetailView.as_view(), name="api-activity"),
     # imports
     path("imports/", imports.ImportView.as_view(), name="api-import"),
+    path(f"{intervention}template.xlsx", file_api.TemplateView.as_view(), name="api-template"),
     # surveys
     path(f"{intervention_pk}{survey}", surveys.InterventionSurveyView.as_view(), name="api-intervention-survey"),
     path(
@@ -88,6 +91,12 @@ urlpatterns = [
     ),
     # summaries
     path("associations/<id:association_id>/summary/", summaries.AssociationSummaryView.as_view(), name="api-summary"),
+    # exports
+    path(
+        "associations/<id:association_id>/annual-report.docx",
+        exports.AnnualReportView.as_view(),
+        name="api-annual-report",
+    ),
     # the schema and its two readers
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's configuration script is served from its own URL (the split view), not inline.

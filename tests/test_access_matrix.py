@@ -34,7 +34,19 @@ from rest_framework.test import APIClient
 
 from outcomes.activities.rules import ActivityInput
 from outcomes.activities.services import activity_create
-from outcomes.models import Budget, Dimension, ExitReason, Member, Membership, SurveyQuestion
+from outcomes.imports.csv import HEADER as CSV_HEADER
+from outcomes.imports.files import CSV_TYPE, XLSX_TYPE
+from outcomes.imports.template import template_xlsx
+from outcomes.models import (
+    Budget,
+    Dimension,
+    ExitReason,
+    FileUpload,
+    FileUploadPart,
+    Member,
+    Membership,
+    SurveyQuestion,
+)
 from outcomes.organisations.services import api_token_create, member_create
 from outcomes.surveys.rules import AnswerInput, SurveyInput
 from outcomes.surveys.services import national_averages_set, survey_save
@@ -126,8 +138,14 @@ POLICY = {
     ("POST", "/api/v1/interventions/{intervention_id}/reports/{period}/submit/"): WRITE_REPORTS,
     ("POST", "/api/v1/interventions/{intervention_id}/reports/{period}/approve/"): WRITE_STAFF,
     ("POST", "/api/v1/interventions/{intervention_id}/reports/{period}/reopen/"): WRITE_STAFF,
-    # An import naming A's intervention: outsiders get the item refused, not a 403 or 404.
-    ("POST", "/api/v1/imports/"): rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+    # An import naming A's intervention: outsiders get the item refused, not a 403 or 404. The
+    # same for its bodies of files: a template of A's intervention, the long CSV naming it.
+    ("POST", "/api/v1/imports/"): {
+        "body=json": rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+        "body=xlsx": rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+        "body=csv": rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+    },
+    ("GET", "/api/v1/interventions/{intervention_id}/template.xlsx"): WRITE_REPORTS,
     # --- API: goals, step definitions, summaries ---
     ("GET", "/api/v1/interventions/{intervention_id}/step-definition/"): READ_ALL,
     ("PUT", "/api/v1/interventions/{intervention_id}/step-definition/"): WRITE_STAFF,
@@ -157,6 +175,7 @@ POLICY = {
         ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN
     ),
     ("PATCH", "/api/v1/catalog/categories/{category_id}/"): rule(ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN),
+    ("GET", "/api/v1/associations/{association_id}/annual-report.docx"): READ_SUMMARIES,
     # --- API: surveys ---
     ("GET", "/api/v1/interventions/{id}/surveys/{period}/{group}/"): {
         "group=participant_ongoing": READ_ALL,
@@ -249,6 +268,14 @@ POLICY = {
     # The change log is the staff's: viewers get 404 as coordinators do.
     ("GET", "forbund/<int:association_id>/andringslogg/"): STAFF_ONLY,
     ("POST", "forbund/<int:association_id>/andringslogg/"): STAFF_ONLY,
+    # --- web: file imports (README "Moving from spreadsheets") ---
+    ("GET", "insatser/<int:intervention_id>/mall.xlsx"): WRITE_REPORTS,
+    ("POST", "insatser/<int:intervention_id>/mall.xlsx"): NOT_SERVED,
+    ("GET", "las-in/"): EVERYONE,
+    ("POST", "las-in/"): EVERYONE,  # no file: the form again (400), nothing of anyone's
+    # An upload is its user's (A's coordinator here): everybody else gets 404.
+    ("GET", "las-in/<uuid:upload_id>/"): rule(HIDDEN, HIDDEN, ALLOW, outsider=HIDDEN),
+    ("POST", "las-in/<uuid:upload_id>/"): rule(HIDDEN, HIDDEN, ALLOW, outsider=HIDDEN),
     ("GET", "forbund/<int:association_id>/rapportering/"): STAFF_ONLY,
     ("POST", "forbund/<int:association_id>/rapportering/"): NOT_SERVED,
     # --- web: API tokens (a person's own) ---
@@ -294,7 +321,12 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
+    ("GET", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("GET", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/export.<str:fmt>"): READ_SUMMARIES,
@@ -303,6 +335,7 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
     ("GET", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
@@ -327,13 +360,17 @@ POLICY = {
 QUERIES = {
     "/api/v1/interventions/{intervention_id}/goal-results/": "?period=2024",
     "/api/v1/associations/{association_id}/summary/": "?period=2024",
+    "/api/v1/associations/{association_id}/annual-report.docx": "?period=2024",
     "/api/v1/interventions/{id}/survey-tables/": "?period=2024",
     "/api/v1/associations/{id}/survey-tables/": "?period=2024",
     "/api/v1/imports/": "?dry_run=true",
+    "/api/v1/interventions/{intervention_id}/template.xlsx": "?year=2024",
     "forbund/<int:association_id>/rapportering/": "?period=2024Q1",
     "resultat/forbund/<int:association_id>/": "?period=2024",
     "resultat/forbund/<int:association_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/": "?period=2024",
+    "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>": "?period=2024",
+    "resultat/forbund/<int:association_id>/underlag.csv": "?period=2024",
     "resultat/insatser/<int:intervention_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/mal/": "?period=2024",
@@ -437,6 +474,7 @@ class World:
     users: dict
     tokens: dict
     revocable_token: object
+    upload: object = None
 
     def target(self, name: str) -> Target:
         return self.targets[name]
@@ -516,7 +554,13 @@ def build_world() -> World:
     tokens = {name: api_token_create(user=user, name="matris")[1] for name, user in users.items()}
     revocable, _secret = api_token_create(user=users["coordinator_a"], name="Att återkalla")
     member_create(association=a, name="Ankarsrums kommun", kind="municipality")
-    return World(a=a, b=b, targets=targets, users=users, tokens=tokens, revocable_token=revocable)
+    upload = FileUpload.objects.create(user=users["coordinator_a"])
+    FileUploadPart.objects.create(upload=upload, position=0, name="a.csv", content=csv_body(a1).encode())
+    return World(a=a, b=b, targets=targets, users=users, tokens=tokens, revocable_token=revocable, upload=upload)
+
+
+def csv_body(intervention) -> str:
+    return f"{';'.join(CSV_HEADER)}\n{intervention.pk};2024Q3;new;;1;0;0;\n"
 
 
 # --- filling path parameters ------------------------------------------------------------------
@@ -586,6 +630,7 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
         "period": ["2024Q1" if is_report else "2024"],
         "action": ["recall", "approve", "reopen"],
         "chart": ["exits"],
+        "upload_id": [world.upload.pk],
     }
     if param in by_name:
         return [str(v) for v in by_name[param]]
@@ -606,7 +651,7 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
     if param == "fmt" and "diagram/" in route:
         return ["svg", "png"]
     if param == "fmt" and "export." in route:
-        return ["csv", "xlsx", "pdf"]
+        return ["csv", "xlsx", "pdf", "docx"]
     return None
 
 
@@ -793,6 +838,8 @@ def cases(world: World, route: Route):
     query = QUERIES.get(route.route, "")
     for target in targets:
         combinations = [({}, [])]
+        if route.route in FILE_BODY_ROUTES:
+            combinations = [({}, [f"body={kind}"]) for kind in BODY_KINDS]
         for param in route.params:
             values = parameter_values(world, route.route, param, target)
             combinations = [
@@ -819,11 +866,28 @@ def policy_entry(route: Route, variant: list[str]) -> dict:
     return entry[keys[0]]
 
 
-def ask(world: World, route: Route, user: str, url: str):
+# Routes that take files as bodies too, and the kinds of body they are asked with.
+FILE_BODY_ROUTES = {"/api/v1/imports/"}
+BODY_KINDS = ("json", "xlsx", "csv")
+
+
+def file_body(world: World, kind: str) -> tuple[bytes, str]:
+    """A template of A's granted intervention, or the long CSV naming it."""
+    a1 = world.target("granted").intervention
+    if kind == "xlsx":
+        return template_xlsx(intervention=a1, year=2024), XLSX_TYPE
+    return csv_body(a1).encode(), CSV_TYPE
+
+
+def ask(world: World, route: Route, user: str, url: str, variant=()):
     """One request, rolled back afterwards: (response, body text)."""
     client = client_for(world, route.kind, user)
     with transaction.atomic():
-        if route.kind == "api":
+        kind = next((v.removeprefix("body=") for v in variant if v.startswith("body=")), "json")
+        if route.kind == "api" and kind != "json":
+            content, content_type = file_body(world, kind)
+            response = client.post(url, content, content_type=content_type)
+        elif route.kind == "api":
             body = api_body(world, route.method, route.route)
             response = getattr(client, route.method.lower())(url, body, format="json")
         else:
@@ -853,7 +917,7 @@ def test_every_route_answers_each_person_only_what_they_may_see(world, tally, ro
         users = ["coordinator_a"] if target == "ungranted" else USERS
         for user in users:
             expected = expected_class(entry, user, has_object, target)
-            response, text = ask(world, route, user, url)
+            response, text = ask(world, route, user, url, variant)
             tally.requests += 1
             where = f"{route.method} {url} as {user}" + (" (intervention not granted)" if target == "ungranted" else "")
             wrong = verdict(route.kind, expected, user, response)
@@ -867,7 +931,7 @@ def test_every_route_answers_each_person_only_what_they_may_see(world, tally, ro
             if named:
                 leak(f"{where}: the answer ({response.status_code}) names {named}")
             if expected == HIDDEN and ghost_url and user == GHOST_ASKERS[target]:
-                ghost, ghost_text = ask(world, route, user, ghost_url)
+                ghost, ghost_text = ask(world, route, user, ghost_url, variant)
                 tally.requests += 1
                 if (ghost.status_code, ghost_text) != (response.status_code, text):
                     leak(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from outcomes.periods import Period, PeriodError
+from outcomes.periods import Period, PeriodError, parse_span
 
 
 class FlagField(serializers.BooleanField):
@@ -29,9 +29,11 @@ class FlagField(serializers.BooleanField):
 class PeriodField(serializers.CharField):
     """A period code (``2024``, ``2024H1``, ``2024Q3``, ``2024YTDQ3`` …) read as an
     :class:`outcomes.periods.Period`; a bad code is refused with the period's own code
-    (``invalid_period``) and Swedish message, on the field. Written back as its code."""
+    (``invalid_period``) and Swedish message, on the field. Written back as its code. With
+    ``ranges`` a range of whole base periods (``2014Q3..2024Q2``) is accepted too."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, ranges: bool = False, **kwargs):
+        self.ranges = ranges
         kwargs.setdefault("help_text", "Period, till exempel 2024, 2024H1 eller 2024Q3.")
         super().__init__(**kwargs)
 
@@ -42,12 +44,12 @@ class PeriodField(serializers.CharField):
     def to_internal_value(self, data) -> Period:
         code = super().to_internal_value(data)
         try:
-            return Period.parse(code)
+            return parse_span(code) if self.ranges else Period.parse(code)
         except PeriodError as exc:
             raise serializers.ValidationError(exc.message, code=exc.code) from exc
 
     def to_representation(self, value) -> str:
-        return value.code if isinstance(value, Period) else str(value)
+        return getattr(value, "code", value) if value is not None else None
 
 
 class YearField(serializers.IntegerField):

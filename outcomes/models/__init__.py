@@ -16,6 +16,7 @@ from outcomes.catalog.models import (
     SurveyQuestion,
 )
 from outcomes.changelog.models import ChangeKind, ChangeLogEntry
+from outcomes.imports.models import FileUpload, FileUploadPart
 from outcomes.organisations.models import (
     ApiToken,
     Association,
@@ -54,6 +55,8 @@ __all__ = [
     "MeasureCount",
     "Activity",
     "ActivityOrganisation",
+    "FileUpload",
+    "FileUploadPart",
     "HistoryKind",
     "Intervention",
     "Member",

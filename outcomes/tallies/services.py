@@ -321,6 +321,7 @@ def report_save_many(
     user: User | None = None,
     catalogs: dict[int, ReportCatalog] | None = None,
     write: bool = True,
+    reason: str = "",
 ) -> list[SaveResult | ReportError]:
     """Save many reports as :func:`report_save` would one after another, in a fixed number of
     queries: one lock of all their interventions, one read of the stored reports and those of
@@ -332,7 +333,8 @@ def report_save_many(
     :func:`report_save` would have given; a later item sees the ongoing at end that an earlier
     successful item of the period before saved. Runs inside the caller's transaction; with
     ``write`` false (a dry run, or any item failed), only checks. ``catalogs`` by association id
-    are read when missing and filled in.
+    are read when missing and filled in. ``reason`` goes into every history entry written (where
+    the values came from, such as "Från fil: mall.xlsx").
     """
     if catalogs is None:
         catalogs = {}
@@ -389,7 +391,7 @@ def report_save_many(
             )
         )
     if write:
-        reports_write(saves, user=user)
+        reports_write(saves, user=user, reason=reason)
     return results
 
 

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outcomes.models import PeriodReport, ReportStatus
+from outcomes.models import Membership, PeriodReport, ReportStatus, Role
 from outcomes.organisations.access import (
     association_for,
     can_write_reports,
@@ -54,8 +54,19 @@ def home(request):
     viewers get their associations' pages and summaries from the header's links
     (``managed_associations``) and here."""
     overview = home_overview(request.user, _today())
-    writable = writable_interventions(request.user, [i for i, _periods in overview])
-    return render(request, "outcomes/home.html", {"overview": overview, "writable": writable})
+    staff_of = set(
+        Membership.objects.filter(user=request.user, role=Role.STAFF).values_list("association_id", flat=True)
+    )
+    staff_associations = {i.association for i, _periods in overview if i.association_id in staff_of}
+    return render(
+        request,
+        "outcomes/home.html",
+        {
+            "overview": overview,
+            "writable": writable_interventions(request.user, [i for i, _periods in overview]),
+            "staff_associations": sorted(staff_associations, key=lambda a: a.name),
+        },
+    )
 
 
 def _period_or_error(request, intervention, code: str):

@@ -41,7 +41,14 @@ GENDER_HEADERS = {
 }
 COUNT_COLUMNS = (*GENDERS, "total")
 #: Cell kinds that are numbers (written as numbers, never as text that could run as a formula).
-NUMERIC_KINDS = frozenset({"count", "sek", "share"})
+NUMERIC_KINDS = frozenset({"count", "sek", "share", "percent"})
+
+
+def whole(value):
+    """A head count or an amount as a whole number: 45, never "45,0" (stored results may be floats)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def measure_title(name: str) -> str:
@@ -54,7 +61,8 @@ class Cell:
     the counts a derived value is computed from (masked with any of them)."""
 
     value: object = None
-    kind: str = "text"  # text | count | share | sek
+    #: text | count | share | sek | percent (a number in percent) | light (a goal status: green, yellow, red, no_data)
+    kind: str = "text"
     key: object = None
     depends: tuple = ()
     masked: bool = False
@@ -73,17 +81,30 @@ class Cell:
                 return "–"
             return swedish_number(share.value) if csv_style else f"{share.percent} %"
         if self.kind in ("count", "sek"):
-            return swedish_number(self.value, grouped=not csv_style)
+            return swedish_number(whole(self.value), grouped=not csv_style)
+        if self.kind == "percent":
+            value = swedish_number(whole(self.value))
+            return value if csv_style else f"{value} %"
+        if self.kind == "light":
+            return str(STATUS_LABELS.get(self.value, self.value))
         return str(self.value)
 
 
 @dataclass
 class Section:
+    """A table with its title and note. A document for the word processor also has headings
+    (``level`` 1 for an intervention, 2 for its parts), sentences above the table
+    (``paragraphs``) and more than one chart (``charts``: PNG bytes); a section without a header
+    has no table."""
+
     title: str
     header: list[str]
     rows: list[list[Cell]]
     note: str = ""
     chart_png: bytes | None = None
+    level: int = 2
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[bytes] = field(default_factory=list)
 
 
 @dataclass
@@ -235,7 +256,7 @@ def goal_section(goals_by_name: list[tuple[str, list[PeriodResult]]]) -> Section
                     result,
                     Cell(goal.numerator, "count", private=True),
                     Cell(goal.denominator, "count", private=True),
-                    Cell(str(STATUS_LABELS.get(goal.status, goal.status))),
+                    Cell(goal.status, "light"),
                 ]
             )
     return Section(_("Mål"), header, rows, note="" if rows else _("Inga mål utvärderas för perioden."))

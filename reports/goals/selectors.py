@@ -12,7 +12,7 @@ from django.utils import timezone
 from outcomes.counts import GENDERS, ZERO, Counts, ReportFigures, combine
 from outcomes.measures import ActivityFigures
 from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodReport
-from outcomes.periods import Period
+from outcomes.periods import Period, parse_span
 from outcomes.surveys.figures import SurveyFigures, survey_figures_of
 from outcomes.surveys.selectors import survey_figure
 from reports import shares
@@ -155,11 +155,14 @@ def goal_results_for(*, intervention_ids: Iterable[int], period_code: str) -> di
     ``period_code``. A result is found when its period spans the same months
     as ``period_code`` (``2024YTDQ2`` finds the ``2024H1`` result, ``2024Q1`` the year-to-date Q1
     one). Periods that are not evaluated (a lone Q3, a tertial) and interventions without goals
-    answer an empty list. Raises :class:`~outcomes.periods.PeriodError` for a bad code.
+    answer an empty list, and so does a range of base periods. Raises
+    :class:`~outcomes.periods.PeriodError` for a bad code.
     """
-    period = Period.parse(period_code)
+    period = parse_span(period_code)
     ids = [int(i) for i in intervention_ids]
     answer: dict[int, list[PeriodResult]] = {pk: [] for pk in ids}
+    if period.year is None:  # a range of several years: goals are set per year
+        return answer
     results = (
         GoalResult.objects.filter(
             goal__intervention_id__in=ids,

@@ -6,7 +6,7 @@ The output serializers below are the one place where the summary's shape is writ
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -139,6 +139,29 @@ class PreviousTotalsSerializer(PreviousYearSerializer):
     figures_from = "previous_totals"
 
 
+class SocioEconomicOutputSerializer(serializers.Serializer):
+    """The socio-economic estimate of one row or the totals
+    (:class:`reports.summaries.socio_economic.SocioEconomicEstimate`)."""
+
+    exits_to_self_support = serializers.IntegerField()
+    value_per_person_year_sek = serializers.IntegerField()
+    gross_sek = serializers.IntegerField()
+    cost_sek = serializers.IntegerField()
+    net_sek = serializers.IntegerField()
+
+
+@extend_schema_field(SocioEconomicOutputSerializer)
+class SocioEconomicField(serializers.Field):
+    """The estimate of the figures at ``source`` (``current`` of a row, ``totals`` of the summary),
+    in the association's model (the summary in the context)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, figures):
+        return SocioEconomicOutputSerializer(self.context["summary"].socio_economic(figures)).data
+
+
 class InterventionRowSerializer(FiguresSerializer):
     """One intervention's row: who it is, its figures, its goal results and last year's figures."""
 
@@ -153,6 +176,7 @@ class InterventionRowSerializer(FiguresSerializer):
         source="activity_log_text", allow_blank=True, help_text='"Finsammässan (220), Nätverksträff (10)"'
     )
     goals = GoalResultOutputSerializer(many=True)
+    socio_economic = SocioEconomicField(source="current")
     previous_year = PreviousYearSerializer(source="*")
 
 
@@ -160,6 +184,7 @@ class TotalsSerializer(FiguresSerializer):
     """The figures summed over the interventions."""
 
     figures_from = "totals"
+    socio_economic = SocioEconomicField(source="totals")
     previous_year = PreviousTotalsSerializer(source="*")
 
 
@@ -188,12 +213,13 @@ class SummaryOutputSerializer(serializers.Serializer):
         context = {
             "reason_order": [r.code for r in summary.exit_reasons],
             "previous_period": summary.previous_period.code,
+            "summary": summary,
         }
         return cls(summary, context=context)
 
 
 class SummaryQuerySerializer(serializers.Serializer):
-    period = PeriodField(help_text="Till exempel 2024, 2024H1, 2024Q3.")
+    period = PeriodField(ranges=True, help_text="Till exempel 2024, 2024H1, 2024Q3 eller intervallet 2014Q3..2024Q2.")
     include_drafts = FlagField(help_text="Räkna även utkast.")
 
 

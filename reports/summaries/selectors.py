@@ -42,6 +42,7 @@ from outcomes.tallies.selectors import period_figures
 from reports.goals.selectors import PeriodResult, goal_results_for, step_rules_for
 from reports.shares import Share, StepRule, share_of_exits
 from reports.summaries.figures import Figures, sum_figures
+from reports.summaries.socio_economic import SocioEconomicEstimate, self_support_codes, socio_economic_estimate
 
 
 class NotAligned(NamedTuple):
@@ -112,6 +113,12 @@ class Summary:
     @property
     def reason_labels(self) -> dict[str, str]:
         return {r.code: r.label_sv for r in self.exit_reasons}
+
+    def socio_economic(self, figures: Figures) -> SocioEconomicEstimate:
+        """The socio-economic estimate of one row's (or the totals') figures."""
+        return socio_economic_estimate(
+            association=self.association, figures=figures, self_support=self_support_codes(self.exit_reasons)
+        )
 
 
 def step_rules(interventions: Iterable[Intervention]) -> dict[int, StepRule]:
@@ -254,6 +261,21 @@ def association_summary(*, association: Association, period: Period, include_dra
     )
 
 
+def summary_trend(summary: Summary, *, years: int = 5) -> list[tuple[object, Summary]]:
+    """The same period in each of the last ``years`` years, oldest first, each as its own
+    association summary (the last is ``summary`` itself): the multi-year trend of the annual
+    reports. A fixed number of queries per year, however many interventions."""
+    periods, period = [], summary.period
+    for _year in range(years - 1):
+        period = period.same_period_last_year()
+        periods.append(period)
+    earlier = [
+        (p, association_summary(association=summary.association, period=p, include_drafts=summary.include_drafts))
+        for p in reversed(periods)
+    ]
+    return [*earlier, (summary.period, summary)]
+
+
 @dataclass
 class NationalRow:
     association: Association
@@ -373,6 +395,14 @@ class InterventionDetail:
     def missing_reports(self) -> int:
         return max(self.expected_reports - self.current.reports, 0)
 
+    @property
+    def socio_economic(self) -> SocioEconomicEstimate:
+        return socio_economic_estimate(
+            association=self.intervention.association,
+            figures=self.current,
+            self_support=self_support_codes(self.exit_reasons),
+        )
+
 
 def _single_figures(intervention, period, include_drafts, rule, budget) -> tuple[Figures, dict]:
     figures = period_figures(intervention=intervention, period=period, include_drafts=include_drafts)
@@ -436,6 +466,7 @@ def intervention_detail(
                 has_sum_rule=dimension.has_sum_rule,
             )
         )
+    with_goals_and_surveys = with_goals_and_surveys and period.year is not None  # none for a range
     surveys = survey_tables(intervention=intervention, period=period) if with_goals_and_surveys else None
     exits = BreakdownTable.build(
         code="exits",
