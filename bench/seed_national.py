@@ -30,6 +30,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from outcomes.catalog.services import catalog_load  # noqa: E402
+from outcomes.counts import Counts  # noqa: E402
 from outcomes.models import (  # noqa: E402
     Association,
     BreakdownCount,
@@ -39,6 +40,8 @@ from outcomes.models import (  # noqa: E402
     ExitCount,
     ExitReason,
     Intervention,
+    Measure,
+    MeasureCount,
     PeriodReport,
     ReportStatus,
     SurveyQuestion,
@@ -122,6 +125,7 @@ def seed_association(index: int, *, interventions: int, years: list[int], rng: r
         ]
     ExitCount.objects.bulk_create(exit_rows, batch_size=BATCH)
     BreakdownCount.objects.bulk_create(breakdown_rows, batch_size=BATCH)
+    MeasureCount.objects.bulk_create(_work_training_rows(association, reports), batch_size=BATCH)
     seed_goals(association, made, years, reasons, rng)
     seed_surveys(association, made, years, rng)
     return len(reports)
@@ -130,8 +134,24 @@ def seed_association(index: int, *, interventions: int, years: list[int], rng: r
 SURVEY_GROUP = "participant_ongoing"
 
 
+def _work_training_rows(association, reports) -> list[MeasureCount]:
+    """Work training (a stock measure) for the individual interventions' reports: half of those
+    ongoing at start, and half of them at an external workplace. Derived from the counts, not from
+    the random generator, so that every other seeded number stays as it was."""
+    measures = {m.code: m for m in Measure.objects.filter(association=association)}
+    rows = []
+    for report, quarter in reports:
+        if report.intervention.kind != "individual":
+            continue
+        training = Counts(*(n // 2 for n in quarter.ongoing_at_start.as_dict().values()))
+        external = Counts(*(n // 2 for n in training.as_dict().values()))
+        for code, counts in (("work_training", training), ("external_work_training", external)):
+            rows.append(MeasureCount(report=report, measure=measures[code], **counts.as_dict(), total=counts.total))
+    return rows
+
+
 def seed_goals(association, interventions, years, reasons, rng: random.Random) -> None:
-    """Five goals per intervention and year, one of every kind, as an association would set them."""
+    """Six goals per intervention and year, one of every kind, as an association would set them."""
     goals, employment = [], []
     for intervention in interventions:
         for year in years:
@@ -153,6 +173,15 @@ def seed_goals(association, interventions, years, reasons, rng: random.Random) -
                     position=3,
                 ),
                 Goal(**common, label="Budget", kind=GoalKind.BUDGET, comparator="at_most", target=100, position=4),
+                Goal(
+                    **common,
+                    label="Arbetsträning på extern plats",
+                    kind=GoalKind.MEASURE_SHARE,
+                    measure="external_work_training",
+                    of_measure="work_training",
+                    target=70,
+                    position=5,
+                ),
             ]
     Goal.objects.bulk_create(goals, batch_size=BATCH)
     employment = [

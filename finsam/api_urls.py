@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 import outcomes.api.converters  # noqa: F401  (registers the "id" and "year" converters)
+from outcomes.activities import api as activities
 from outcomes.catalog import api as catalog
 from outcomes.imports import api as imports
 from outcomes.imports import file_api
@@ -26,6 +27,7 @@ router.register("interventions", organisations.InterventionViewSet, basename="ap
 router.register("catalog/exit-reasons", catalog.ExitReasonViewSet, basename="api-exit-reason")
 router.register("catalog/dimensions", catalog.DimensionViewSet, basename="api-dimension")
 router.register("catalog/survey-questions", catalog.SurveyQuestionViewSet, basename="api-survey-question")
+router.register("catalog/measures", catalog.MeasureViewSet, basename="api-measure")
 
 intervention = "interventions/<id:intervention_id>/"
 report = f"{intervention}reports/<str:period>/"
@@ -45,6 +47,9 @@ urlpatterns = [
     path(f"{report}submit/", tallies.ReportSubmitView.as_view(), name="api-report-submit"),
     path(f"{report}approve/", tallies.ReportApproveView.as_view(), name="api-report-approve"),
     path(f"{report}reopen/", tallies.ReportReopenView.as_view(), name="api-report-reopen"),
+    # activities
+    path(f"{intervention}activities/", activities.ActivityListView.as_view(), name="api-activities"),
+    path(f"{intervention}activities/<id:activity_id>/", activities.ActivityDetailView.as_view(), name="api-activity"),
     # imports
     path("imports/", imports.ImportView.as_view(), name="api-import"),
     path(f"{intervention}template.xlsx", file_api.TemplateView.as_view(), name="api-template"),

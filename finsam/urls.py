@@ -28,6 +28,7 @@ urlpatterns = [
     path("enkater/", include("outcomes.surveys.urls")),
     path("resultat/", include("reports.urls")),
     path("forbund/<int:association_id>/", include("outcomes.organisations.association_urls")),
+    path("", include("outcomes.activities.urls")),
     path("", include("outcomes.imports.urls")),
     path("", include("outcomes.tallies.urls")),
 ]

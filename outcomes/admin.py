@@ -79,6 +79,15 @@ class ExitReasonAdmin(admin.ModelAdmin):
     search_fields = ["code", "label_sv"]
 
 
+@admin.register(models.Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    """Until the staff pages list measures with the other catalogs (issue 14): add, rename, retire."""
+
+    list_display = ["label_sv", "code", "split", "aggregation", "kinds", "association", "active", "position"]
+    list_filter = ["association", "split", "aggregation", "active"]
+    search_fields = ["code", "label_sv"]
+
+
 class DimensionCategoryInline(RowInline):
     model = models.DimensionCategory
 

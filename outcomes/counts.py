@@ -110,6 +110,8 @@ class ReportFigures(StockAndFlow):
     exits_by_reason: dict[str, Counts] = field(default_factory=dict)
     breakdowns: dict[str, dict[str, Counts]] = field(default_factory=dict)
     spent_sek: int = 0
+    #: Counted measures by code (:class:`outcomes.measures.MeasureValue`); a code left out is blank.
+    measures: dict = field(default_factory=dict)
 
     def count_rows(self) -> Iterator[tuple[tuple[str, ...], Counts]]:
         """Every count of the figures once, keyed by where it sits: ``("ongoing_at_start",)``,
@@ -125,12 +127,18 @@ class ReportFigures(StockAndFlow):
                 yield ("breakdowns", dimension, category), counts
 
 
-def combine(base_figures: Sequence[ReportFigures]) -> ReportFigures:
+def combine(
+    base_figures: Sequence[ReportFigures], measure_aggregations: Mapping[str, str] | None = None
+) -> ReportFigures:
     """Combine base-period figures, in period order, into the figures of the longer period.
 
     The stock (ongoing at start) is the first base period's; flows, breakdowns and money are
-    summed. With no base figures at all the result is all zeros.
+    summed; measures follow their aggregation (``measure_aggregations``: code to ``sum`` or
+    ``last``, :func:`outcomes.measures.combine_measures`). With no base figures at all the result
+    is all zeros.
     """
+    from outcomes.measures import combine_measures  # measures builds on Counts
+
     if not base_figures:
         return ReportFigures()
     exits_by_reason: dict[str, Counts] = {}
@@ -149,4 +157,5 @@ def combine(base_figures: Sequence[ReportFigures]) -> ReportFigures:
         exits_by_reason=exits_by_reason,
         breakdowns=breakdowns,
         spent_sek=sum(f.spent_sek for f in base_figures),
+        measures=combine_measures([f.measures for f in base_figures], measure_aggregations or {}),
     )

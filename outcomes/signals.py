@@ -44,3 +44,25 @@ def announce_survey_change(*, survey, action: str = "saved", user=None) -> None:
         "user_id": getattr(user, "pk", None),
     }
     transaction.on_commit(lambda: survey_changed.send(sender=survey.__class__, **payload))
+
+
+# --- activities --------------------------------------------------------------------------------
+
+# Sent with ``activity_id``, ``intervention_id``, ``period`` (the activity's base period),
+# ``action`` (created, updated, deleted) and ``user_id`` after the change has been committed.
+# Activity goals (count of attendees, activities, occasions, exhibitors) recompute on it.
+activity_changed = Signal()
+
+
+def announce_activity_change(*, activity, action: str, periods: tuple[str, ...], user=None) -> None:
+    """Send :data:`activity_changed` once per affected base period after the commit (an activity
+    moved to another date touches two periods)."""
+    for period in dict.fromkeys(periods):
+        payload = {
+            "activity_id": activity.pk,
+            "intervention_id": activity.intervention_id,
+            "period": period,
+            "action": action,
+            "user_id": getattr(user, "pk", None),
+        }
+        transaction.on_commit(lambda payload=payload: activity_changed.send(sender=activity.__class__, **payload))

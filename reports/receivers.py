@@ -120,6 +120,18 @@ def on_budget_changed(sender, *, instance, **kwargs) -> None:
     transaction.on_commit(recompute)
 
 
+def on_activity_changed(sender, *, intervention_id: int, period: str, **kwargs) -> None:
+    """A committed change of the activity log: recompute the results of the goals whose period
+    contains the activity's base period (activities count at once; they have no draft state)."""
+    try:
+        marked = services.goal_results_mark_stale_for_report(intervention_id=intervention_id, period_code=period)
+    except DatabaseError:
+        logger.exception("Could not mark goal results of intervention %s stale", intervention_id)
+        marked = 1
+    if marked:
+        enqueue(tasks.goal_results_recompute_for_report, intervention_id, period)
+
+
 def connect() -> None:
     from outcomes import signals as outcome_signals
     from reports.signals import goals_changed
@@ -129,3 +141,4 @@ def connect() -> None:
     post_save.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_saved")
     post_delete.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_deleted")
     outcome_signals.survey_changed.connect(on_survey_changed, dispatch_uid="reports.goals.survey_changed")
+    outcome_signals.activity_changed.connect(on_activity_changed, dispatch_uid="reports.goals.activity_changed")

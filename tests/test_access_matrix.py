@@ -21,6 +21,7 @@ back, so each one starts from the same data. The module prints one line at the e
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -31,6 +32,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from outcomes.activities.rules import ActivityInput
+from outcomes.activities.services import activity_create
 from outcomes.imports.csv import HEADER as CSV_HEADER
 from outcomes.imports.files import CSV_TYPE, XLSX_TYPE
 from outcomes.imports.template import template_xlsx
@@ -121,6 +124,13 @@ POLICY = {
     ("GET", "/api/v1/catalog/dimensions/"): EVERYONE,
     ("GET", "/api/v1/catalog/exit-reasons/"): EVERYONE,
     ("GET", "/api/v1/catalog/survey-questions/"): EVERYONE,
+    ("GET", "/api/v1/catalog/measures/"): EVERYONE,
+    # --- API: the activity log (read by all, written by staff and the granted coordinator) ---
+    ("GET", "/api/v1/interventions/{intervention_id}/activities/"): READ_ALL,
+    ("POST", "/api/v1/interventions/{intervention_id}/activities/"): WRITE_REPORTS,
+    ("GET", "/api/v1/interventions/{intervention_id}/activities/{activity_id}/"): READ_ALL,
+    ("PATCH", "/api/v1/interventions/{intervention_id}/activities/{activity_id}/"): WRITE_REPORTS,
+    ("DELETE", "/api/v1/interventions/{intervention_id}/activities/{activity_id}/"): WRITE_REPORTS,
     ("GET", "/api/v1/reports/"): EVERYONE,
     ("GET", "/api/v1/interventions/{intervention_id}/reports/"): READ_ALL,
     ("GET", "/api/v1/interventions/{intervention_id}/reports/{period}/"): READ_ALL,
@@ -201,6 +211,15 @@ POLICY = {
         "action=approve": WRITE_STAFF,
         "action=reopen": WRITE_STAFF,
     },
+    # --- web: the activity log ---
+    ("GET", "insatser/<int:intervention_id>/aktiviteter/"): READ_ALL,
+    ("POST", "insatser/<int:intervention_id>/aktiviteter/"): NOT_SERVED,
+    ("GET", "insatser/<int:intervention_id>/aktiviteter/ny/"): WRITE_REPORTS,
+    ("POST", "insatser/<int:intervention_id>/aktiviteter/ny/"): WRITE_REPORTS,
+    ("GET", "insatser/<int:intervention_id>/aktiviteter/<int:activity_id>/"): READ_ALL,
+    ("POST", "insatser/<int:intervention_id>/aktiviteter/<int:activity_id>/"): WRITE_REPORTS,
+    ("GET", "insatser/<int:intervention_id>/aktiviteter/<int:activity_id>/ta-bort/"): NOT_SERVED,
+    ("POST", "insatser/<int:intervention_id>/aktiviteter/<int:activity_id>/ta-bort/"): WRITE_REPORTS,
     # --- web: staff's pages of the association (issue 14): viewers read, coordinators nothing ---
     ("GET", "forbund/<int:association_id>/"): READ_SUMMARIES,
     ("POST", "forbund/<int:association_id>/"): WRITE_SUMMARIES,
@@ -361,6 +380,8 @@ QUERIES = {
     "enkater/forbund/<int:pk>/valj/": "?period=2024&group=board",
 }
 
+ACTIVITY_BODY = {"date": "2024-03-01", "title": "Nätverksträff", "kind": "network", "attendees": 10}
+
 SURVEY_BODY = {
     "invited": 10,
     "answered": {"women": 3, "men": 2, "other": 0},
@@ -394,6 +415,8 @@ def api_body(world, method: str, route: str):
             "target": 40,
         },
         "/api/v1/interventions/{intervention_id}/goals/{goal_id}/": {"target": 60},
+        "/api/v1/interventions/{intervention_id}/activities/": ACTIVITY_BODY,
+        "/api/v1/interventions/{intervention_id}/activities/{activity_id}/": {"attendees": 12},
         "/api/v1/interventions/{id}/surveys/{period}/{group}/": SURVEY_BODY,
         "/api/v1/associations/{id}/surveys/{period}/{group}/": {
             "invited": 7,
@@ -440,6 +463,7 @@ class Target:
     intervention: object
     goal: object
     export_job: object
+    activity: object
 
 
 @dataclasses.dataclass
@@ -499,7 +523,11 @@ def build_world() -> World:
             filename=f"{intervention.pk}.csv",
             content=b"insats;nya\n",
         )
-        targets[key] = Target(intervention=intervention, goal=goal, export_job=job)
+        activity = activity_create(
+            intervention=intervention,
+            data=ActivityInput(date=dt.date(2024, 3, 1), title="Nätverksträff", kind="network", attendees=10),
+        )
+        targets[key] = Target(intervention=intervention, goal=goal, export_job=job, activity=activity)
     for association in (a, b):
         survey_save(
             association=association,
@@ -596,6 +624,7 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
         "intervention_id": [t.intervention.pk],
         "association_id": [world.a.pk],
         "goal_id": [t.goal.pk],
+        "activity_id": [t.activity.pk],
         "job_id": [t.export_job.pk],
         "year": [2024],
         "period": ["2024Q1" if is_report else "2024"],
@@ -939,14 +968,14 @@ def test_every_policy_entry_is_a_route_that_exists():
 
 
 def test_a_route_without_a_policy_entry_fails_and_says_what_to_add():
-    new = Route("api", "GET", "/api/v1/interventions/{intervention_id}/activities/")
+    new = Route("api", "GET", "/api/v1/interventions/{intervention_id}/meetings/")
     with pytest.raises(AssertionError, match=r"add a POLICY entry for \('GET', '/api/v1/interventions/"):
         policy_entry(new, [])
 
 
 def test_a_route_whose_parameter_it_cannot_fill_fails_and_says_what_to_add(db, world):
-    new = Route("web", "GET", "resultat/insatser/<int:intervention_id>/aktivitet/<int:activity_id>/")
-    with pytest.raises(AssertionError, match="add a value for parameter activity_id of route"):
+    new = Route("web", "GET", "resultat/insatser/<int:intervention_id>/natverk/<int:meeting_id>/")
+    with pytest.raises(AssertionError, match="add a value for parameter meeting_id of route"):
         list(cases(world, new))
 
 

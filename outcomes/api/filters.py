@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from outcomes.catalog.models import RespondentGroup
-from outcomes.models import Dimension, ExitReason, Intervention, PeriodReport, ReportStatus, SurveyQuestion
+from outcomes.models import Dimension, ExitReason, Intervention, Measure, PeriodReport, ReportStatus, SurveyQuestion
 from outcomes.organisations.models import Frequency, InterventionKind
 from outcomes.periods import Period, PeriodError
 
@@ -99,6 +99,12 @@ class ExitReasonFilter(CatalogFilter):
     class Meta:
         model = ExitReason
         fields = ["association", "active", "outcome_class"]
+
+
+class MeasureFilter(CatalogFilter):
+    class Meta:
+        model = Measure
+        fields = ["association", "active", "split", "aggregation"]
 
 
 class DimensionFilter(CatalogFilter):

@@ -1,4 +1,5 @@
-"""The associations' catalogs: ``/api/v1/catalog/exit-reasons/``, ``dimensions/``, ``survey-questions/``.
+"""The associations' catalogs: ``/api/v1/catalog/exit-reasons/``, ``dimensions/``, ``survey-questions/``,
+``measures/``.
 
 Every role reads the catalogs of the associations in which it holds a role, retired entries
 included and flagged ``active: false`` (old reports still use their codes). ``?association=<id>``
@@ -20,10 +21,19 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outcomes.api.filters import DimensionFilter, ExitReasonFilter, SurveyQuestionFilter
+from outcomes.api.filters import DimensionFilter, ExitReasonFilter, MeasureFilter, SurveyQuestionFilter
 from outcomes.catalog import registry, services
 from outcomes.limits import MAX_SMALL
-from outcomes.models import Dimension, DimensionCategory, ExitReason, Membership, OutcomeClass, Role, SurveyQuestion
+from outcomes.models import (
+    Dimension,
+    DimensionCategory,
+    ExitReason,
+    Measure,
+    Membership,
+    OutcomeClass,
+    Role,
+    SurveyQuestion,
+)
 from outcomes.organisations.access import is_staff_of
 from outcomes.organisations.selectors import associations_visible_to
 
@@ -148,6 +158,14 @@ class WritableCatalogMixin:
         return Response(self.serializer_class(self.get_queryset().get(pk=entry.pk)).data)
 
 
+class MeasureSerializer(serializers.ModelSerializer):
+    kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = ["association", "code", "label_sv", "split", "aggregation", "kinds", "active", "position"]
+
+
 class CatalogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Base of the catalog lists: entries of the associations the user holds a role in."""
 
@@ -225,6 +243,13 @@ class SurveyQuestionViewSet(WritableCatalogMixin, CatalogViewSet):
     filterset_class = SurveyQuestionFilter
     http_method_names = ["get", "patch", "head", "options"]
     ordering = ("association_id", "group", "number", "code")
+
+
+@extend_schema_view(list=extend_schema(summary="Övriga mått"))
+class MeasureViewSet(CatalogViewSet):
+    model = Measure
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilter
 
 
 class CategoryNewSerializer(serializers.Serializer):

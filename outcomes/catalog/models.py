@@ -176,3 +176,34 @@ class SurveyQuestion(CatalogEntry):
 
     def __str__(self):
         return f"{self.code}: {self.text_sv}"
+
+
+class MeasureSplit(models.TextChoices):
+    GENDER = "gender", _("per kön")
+    TOTAL = "total", _("totalt")
+
+
+class MeasureAggregation(models.TextChoices):
+    SUM = "sum", _("summeras (flöde)")
+    LAST = "last", _("senaste värdet (stock)")
+
+
+class Measure(CatalogEntry):
+    """A counted measure (*övrigt mått*) of the association's reports, beyond the participants.
+
+    ``split`` says whether it is counted per gender or as one total, ``aggregation`` how base
+    periods combine (:func:`outcomes.measures.aggregate_measure`), ``kinds`` which intervention
+    kinds' reports offer it. A measure a report leaves out is blank there, not zero.
+    """
+
+    association = association_link("measures")
+    split = models.CharField(_("uppdelning"), max_length=10, choices=MeasureSplit.choices)
+    aggregation = models.CharField(_("över längre perioder"), max_length=10, choices=MeasureAggregation.choices)
+    kinds = models.JSONField(_("insatstyper"), default=list)
+
+    class Meta(CatalogEntry.Meta):
+        verbose_name = verbose_name_plural = _("mått")
+        constraints = [models.UniqueConstraint(fields=["association", "code"], name="unique_measure_code")]
+
+    def offered_for(self, kind: str) -> bool:
+        return kind in (self.kinds or [])

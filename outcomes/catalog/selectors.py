@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 
 from outcomes.catalog.models import catalog_visible
 from outcomes.counts import ReportFigures
+from outcomes.measures import MeasureValue
 from outcomes.models import (
     Dimension,
     DimensionCategory,
     ExitReason,
     Intervention,
+    Measure,
 )
 from outcomes.violations import RuleViolation
 
@@ -36,6 +38,16 @@ class ReportCatalog:
     #: Retired categories (or categories of a retired dimension) by ``(dimension, category)``,
     #: with the labels of the dimension and the category.
     retired_categories: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    association_id: int | None = None
+    _measures: dict[str, Measure] | None = None
+
+    @property
+    def measures(self) -> dict[str, Measure]:
+        """The association's measures by code, retired ones included; read on first use, so a
+        save without measures costs no query for them."""
+        if self._measures is None:
+            self._measures = {m.code: m for m in Measure.objects.filter(association_id=self.association_id)}
+        return self._measures
 
 
 def report_catalog(*, association_id: int) -> ReportCatalog:
@@ -58,7 +70,7 @@ def report_catalog(*, association_id: int) -> ReportCatalog:
         " WHERE association_id = %s AND NOT multi_valued AND active"
         " ORDER BY 1, 5, 2"
     )
-    catalog = ReportCatalog(reasons={}, categories={}, single_valued_dimensions=[])
+    catalog = ReportCatalog(reasons={}, categories={}, single_valued_dimensions=[], association_id=association_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, [association_id] * 3)
         for kind, code, subcode, pk, _position, active, label, dimension_label in cursor.fetchall():
@@ -144,3 +156,70 @@ def report_codes_resolve(
                 )
             index += 1
     return reasons, categories, violations
+
+
+def report_measures_resolve(
+    intervention: Intervention,
+    rows: dict[str, dict[str, int]],
+    catalog: ReportCatalog,
+    stored: ReportFigures | None = None,
+):
+    """The measure rows of a report body (code to the keys given) as values by code, the measure
+    ids by code, and the violations: an unknown code (``unknown_code``), a measure retired or
+    not offered for the intervention's kind that the ``stored`` report did not already count
+    (``retired_measure``, ``measure_not_offered``), gender keys on a total-only measure or a
+    total that is not the genders' sum (``measure_split``)."""
+    used = set(stored.measures) if stored else set()
+    values, ids, violations = {}, {}, []
+    for index, (code, row) in enumerate(rows.items()):
+        where = f"measures[{index}]"
+        measure = catalog.measures.get(code)
+        if measure is None:
+            violations.append(
+                RuleViolation(UNKNOWN_CODE, f"{where}.measure", _("Okänt mått ”%(code)s”.") % {"code": code})
+            )
+            continue
+        if code not in used and not measure.active:
+            violations.append(
+                RuleViolation(
+                    "retired_measure",
+                    f"{where}.measure",
+                    _("Måttet ”%(label)s” har utgått och kan inte användas i nya rapporter.")
+                    % {"label": measure.label_sv},
+                )
+            )
+        elif code not in used and not measure.offered_for(intervention.kind):
+            violations.append(
+                RuleViolation(
+                    "measure_not_offered",
+                    f"{where}.measure",
+                    _("Måttet ”%(label)s” räknas inte för den här typen av insats.") % {"label": measure.label_sv},
+                )
+            )
+        split_violation = _measure_split_violation(measure, row, where)
+        if split_violation:
+            violations.append(split_violation)
+            continue
+        values[code] = MeasureValue.of_split(measure.split, row)
+        ids[code] = measure.pk
+    return values, ids, violations
+
+
+def _measure_split_violation(measure: Measure, row: dict[str, int], where: str) -> RuleViolation | None:
+    genders = [g for g in ("women", "men", "other") if row.get(g) is not None]
+    if measure.split == "total" and genders:
+        return RuleViolation(
+            "measure_split",
+            f"{where}.{genders[0]}",
+            _("Måttet ”%(label)s” räknas som ett totalt antal: ange total, inte kön.") % {"label": measure.label_sv},
+        )
+    if measure.split == "gender" and row.get("total") is not None:
+        given = sum(row.get(g) or 0 for g in genders)
+        if not genders or given != row["total"]:
+            return RuleViolation(
+                "measure_split",
+                f"{where}.total",
+                _("Måttet ”%(label)s” räknas per kön: ange kvinnor, män och annan/ej angivet.")
+                % {"label": measure.label_sv},
+            )
+    return None

@@ -1,4 +1,5 @@
-"""Loading the default catalogs into an association, and staff's edits of its entries."""
+"""Loading the default catalogs (exit reasons, dimensions, survey questions, measures) into an
+association, and staff's edits of its entries."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from outcomes.models import (
     Dimension,
     DimensionCategory,
     ExitReason,
+    Measure,
     SurveyIndicator,
     SurveyQuestion,
 )
@@ -31,7 +33,14 @@ def catalog_load(*, association: Association) -> dict[str, int]:
     Idempotent: entries are matched by code and existing ones are left as they are, so a label
     staff renamed or an entry they retired stays renamed or retired.
     """
-    created = {"exit_reasons": 0, "dimensions": 0, "categories": 0, "indicators": 0, "survey_questions": 0}
+    created = {
+        "exit_reasons": 0,
+        "dimensions": 0,
+        "categories": 0,
+        "indicators": 0,
+        "survey_questions": 0,
+        "measures": 0,
+    }
     with transaction.atomic():
         for position, entry in enumerate(_default_catalog("exit_reasons")["exit_reasons"]):
             _obj, new = ExitReason.objects.get_or_create(
@@ -74,6 +83,19 @@ def catalog_load(*, association: Association) -> dict[str, int]:
                 },
             )
             created["survey_questions"] += new
+        for position, entry in enumerate(_default_catalog("measures")["measures"]):
+            _obj, new = Measure.objects.get_or_create(
+                association=association,
+                code=entry["code"],
+                defaults={
+                    "label_sv": entry["label_sv"],
+                    "split": entry["split"],
+                    "aggregation": entry["aggregation"],
+                    "kinds": entry["kinds"],
+                    "position": position,
+                },
+            )
+            created["measures"] += new
     return created
 
 

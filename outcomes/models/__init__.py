@@ -5,10 +5,12 @@ label, so moving one between topics needs no migration. ``from outcomes.models i
 for every model.
 """
 
+from outcomes.activities.models import Activity, ActivityOrganisation
 from outcomes.catalog.models import (
     Dimension,
     DimensionCategory,
     ExitReason,
+    Measure,
     OutcomeClass,
     SurveyIndicator,
     SurveyQuestion,
@@ -31,6 +33,7 @@ from outcomes.tallies.models import (
     BreakdownCount,
     ExitCount,
     HistoryKind,
+    MeasureCount,
     OverdueReminder,
     PeriodReport,
     ReportHistory,
@@ -48,6 +51,10 @@ __all__ = [
     "DimensionCategory",
     "ExitCount",
     "ExitReason",
+    "Measure",
+    "MeasureCount",
+    "Activity",
+    "ActivityOrganisation",
     "FileUpload",
     "FileUploadPart",
     "HistoryKind",

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import Dimension, DimensionCategory, ExitReason, PeriodReport
+from outcomes.organisations.models import InterventionKind
+from outcomes.tallies import measure_form
 from outcomes.tallies.rules import EXITS_SUM
 from outcomes.tallies.services import ReportInput
 from outcomes.validators import validate_no_personal_data
@@ -205,9 +207,13 @@ class ReportForm(forms.Form):
     def __init__(self, *args, intervention, report: PeriodReport | None = None, disabled: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.intervention = intervention
-        self.reasons = self._reasons_shown(intervention, report)
-        self.dimensions = self._dimensions_shown(intervention, report)
+        #: A structural intervention's form has no participant grid: spending, comment, measures.
+        self.structural = intervention.kind == InterventionKind.STRUCTURAL
+        self.reasons = [] if self.structural else self._reasons_shown(intervention, report)
+        self.dimensions = [] if self.structural else self._dimensions_shown(intervention, report)
+        self.measures = measure_form.measures_shown(intervention, report)
         self._count_fields_add()
+        measure_form.add_fields(self, self.measures, count_field)
         if disabled:
             for form_field in self.fields.values():
                 form_field.disabled = True
@@ -236,7 +242,7 @@ class ReportForm(forms.Form):
 
     def _count_fields_add(self) -> None:
         """One count field per gender for each participant row, exit reason and category."""
-        for prefix, _attr, label in PARTICIPANT_ROWS:
+        for prefix, _attr, label in () if self.structural else PARTICIPANT_ROWS:
             for gender in GENDERS:
                 self.fields[f"{prefix}{SEP}{gender}"] = count_field(f"{label}, {GENDER_LABELS[gender]}")
         for reason in self.reasons:
@@ -269,6 +275,7 @@ class ReportForm(forms.Form):
         for (kind, *codes), counts in figures.count_rows():
             put(SEP.join((FORM_PREFIX[kind], *codes)), counts)
         initial["spent_sek"] = figures.spent_sek or None
+        initial.update(measure_form.initial(figures.measures))
         return initial
 
     # --- parsed values ----------------------------------------------------------------------
@@ -278,6 +285,12 @@ class ReportForm(forms.Form):
 
     def report_input(self) -> ReportInput:
         """The cleaned form as the service's input (call only when the form is valid)."""
+        if self.structural:
+            return ReportInput(
+                spent_sek=self.cleaned_data.get("spent_sek") or 0,
+                comment=(self.cleaned_data.get("comment") or "").strip(),
+                measures=measure_form.measures_input(self, self.measures),
+            )
         return ReportInput(
             ongoing_at_start=self._counts("start"),
             new=self._counts("new"),
@@ -289,6 +302,7 @@ class ReportForm(forms.Form):
             },
             spent_sek=self.cleaned_data.get("spent_sek") or 0,
             comment=(self.cleaned_data.get("comment") or "").strip(),
+            measures=measure_form.measures_input(self, self.measures),
         )
 
     def typed_values(self) -> dict[str, str]:
@@ -311,6 +325,8 @@ class ReportForm(forms.Form):
             return f"exits_by_reason.{parts[1]}.{parts[2]}"
         if parts[0] == "dim":
             return f"breakdowns.{parts[1]}.{parts[2]}.{parts[3]}"
+        if parts[0] == "measure":
+            return f"measures.{parts[1]}.{parts[2]}"
         return name
 
     # --- rule violations --------------------------------------------------------------------
@@ -333,6 +349,15 @@ class ReportForm(forms.Form):
             for dimension, categories in self.dimensions:
                 if dimension.code == parts[1]:
                     return f"dim{SEP}{dimension.code}{SEP}{categories[0].code}{SEP}{parts[2]}"
+        if parts[0] == "measures" and len(parts) == 3:
+            return measure_form.field_name(parts[1], parts[2])
+        if parts[0].startswith("measures[") and len(parts) == 2:
+            index = int(parts[0][len("measures[") : -1])
+            typed = list(measure_form.measures_input(self, self.measures)) if hasattr(self, "cleaned_data") else []
+            code = typed[index] if index < len(typed) else ""
+            for measure in self.measures:
+                if measure.code == code:
+                    return measure_form.field_name(code, measure_form.keys_of(measure)[0])
         if violation_field in ("spent_sek", "comment"):
             return violation_field
         return None
@@ -408,6 +433,9 @@ class ReportForm(forms.Form):
                 )
             )
         return grids
+
+    def measure_rows(self) -> list:
+        return measure_form.rows(self, self.measures)
 
     def spent_cell(self) -> Cell:
         return self.cell("spent_sek")

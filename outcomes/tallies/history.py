@@ -9,6 +9,7 @@ from outcomes.models import (
     DimensionCategory,
     ExitReason,
     HistoryKind,
+    Measure,
     PeriodReport,
     ReportHistory,
     ReportStatus,
@@ -33,6 +34,10 @@ def history_values(figures: ReportFigures, comment: str) -> dict[str, str]:
 
     for key, counts in figures.count_rows():
         put(".".join(key), counts)
+    for code, value in figures.measures.items():
+        # Zero is a value of a measure (blank is not), so zeros are kept here.
+        for key, number in value.values().items():
+            values[f"measures.{code}.{key}"] = str(number)
     if figures.spent_sek:
         values["spent_sek"] = str(figures.spent_sek)
     if comment:
@@ -55,7 +60,7 @@ def history_entries(
         entries.append((HistoryKind.STATUS.value, "status", "", status))
         before = {}
     for key in sorted(before.keys() | after.keys()):
-        zero = "" if key == "comment" else "0"
+        zero = "" if key == "comment" or key.startswith("measures.") else "0"
         old, new = before.get(key, zero), after.get(key, zero)
         if old != new:
             entries.append((HistoryKind.VALUE.value, key, "" if created else old, new))
@@ -84,6 +89,9 @@ def field_labels(association_id: int) -> dict[str, str]:
         groups[f"breakdowns.{category.dimension.code}.{category.code}"] = (
             f"{category.dimension.label_sv}: {category.label_sv}"
         )
+    for measure in Measure.objects.filter(association_id=association_id):
+        labels[f"measures.{measure.code}.total"] = f"{measure.label_sv}, {gettext('totalt')}"
+        groups[f"measures.{measure.code}"] = measure.label_sv
     for prefix, label in groups.items():
         for gender, gender_label in GENDER_LABELS.items():
             labels[f"{prefix}.{gender}"] = f"{label}, {gender_label}"

@@ -9,11 +9,19 @@ cannot be deleted while counts refer to them."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Min, Sum
+from django.db.models import Max, Min, Sum
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.catalog.models import DimensionCategory, ExitReason, catalog_link
+from outcomes.catalog.models import (
+    DimensionCategory,
+    ExitReason,
+    Measure,
+    MeasureAggregation,
+    MeasureSplit,
+    catalog_link,
+)
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
+from outcomes.measures import MeasureValue
 from outcomes.model_bases import PeriodRecord
 from outcomes.organisations.models import intervention_link
 from outcomes.periods import Period
@@ -172,6 +180,7 @@ class PeriodReport(PeriodRecord):
             exits_by_reason={row.reason.code: row.counts for row in self._rows("exit_counts", "reason")},
             breakdowns=breakdowns,
             spent_sek=self.spent_sek,
+            measures={row.measure.code: row.value for row in self._rows("measure_counts", "measure")},
         )
 
 
@@ -197,6 +206,69 @@ class BreakdownCount(GenderCounts):
 
     def __str__(self):
         return f"{self.report}: {self.category_id} {self.counts}"
+
+
+class MeasureCountQuerySet(models.QuerySet):
+    def period_totals(self, period: Period) -> dict[int, dict[str, MeasureValue]]:
+        """Each intervention's measures over ``period`` (rows of the reports inside it), by
+        intervention id and measure code: flows summed, stocks the latest base period's value, a
+        measure no report gave left out (blank). The rule of
+        :func:`outcomes.measures.aggregate_measure`, in SQL: two queries whatever the number of
+        interventions (the sums with each measure's latest period, then the latest rows of stocks).
+        """
+        rows = self.filter(report__period_start__gte=period.start, report__period_end__lte=period.end)
+        grouped = list(
+            rows.values("report__intervention", "measure__code", "measure__split", "measure__aggregation")
+            .annotate(latest=Max("report__period_start"), **{k: Sum(k) for k in (*GENDERS, "total")})
+            .order_by()
+        )
+        stocks = [row for row in grouped if row["measure__aggregation"] == MeasureAggregation.LAST]
+        latest = {}
+        if stocks:
+            latest = {
+                (row["report__intervention"], row["measure__code"], row["report__period_start"]): row
+                for row in rows.filter(
+                    measure__aggregation=MeasureAggregation.LAST,
+                    report__period_start__in={row["latest"] for row in stocks},
+                )
+                .values("report__intervention", "measure__code", "report__period_start", *GENDERS, "total")
+                .order_by()
+            }
+        result: dict[int, dict[str, MeasureValue]] = {}
+        for row in grouped:
+            source = row
+            if row["measure__aggregation"] == MeasureAggregation.LAST:
+                source = latest[(row["report__intervention"], row["measure__code"], row["latest"])]
+            result.setdefault(row["report__intervention"], {})[row["measure__code"]] = MeasureValue.of_split(
+                row["measure__split"], source
+            )
+        return result
+
+
+class MeasureCount(GenderCounts):
+    """One counted measure of one report. A ``gender`` measure fills the three gender columns
+    (``total`` is their sum, kept so that sums need no arithmetic); a ``total`` measure only
+    ``total``. A measure the report left out has no row: blank, not zero."""
+
+    report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="measure_counts")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="counts", verbose_name=_("mått"))
+    total = models.PositiveIntegerField(_("totalt"), default=0)
+
+    objects = MeasureCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("övrigt mått")
+        verbose_name_plural = _("övriga mått")
+        constraints = [models.UniqueConstraint(fields=["report", "measure"], name="one_count_per_measure")]
+
+    def __str__(self):
+        return f"{self.report}: {self.measure_id} {self.total}"
+
+    @property
+    def value(self) -> MeasureValue:
+        if self.measure.split == MeasureSplit.GENDER:
+            return MeasureValue(counts=self.counts)
+        return MeasureValue(only_total=self.total)
 
 
 class HistoryIsReadOnly(Exception):

@@ -67,6 +67,16 @@ def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
                 _("Antal i %(d)s/%(c)s") % {"d": dimension, "c": category},
                 counts,
             )
+    for code, value in figures.measures.items():
+        for key in value.negative_keys():
+            found.append(
+                RuleViolation(
+                    NEGATIVE_COUNT,
+                    f"measures.{code}.{key}",
+                    _("Måttet %(m)s (%(key)s) får inte vara negativt.")
+                    % {"m": code, "key": GENDER_LABELS.get(key, _("totalt"))},
+                )
+            )
     if figures.spent_sek < 0:
         found.append(RuleViolation(NEGATIVE_COUNT, "spent_sek", _("Förbrukade medel får inte vara negativa.")))
     return found
@@ -182,4 +192,5 @@ def normalised(figures: ReportFigures) -> ReportFigures:
             if any(v.total or min(v.as_dict().values()) < 0 for v in cats.values())
         },
         spent_sek=figures.spent_sek,
+        measures=dict(figures.measures),
     )

@@ -15,6 +15,7 @@ from outcomes.models import (
     BreakdownCount,
     ExitCount,
     Intervention,
+    MeasureCount,
     PeriodReport,
     ReportHistory,
     ReportStatus,
@@ -88,7 +89,8 @@ def period_figures(*, intervention: Intervention, period: Period, include_drafts
     Counts only submitted and approved reports unless ``include_drafts``. Raises
     :class:`~outcomes.periods.PeriodError` when the period does not align with the intervention's
     frequency. With no reports in the period every figure is zero. The stocks and flows are
-    aggregated in the database by :meth:`PeriodReportQuerySet.period_totals`.
+    aggregated in the database by :meth:`PeriodReportQuerySet.period_totals`, the measures by
+    :meth:`MeasureCountQuerySet.period_totals` (flows summed, stocks the latest value).
     """
     period.base_periods(intervention.frequency)
     reports = PeriodReport.objects.filter(intervention=intervention).counted(include_drafts=include_drafts)
@@ -115,6 +117,7 @@ def period_figures(*, intervention: Intervention, period: Period, include_drafts
         exits_by_reason=exits_by_reason,
         breakdowns=breakdowns,
         spent_sek=row["spent_sek"] or 0,
+        measures=MeasureCount.objects.filter(**scoped).period_totals(period).get(intervention.pk, {}),
     )
 
 

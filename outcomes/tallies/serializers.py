@@ -29,7 +29,26 @@ class BreakdownRowSerializer(GenderCountsSerializer):
 
 # The fields of a report body. A body naming none of them (no body, ``{}``, only unknown keys) is
 # not a report: it is refused (``empty_report``) rather than saved as a report of zeros.
-REPORT_FIELDS = ("ongoing_at_start", "new", "exits", "breakdowns", "spent_sek", "comment")
+REPORT_FIELDS = ("ongoing_at_start", "new", "exits", "breakdowns", "spent_sek", "comment", "measures")
+
+
+class MeasureRowSerializer(serializers.Serializer):
+    """One counted measure: ``{"measure", "women", "men", "other"}`` for a measure counted per
+    gender, ``{"measure", "total"}`` for a total-only one. A key left out is not given."""
+
+    measure = serializers.CharField(max_length=50)
+    women = serializers.IntegerField(required=False, max_value=MAX_REPORT_COUNT)
+    men = serializers.IntegerField(required=False, max_value=MAX_REPORT_COUNT)
+    other = serializers.IntegerField(required=False, max_value=MAX_REPORT_COUNT)
+    total = serializers.IntegerField(required=False, max_value=MAX_REPORT_COUNT)
+
+
+class MeasureOutputSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    women = serializers.IntegerField(allow_null=True)
+    men = serializers.IntegerField(allow_null=True)
+    other = serializers.IntegerField(allow_null=True)
+    total = serializers.IntegerField()
 
 
 class ReportInputSerializer(serializers.Serializer):
@@ -49,6 +68,18 @@ class ReportInputSerializer(serializers.Serializer):
     breakdowns = BreakdownRowSerializer(many=True, required=False)
     spent_sek = serializers.IntegerField(required=False, default=0, max_value=MAX_REPORT_SEK)
     comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=4000)
+    measures = MeasureRowSerializer(many=True, required=False)
+
+    def validate_measures(self, rows):
+        seen = set()
+        for index, row in enumerate(rows):
+            if row["measure"] in seen:
+                raise serializers.ValidationError(
+                    {index: {"measure": [_("Måttet ”%(m)s” förekommer två gånger.") % {"m": row["measure"]}]}},
+                    code="duplicate",
+                )
+            seen.add(row["measure"])
+        return rows
 
     def validate_exits(self, rows):
         seen = set()
@@ -86,6 +117,10 @@ class ReportInputSerializer(serializers.Serializer):
             breakdowns=breakdowns,
             spent_sek=data.get("spent_sek", 0),
             comment=data.get("comment", ""),
+            measures={
+                row["measure"]: {k: v for k, v in row.items() if k != "measure" and v is not None}
+                for row in data.get("measures", [])
+            },
         )
 
 
@@ -141,7 +176,7 @@ def _plain_rows(value, texts: tuple[str, ...]) -> list | None:
 def plain_report_data(data) -> dict | None:
     """``data`` as :class:`ReportInputSerializer` would validate it, when it is plainly valid;
     ``None`` when the serializer must look at it (it may still be valid)."""
-    if type(data) is not dict or not any(name in data for name in REPORT_FIELDS):
+    if type(data) is not dict or not any(name in data for name in REPORT_FIELDS) or "measures" in data:
         return None
     out = {}
     for name in ("ongoing_at_start", "new"):
@@ -161,6 +196,11 @@ def plain_report_data(data) -> dict | None:
     return out
 
 
+def measure_rows(measures: dict) -> list[dict]:
+    """Measures by code as the API lists them: ``[{"measure", "women", "men", "other", "total"}]``."""
+    return [{"measure": code, **value.as_dict()} for code, value in sorted(measures.items())]
+
+
 def body_field(violation: RuleViolation, body: dict | None) -> RuleViolation:
     """Rename a rule's field path to the path in the request body (``exits[2].women``)."""
     parts = violation.field.split(".")
@@ -171,6 +211,12 @@ def body_field(violation: RuleViolation, body: dict | None) -> RuleViolation:
             if isinstance(row, dict) and row.get("reason") == parts[1]:
                 return RuleViolation(
                     violation.code, f"exits[{index}].{parts[2]}", violation.message, violation.severity
+                )
+    if parts[0] == "measures" and len(parts) == 3:
+        for index, row in enumerate(body.get("measures") or []):
+            if isinstance(row, dict) and row.get("measure") == parts[1]:
+                return RuleViolation(
+                    violation.code, f"measures[{index}].{parts[2]}", violation.message, violation.severity
                 )
     if parts[0] == "breakdowns" and len(parts) == 4:
         for index, row in enumerate(body.get("breakdowns") or []):
@@ -202,6 +248,7 @@ class ReportOutputSerializer(ReportHeadSerializer):
     breakdowns = BreakdownRowSerializer(many=True)
     spent_sek = serializers.IntegerField()
     comment = serializers.CharField(allow_blank=True)
+    measures = MeasureOutputSerializer(many=True)
     warnings = ViolationSerializer(many=True)
     updated_at = serializers.DateTimeField()
 
@@ -228,6 +275,7 @@ class ReportOutputSerializer(ReportHeadSerializer):
             ],
             "spent_sek": report.spent_sek,
             "comment": report.comment,
+            "measures": measure_rows(figures.measures),
             "warnings": [v.as_dict() for v in warnings],
             "updated_at": report.updated_at,
         }

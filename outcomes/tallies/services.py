@@ -7,29 +7,30 @@ write that was rolled back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes import signals
-from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_codes_resolve
+from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_codes_resolve, report_measures_resolve
 from outcomes.counts import Counts, ReportFigures, sum_counts
 from outcomes.models import (
     BreakdownCount,
     ExitCount,
     HistoryKind,
     Intervention,
+    MeasureCount,
     PeriodReport,
     ReportHistory,
     ReportStatus,
     User,
 )
+from outcomes.organisations.models import InterventionKind
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 from outcomes.tallies.history import history_values
+from outcomes.tallies.inputs import ReportInput, SaveResult
 from outcomes.tallies.rules import check_budget, check_report, normalised
 from outcomes.tallies.selectors import (
     YearBudget,
@@ -42,41 +43,6 @@ from outcomes.tallies.selectors import (
 from outcomes.tallies.writes import PlannedSave, reports_write
 from outcomes.validators import personal_data_message
 from outcomes.violations import RuleViolation, blocking, refused_even_for_draft
-
-
-@dataclass
-class ReportInput:
-    """What a writer sends for one base period.
-
-    ``ongoing_at_start`` ``None`` takes the previous base period's end (zero for the first);
-    ``exits`` ``None`` takes the sum of ``exits_by_reason``. Codes left out are zero.
-    """
-
-    new: Counts = Counts()
-    exits_by_reason: dict[str, Counts] = field(default_factory=dict)
-    breakdowns: dict[str, dict[str, Counts]] = field(default_factory=dict)
-    ongoing_at_start: Counts | None = None
-    exits: Counts | None = None
-    spent_sek: int = 0
-    comment: str = ""
-
-    @classmethod
-    def from_figures(cls, figures: ReportFigures, comment: str = "") -> ReportInput:
-        """The input that saves ``figures`` as they are: every count given, nothing derived."""
-        return cls(comment=comment, **{f.name: getattr(figures, f.name) for f in fields(figures)})
-
-
-@dataclass
-class SaveResult:
-    """What :func:`report_save` did. ``figures`` are the report's figures as stored after the
-    save, so that a caller can answer with them without reading the rows back."""
-
-    report: PeriodReport
-    created: bool
-    changed: bool
-    warnings: list[RuleViolation]
-    figures: ReportFigures | None = None
-
 
 _NOT_GIVEN = object()
 
@@ -196,6 +162,18 @@ def _save_refusals(
     comment_refusal = personal_data_message(data.comment)
     if comment_refusal:
         violations.append(RuleViolation("personal_data", "comment", comment_refusal))
+    if intervention.kind == InterventionKind.STRUCTURAL:
+        for name in data.participant_fields():
+            violations.append(
+                RuleViolation(
+                    "structural_no_participants",
+                    name,
+                    _(
+                        "En strukturövergripande insats har inga inskrivna deltagare: rapportera förbrukat, "
+                        "kommentar och mått, och deltagare i aktivitetsloggen."
+                    ),
+                )
+            )
     if report is not None and report.is_locked:
         raise ReportLocked(
             [
@@ -249,7 +227,7 @@ def _changed_save(
     """The save of changed ``figures``: a new report (``report`` ``None``) or the stored one with
     its version bumped, its new values set in memory, and its rows by reason and category (``stored_figures``:
     the stored report's, read once by the caller)."""
-    reasons, categories = codes
+    reasons, categories, measure_ids = codes
     created = report is None
     before = None if created else history_values(normalised(stored_figures), report.comment)
     if created:
@@ -277,6 +255,8 @@ def _changed_save(
         # A new report has no rows to replace; nor has a stored one whose figures had none.
         replaces_exit_rows=not created and bool(stored_figures.exits_by_reason),
         replaces_breakdown_rows=not created and bool(stored_figures.breakdowns),
+        measure_rows=[(measure_ids[code], value) for code, value in figures.measures.items()],
+        replaces_measure_rows=not created and bool(stored_figures.measures),
     )
 
 
@@ -303,6 +283,12 @@ def _report_plan(
     figures = _figures_from(data, previous_end)
     stored_figures = report.figures() if report is not None else None
     reasons, categories, unknown = report_codes_resolve(intervention, figures, catalog, stored_figures)
+    measure_ids = {}
+    if data.measures:
+        figures.measures, measure_ids, measure_refusals = report_measures_resolve(
+            intervention, data.measures, catalog, stored_figures
+        )
+        unknown += measure_refusals
     checked = report_check(
         intervention=intervention,
         period_code=period.code,
@@ -324,7 +310,7 @@ def _report_plan(
         stored_figures=stored_figures,
         figures=figures,
         comment=data.comment,
-        codes=(reasons, categories),
+        codes=(reasons, categories, measure_ids),
         warnings=warnings,
     )
 
@@ -370,6 +356,7 @@ def report_save_many(
             .prefetch_related(
                 Prefetch("exit_counts", queryset=ExitCount.objects.select_related("reason")),
                 Prefetch("breakdown_counts", queryset=BreakdownCount.objects.select_related("category__dimension")),
+                Prefetch("measure_counts", queryset=MeasureCount.objects.select_related("measure")),
             )
         )
         stored = {(r.intervention_id, r.period): r for r in rows}

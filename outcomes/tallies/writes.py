@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from outcomes import signals
 from outcomes.counts import Counts, ReportFigures
+from outcomes.measures import MeasureValue
 from outcomes.models import (
     BreakdownCount,
     ExitCount,
+    MeasureCount,
     PeriodReport,
     ReportHistory,
     User,
@@ -36,6 +38,8 @@ class PlannedSave:
     breakdown_rows: list[tuple[int, Counts]] = field(default_factory=list)  # category id, counts
     replaces_exit_rows: bool = False
     replaces_breakdown_rows: bool = False
+    measure_rows: list[tuple[int, MeasureValue]] = field(default_factory=list)  # measure id, value
+    replaces_measure_rows: bool = False
 
 
 #: Columns a save changes on a stored report (``bulk_update`` does not set ``auto_now`` fields).
@@ -97,7 +101,19 @@ def _count_rows_replace(saves: list[PlannedSave]) -> None:
     stale_breakdowns = [s.report.pk for s in saves if s.replaces_breakdown_rows]
     if stale_breakdowns:
         BreakdownCount.objects.filter(report_id__in=stale_breakdowns).delete()
+    stale_measures = [s.report.pk for s in saves if s.replaces_measure_rows]
+    if stale_measures:
+        MeasureCount.objects.filter(report_id__in=stale_measures).delete()
     counts = ("women", "men", "other")
+    rows_insert(
+        MeasureCount,
+        ("report_id", "measure_id", *counts, "total"),
+        [
+            (s.report.pk, measure, *(v.counts or Counts()).as_dict().values(), v.total)
+            for s in saves
+            for measure, v in s.measure_rows
+        ],
+    )
     rows_insert(
         ExitCount,
         ("report_id", "reason_id", *counts),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from outcomes.counts import GENDERS, ZERO
 from outcomes.periods import period_name
+from reports.exports import beyond
 from reports.exports.document import (
     COUNT_COLUMNS,
     GENDER_HEADERS,
@@ -50,7 +51,9 @@ def summary_document(summary: Summary, *, publish: bool = False) -> Document:
     document_notes(doc, summary.missing_reports, summary.include_drafts)
     for intervention, message in summary.not_aligned:
         doc.notes.append(f"{intervention.name}: {message}")
-    rows = [(row.intervention.pk, row.intervention.name, row.current, row.previous) for row in summary.rows]
+    # A structural intervention has no participants: it is left out of the participant sections.
+    participant_rows = [r for r in summary.rows if not r.current.structural]
+    rows = [(row.intervention.pk, row.intervention.name, row.current, row.previous) for row in participant_rows]
     rows.append(("total", _("Totalt"), summary.totals, summary.previous_totals))
     for measure in MEASURES:
         _summary_measure(doc, rows, measure, previous)
@@ -58,8 +61,14 @@ def summary_document(summary: Summary, *, publish: bool = False) -> Document:
         for tag in ("cur", "prev"):
             stock_and_flow(doc, tag, row_id)
     _summary_reasons(doc, summary, rows)
-    _summary_steps(doc, rows, step_rules([row.intervention for row in summary.rows]), previous)
-    _summary_money(doc, rows, previous)
+    _summary_steps(doc, rows, step_rules([row.intervention for row in participant_rows]), previous)
+    every_row = [(r.intervention.pk, r.intervention.name, r.current, r.previous) for r in summary.rows]
+    _summary_money(doc, [*every_row, rows[-1]], previous)
+    beyond_rows = [(r.intervention.pk, r.intervention.name, r.current, r.activity_log_text) for r in summary.rows]
+    beyond_rows.append(("total", _("Totalt"), summary.totals, ""))
+    beyond.measure_section(doc, beyond_rows, summary.shown_measures)
+    beyond.activity_section(doc, beyond_rows)
+    beyond.occupancy_section(doc, beyond_rows)
     doc.sections.append(goal_section([(row.intervention.name, row.goals) for row in summary.rows]))
     doc.protect()
     return doc
@@ -203,15 +212,21 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
     )
     document_notes(doc, detail.missing_reports, detail.include_drafts)
     row_id = intervention.pk
-    table = [_measure_cells(doc, measure_title(m), m, row_id, detail.current, detail.previous) for m in MEASURES]
-    for tag in ("cur", "prev"):
-        stock_and_flow(doc, tag, row_id)
-    doc.sections.append(Section(_("Översikt"), _measure_header(_("Mått"), previous), table))
-    tables = [(t, "new", ("dim", t.code)) for t in detail.dimensions] + [(detail.exits, "exits", ("reason",))]
-    for breakdown, base_measure, kind in tables:
-        breakdown_section(doc, row_id, breakdown, base_measure, kind)
-    _detail_steps(doc, detail, row_id)
+    tables = []
+    if not detail.current.structural:  # a structural intervention has no participant sections
+        table = [_measure_cells(doc, measure_title(m), m, row_id, detail.current, detail.previous) for m in MEASURES]
+        for tag in ("cur", "prev"):
+            stock_and_flow(doc, tag, row_id)
+        doc.sections.append(Section(_("Översikt"), _measure_header(_("Mått"), previous), table))
+        tables = [(t, "new", ("dim", t.code)) for t in detail.dimensions] + [(detail.exits, "exits", ("reason",))]
+        for breakdown, base_measure, kind in tables:
+            breakdown_section(doc, row_id, breakdown, base_measure, kind)
+        _detail_steps(doc, detail, row_id)
     _detail_money(doc, detail, row_id)
+    beyond_rows = [(row_id, intervention.name, detail.current, detail.activity_log_text)]
+    beyond.measure_section(doc, beyond_rows, detail.measures)
+    beyond.activity_section(doc, beyond_rows)
+    beyond.occupancy_section(doc, beyond_rows)
     doc.sections.append(goal_section([(intervention.name, detail.goals)]))
     if detail.surveys and not publish:
         doc.sections.extend(survey_sections(detail.surveys))

@@ -27,7 +27,7 @@ from outcomes.api.serializers import IsoDateTimeField
 from outcomes.periods import PeriodError
 from reports import shares
 from reports.goals import selectors, services
-from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
+from reports.goals.models import Comparator, Goal, GoalKind, SurveyFigure
 from reports.goals.services import GoalInput
 
 
@@ -53,7 +53,17 @@ class GoalInputSerializer(serializers.Serializer):
     )
     reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     excluded_reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
-    measure = serializers.ChoiceField(choices=Measure.choices, required=False, allow_blank=True, default="")
+    measure = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="count: participants, new, exits, attendees, activities, occasions, exhibitors or a measure "
+        "code; measure_share: the numerator's measure code.",
+    )
+    of_measure = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default="", help_text="measure_share: the denominator."
+    )
     question = serializers.CharField(max_length=50, required=False, allow_null=True, allow_blank=True, default=None)
     indicator_number = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=limits.MAX_SMALL, default=None
@@ -93,7 +103,10 @@ class GoalOutputSerializer(serializers.Serializer):
     yellow_ratio = serializers.FloatField()
     reasons = CodesField()
     excluded_reasons = CodesField()
-    measure = serializers.ChoiceField(choices=Measure.choices, allow_blank=True)
+    measure = serializers.CharField(
+        allow_blank=True, help_text="Deltagarmått, aktivitetsmått eller en kod i förbundets måttkatalog."
+    )
+    of_measure = serializers.CharField(allow_blank=True, help_text="Nämnarens mått för measure_share.")
     question = serializers.CharField(source="question.code", allow_null=True)
     indicator_number = serializers.IntegerField(allow_null=True)
     group = serializers.CharField(allow_blank=True)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from outcomes.catalog.models import RespondentGroup
 from outcomes.catalog.selectors import UNKNOWN_CODE
+from outcomes.measures import ACTIVITY_COUNTS
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
+from outcomes.models import Measure as CatalogMeasure
 from outcomes.surveys import rules as survey_rules
 from outcomes.violations import RuleViolation
 from reports.goals.models import Measure, SurveyFigure
@@ -29,7 +31,14 @@ class KindValues:
     """The kind-specific fields of a checked goal: the model fields and the two reason sets."""
 
     values: dict = field(
-        default_factory=lambda: {"measure": "", "question": None, "indicator_number": None, "group": "", "figure": ""}
+        default_factory=lambda: {
+            "measure": "",
+            "of_measure": "",
+            "question": None,
+            "indicator_number": None,
+            "group": "",
+            "figure": "",
+        }
     )
     reasons: list[ExitReason] = field(default_factory=list)
     excluded_reasons: list[ExitReason] = field(default_factory=list)
@@ -109,10 +118,58 @@ def exit_share_check(intervention: Intervention, data: GoalInput, stored: GoalIn
 
 
 def count_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations) -> KindValues:
-    """A count goal names what it counts (``measure``)."""
-    choice_check(data.measure, Measure.values, "measure", _("Ange vad som räknas: %(choices)s."), violations)
+    """A count goal names what it counts (``measure``): participants, new or exits, an activity
+    count (attendees, activities, occasions, exhibitors) or a measure of the association's catalog."""
     kind_values = KindValues()
     kind_values.values["measure"] = data.measure
+    if data.measure in Measure.values or data.measure in ACTIVITY_COUNTS:
+        return kind_values
+    catalog = _catalog_measures(intervention)
+    if data.measure not in catalog:
+        choices = [*Measure.values, *ACTIVITY_COUNTS, *(code for code, m in catalog.items() if m.active)]
+        choice_check(data.measure, choices, "measure", _("Ange vad som räknas: %(choices)s."), violations)
+        return kind_values
+    _measure_check(catalog, data.measure, "measure", stored.measure if stored else "", violations)
+    return kind_values
+
+
+def _catalog_measures(intervention: Intervention) -> dict[str, Measure]:
+    return {m.code: m for m in CatalogMeasure.objects.filter(association_id=intervention.association_id)}
+
+
+def _measure_check(catalog, code: str, name: str, kept: str, violations) -> None:
+    """``code`` names a measure of the catalog (``unknown_code``) that is active or already the
+    goal's (``retired_measure``)."""
+    measure = catalog.get(code)
+    if measure is None:
+        violations.append(
+            RuleViolation(
+                UNKNOWN_CODE, name, _("Måttet ”%(code)s” finns inte i förbundets katalog.") % {"code": code or "—"}
+            )
+        )
+    elif not measure.active and code != kept:
+        violations.append(
+            RuleViolation(
+                "retired_measure",
+                name,
+                _("Måttet ”%(label)s” har utgått och kan inte väljas.") % {"label": measure.label_sv},
+            )
+        )
+
+
+def measure_share_check(
+    intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations
+) -> KindValues:
+    """A measure share names two different measures of the catalog: ``measure`` over ``of_measure``."""
+    catalog = _catalog_measures(intervention)
+    _measure_check(catalog, data.measure, "measure", stored.measure if stored else "", violations)
+    _measure_check(catalog, data.of_measure, "of_measure", stored.of_measure if stored else "", violations)
+    if data.measure and data.measure == data.of_measure:
+        violations.append(
+            RuleViolation("same_measure", "of_measure", _("Ett mått kan inte vara en andel av sig självt."))
+        )
+    kind_values = KindValues()
+    kind_values.values.update(measure=data.measure, of_measure=data.of_measure)
     return kind_values
 
 

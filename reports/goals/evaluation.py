@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from outcomes.counts import Counts
+from outcomes.measures import ACTIVITY_COUNTS, ActivityFigures, MeasureValue
 from outcomes.periods import MONTH, Period
 from outcomes.shares import round_half_up
 from reports import shares
@@ -30,6 +31,10 @@ class GoalSpec:
     yellow_ratio: Decimal = shares.DEFAULT_YELLOW_RATIO
     rule: shares.StepRule | None = None
     measure: str = ""
+    #: A ``measure_share`` goal's denominator measure.
+    of_measure: str = ""
+    #: The aggregation of ``measure`` when it is a catalog measure (``sum`` or ``last``), else "".
+    measure_aggregation: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class PeriodInputs:
     spent_sek: int = 0
     budget_sek: int | None = None
     survey: tuple[int, int] | None = None
+    #: The counted measures over the period by code (:func:`outcomes.measures.combine_measures`);
+    #: a code left out is blank.
+    measures: Mapping[str, MeasureValue] | None = None
+    #: The activity log over the period.
+    activities: ActivityFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -120,13 +130,40 @@ def evaluate_budget(spec: GoalSpec, inputs: PeriodInputs, target: Decimal) -> Ev
     return _share_result(shares.Share(inputs.spent_sek, inputs.budget_sek), spec, target)
 
 
+def _count_of(spec: GoalSpec, inputs: PeriodInputs) -> int | None:
+    """The figure a count goal counts, or None without data: participants need a counted report,
+    an activity count an activity or a counted report, a catalog measure a reported value."""
+    if spec.measure in ACTIVITY_COUNTS:
+        activities = inputs.activities or ActivityFigures()
+        if not activities.count and not inputs.reports:
+            return None
+        return activities.count_of(spec.measure)
+    if spec.measure in ("participants", "new", "exits"):
+        if not inputs.reports:
+            return None
+        return {"participants": inputs.participants, "new": inputs.new, "exits": inputs.exits}[spec.measure]
+    value = (inputs.measures or {}).get(spec.measure)
+    return value.total if value is not None else None
+
+
 def evaluate_count(spec: GoalSpec, inputs: PeriodInputs, target: Decimal) -> Evaluation:
-    """A number of people (``spec.measure``) against the target; no data without a counted report."""
-    if not inputs.reports:
+    """A number (``spec.measure``: participants, new or exits, an activity count such as
+    attendees, or a counted measure) against the target; no data without it (:func:`_count_of`)."""
+    count = _count_of(spec, inputs)
+    if count is None:
         return _no_data(target)
-    count = {"participants": inputs.participants, "new": inputs.new, "exits": inputs.exits}[spec.measure]
     status = shares.traffic_light(count, target=target, comparator=spec.comparator, yellow_ratio=spec.yellow_ratio)
     return Evaluation(count, None, Decimal(count), None, target, status)
+
+
+def evaluate_measure_share(spec: GoalSpec, inputs: PeriodInputs, target: Decimal) -> Evaluation:
+    """One measure as a share of another ("70 % of those in work training at an external
+    workplace"); no data when either is blank or the denominator is zero."""
+    measures = inputs.measures or {}
+    numerator, denominator = measures.get(spec.measure), measures.get(spec.of_measure)
+    if numerator is None or denominator is None:
+        return _no_data(target)
+    return _share_result(shares.Share(numerator.total, denominator.total), spec, target)
 
 
 def evaluated_periods(year: int, frequency: str) -> list[Period]:

@@ -9,10 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from outcomes.catalog.models import RespondentGroup
 from outcomes.limits import MAX_SMALL
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
+from outcomes.models import Measure as CatalogMeasure
 from outcomes.tallies.forms import too_large_message
 from reports import shares
 from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
 from reports.goals.services import GoalError, GoalInput
+
+#: What a count goal may count in the activity log.
+ACTIVITY_COUNT_CHOICES = [
+    ("attendees", _("deltagare i aktiviteter")),
+    ("activities", _("antal aktiviteter")),
+    ("occasions", _("tillfällen")),
+    ("exhibitors", _("utställare")),
+]
 
 #: Class-level fields are built at import, before a language is active: translate when shown.
 lazy_too_large = lazy(too_large_message, str)
@@ -73,7 +82,8 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
     )
     reasons = _reasons_field(_("Avslutsorsaker i täljaren (andel av avslutade)"))
     excluded_reasons = _reasons_field(_("Avslutsorsaker utanför nämnaren (andel av avslutade)"))
-    measure = forms.ChoiceField(label=_("Mått (antal)"), choices=[("", "—"), *Measure.choices], required=False)
+    measure = forms.ChoiceField(label=_("Mått (antal, eller täljare i andel av ett mått)"), required=False)
+    of_measure = forms.ChoiceField(label=_("Andel av måttet (nämnare)"), required=False)
     question = forms.ChoiceField(label=_("Enkätfråga (indikator)"), required=False)
     indicator_number = forms.IntegerField(
         label=_("eller indikatornummer"),
@@ -112,6 +122,12 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
             "group", "number"
         )
         self.fields["question"].choices = [("", "—")] + [(q.code, f"{q.code}: {q.text_sv}"[:120]) for q in questions]
+        catalog = [
+            (m.code, m.label_sv)
+            for m in CatalogMeasure.objects.filter(association_id=intervention.association_id).order_by("position")
+        ]
+        self.fields["measure"].choices = [("", "—"), *Measure.choices, *ACTIVITY_COUNT_CHOICES, *catalog]
+        self.fields["of_measure"].choices = [("", "—"), *catalog]
 
     @staticmethod
     def initial_for(goal: Goal) -> dict:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from outcomes.measures import ACTIVITY_COUNTS, FLOW
 from outcomes.periods import Period
 from reports import shares
 from reports.goals import checks, evaluation
@@ -24,7 +25,8 @@ from reports.goals.models import Comparator, GoalKind
 
 #: Count measures whose yearly target is pro-rated: flows (new participants, exits) accumulate
 #: over the year. Participants during the period start from the stock at the beginning of the
-#: year, so that target is not pro-rated.
+#: year, so that target is not pro-rated. Activity counts and flow measures of the catalog are
+#: pro-rated too; stock measures are not.
 PRO_RATED_MEASURES = frozenset({"new", "exits"})
 
 
@@ -35,8 +37,8 @@ class GoalKindRule:
     is_share: bool
     evaluate: Callable[[GoalSpec, PeriodInputs, Decimal], Evaluation]
     check: Callable = checks.no_kind_check
-    #: Whether a yearly target applies pro-rated to a shorter period, given the goal's measure.
-    pro_rated: Callable[[str], bool] = lambda measure: False
+    #: Whether a yearly target applies pro-rated to a shorter period, given the goal.
+    pro_rated: Callable[[GoalSpec], bool] = lambda spec: False
     #: Reads the intervention's step definition (rather than reasons of its own).
     uses_step_rule: bool = False
     #: Reads its own counted and excluded reasons (``Goal.reasons``, ``Goal.excluded_reasons``).
@@ -67,7 +69,11 @@ KINDS: dict[str, GoalKindRule] = {
             is_share=False,
             evaluate=evaluation.evaluate_count,
             check=checks.count_check,
-            pro_rated=lambda measure: measure in PRO_RATED_MEASURES,
+            pro_rated=lambda spec: (
+                spec.measure in PRO_RATED_MEASURES
+                or spec.measure in ACTIVITY_COUNTS
+                or spec.measure_aggregation == FLOW
+            ),
         ),
         GoalKindRule(
             GoalKind.INDICATOR,
@@ -80,9 +86,15 @@ KINDS: dict[str, GoalKindRule] = {
             GoalKind.BUDGET,
             is_share=True,
             evaluate=evaluation.evaluate_budget,
-            pro_rated=lambda measure: True,
+            pro_rated=lambda spec: True,
             uses_budget=True,
             target_above_100=True,
+        ),
+        GoalKindRule(
+            GoalKind.MEASURE_SHARE,
+            is_share=True,
+            evaluate=evaluation.evaluate_measure_share,
+            check=checks.measure_share_check,
         ),
     )
 }
@@ -114,7 +126,7 @@ def period_target(spec: GoalSpec, period: Period) -> Decimal:
     target scaled by the months the period covers (at least 40 new in a year is at least 10 by the
     end of Q1); the others (shares, participants during the period) keep their target.
     """
-    if not kind_rule(spec.kind).pro_rated(spec.measure):
+    if not kind_rule(spec.kind).pro_rated(spec):
         return Decimal(spec.target)
     return evaluation.pro_rated(spec.target, period)
 

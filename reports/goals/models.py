@@ -55,6 +55,7 @@ class GoalKind(models.TextChoices):
     COUNT = "count", _("antal")
     INDICATOR = "indicator", _("indikator")
     BUDGET = "budget", _("budget")
+    MEASURE_SHARE = "measure_share", _("andel av ett mått")
 
 
 class Comparator(models.TextChoices):
@@ -108,7 +109,12 @@ class Goal(Timestamped):
     excluded_reasons = models.ManyToManyField(
         ExitReason, related_name="+", blank=True, verbose_name=_("avslutsorsaker utanför nämnaren")
     )
-    measure = models.CharField(_("mått"), max_length=20, choices=Measure.choices, blank=True)
+    #: A count goal's figure: a :class:`Measure` of participants, an activity count
+    #: (:data:`outcomes.measures.ACTIVITY_COUNTS`) or a code of the association's measures catalog;
+    #: a ``measure_share`` goal's numerator measure.
+    measure = models.SlugField(_("mått"), max_length=50, blank=True)
+    #: A ``measure_share`` goal's denominator measure (a measures catalog code).
+    of_measure = models.SlugField(_("andel av måttet"), max_length=50, blank=True)
     question = catalog_link(SurveyQuestion, _("enkätfråga"), related_name="+", optional=True)
     indicator_number = models.PositiveSmallIntegerField(_("indikator"), null=True, blank=True)
     group = respondent_group_field(blank=True)

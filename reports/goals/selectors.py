@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from outcomes.counts import GENDERS, ZERO, Counts, ReportFigures, combine
+from outcomes.measures import ActivityFigures
 from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodReport
 from outcomes.periods import Period, parse_span
 from outcomes.surveys.figures import SurveyFigures, survey_figures_of
@@ -17,6 +18,7 @@ from outcomes.surveys.selectors import survey_figure
 from reports import shares
 from reports.goals import evaluation as goal_math
 from reports.goals import kinds
+from reports.goals.beyond_data import PLAIN_COUNTS, measure_aggregations, report_measures, span_activities
 from reports.goals.models import Goal, GoalResult, StepDefinition
 
 
@@ -189,7 +191,11 @@ def goal_results_of(intervention: Intervention, *, period_code: str | None = Non
 
 
 def goal_spec(
-    goal: Goal, *, step_rule: shares.StepRule | None = None, reasons: shares.StepRule | None = None
+    goal: Goal,
+    *,
+    step_rule: shares.StepRule | None = None,
+    reasons: shares.StepRule | None = None,
+    aggregations: dict[str, str] | None = None,
 ) -> goal_math.GoalSpec:
     """The pure-computation view of a goal. ``step_rule`` is needed for step progression goals.
 
@@ -205,6 +211,8 @@ def goal_spec(
             steps=frozenset(r.code for r in goal.reasons.all()),
             excluded=frozenset(r.code for r in goal.excluded_reasons.all()),
         )
+    if aggregations is None and goal.measure and goal.measure not in PLAIN_COUNTS:
+        aggregations = measure_aggregations([goal])
     return goal_math.GoalSpec(
         kind=goal.kind,
         target=goal.target,
@@ -212,6 +220,8 @@ def goal_spec(
         yellow_ratio=goal.yellow_ratio,
         rule=rule,
         measure=goal.measure,
+        of_measure=goal.of_measure,
+        measure_aggregation=(aggregations or {}).get(goal.measure, ""),
     )
 
 
@@ -229,10 +239,12 @@ def goal_specs(goals: list[Goal], *, step_rule: shares.StepRule | None = None) -
                 "goal_id", "exitreason__code"
             ):
                 found.setdefault(goal_id, set()).add(code)
+    aggregations = measure_aggregations(goals)
     return {
         goal.pk: goal_spec(
             goal,
             step_rule=step_rule,
+            aggregations=aggregations,
             reasons=shares.StepRule(
                 steps=frozenset(sets["reasons"].get(goal.pk, ())),
                 excluded=frozenset(sets["excluded_reasons"].get(goal.pk, ())),
@@ -283,6 +295,10 @@ class GoalData:
     reports: tuple[BaseReport, ...]
     budgets: dict[int, int]
     surveys: SurveyFigures | None = None
+    #: The activities of the span: (date, figures of the one activity), in date order.
+    activities: tuple[tuple[date, ActivityFigures], ...] = ()
+    #: The aggregation of every measure the reports count, by code.
+    aggregations: dict[str, str] = field(default_factory=dict)
 
 
 _REPORT_FIELDS = tuple(f"{kind}_{g}" for kind in ("ongoing_start", "new", "exits") for g in GENDERS)
@@ -318,6 +334,7 @@ def goal_data(
         counted.order_by("period_start", "pk").values("pk", "period_start", "period_end", "spent_sek", *_REPORT_FIELDS)
     )
     exits: dict[int, dict[str, Counts]] = {}
+    measures, aggregations = report_measures([r["pk"] for r in rows])
     if rows:
         for row in (
             ExitCount.objects.filter(report_id__in=[r["pk"] for r in rows])
@@ -337,13 +354,15 @@ def goal_data(
                 exits=Counts(*(row[f"exits_{g}"] for g in GENDERS)),
                 exits_by_reason=exits.get(row["pk"], {}),
                 spent_sek=row["spent_sek"] or 0,
+                measures=measures.get(row["pk"], {}),
             ),
         )
         for row in rows
     )
     budgets = dict(Budget.objects.filter(intervention=intervention, year__in=years).values_list("year", "budget_sek"))
     figures = survey_figures_of(intervention=intervention, start=start, end=end) if surveys else None
-    return GoalData(reports=reports, budgets=budgets, surveys=figures)
+    activities = span_activities(intervention=intervention, start=start, end=end)
+    return GoalData(reports=reports, budgets=budgets, surveys=figures, activities=activities, aggregations=aggregations)
 
 
 def period_inputs(
@@ -365,7 +384,11 @@ def period_inputs(
     if data is None:
         data = goal_data(intervention=intervention, years=[period.year], include_drafts=include_drafts, span=period)
     inside = [r.figures for r in data.reports if r.start >= period.start and r.end <= period.end]
-    figures = combine(inside)
+    figures = combine(inside, data.aggregations)
+    activities = ActivityFigures()
+    for day, one in data.activities:
+        if period.start <= day <= period.end:
+            activities = activities + one
     return goal_math.PeriodInputs(
         reports=len(inside),
         exits_by_reason=figures.exits_by_reason,
@@ -374,6 +397,8 @@ def period_inputs(
         exits=figures.exits.total,
         spent_sek=figures.spent_sek,
         budget_sek=data.budgets.get(period.year),
+        measures=figures.measures,
+        activities=activities,
     )
 
 

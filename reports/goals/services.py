@@ -51,6 +51,7 @@ class GoalInput:
     reasons: list[str] = field(default_factory=list)
     excluded_reasons: list[str] = field(default_factory=list)
     measure: str = ""
+    of_measure: str = ""
     question: str | None = None
     indicator_number: int | None = None
     group: str = ""
@@ -69,6 +70,7 @@ class GoalInput:
             reasons=sorted(r.code for r in goal.reasons.all()),
             excluded_reasons=sorted(r.code for r in goal.excluded_reasons.all()),
             measure=goal.measure,
+            of_measure=goal.of_measure,
             question=goal.question.code if goal.question_id else None,
             indicator_number=goal.indicator_number,
             group=goal.group,

@@ -17,6 +17,7 @@ from outcomes.api.params import FlagField, PeriodField
 from outcomes.api.permissions import AssociationScoped, ReadsSummaries
 from outcomes.api.serializers import GenderCountsWithTotalSerializer, ShareSerializer
 from outcomes.counts import ZERO
+from outcomes.tallies.serializers import MeasureOutputSerializer
 from reports.goals.api import GoalResultOutputSerializer
 from reports.summaries.figures import MEASURES
 from reports.summaries.selectors import Summary, association_summary
@@ -42,10 +43,44 @@ class ExitsByReasonField(serializers.ListField):
         return [self.child.to_representation(row) for row in rows]
 
 
+class MeasuresField(serializers.ListField):
+    """Counted measures by code (aggregated by their rule) as rows, by code; a measure no report
+    counted is left out (blank, not zero)."""
+
+    child = MeasureOutputSerializer()
+
+    def to_representation(self, measures):
+        rows = [{"measure": code, **value.as_dict()} for code, value in sorted(measures.items())]
+        return [self.child.to_representation(row) for row in rows]
+
+
+class ActivityEvaluationSerializer(serializers.Serializer):
+    """The activities' evaluations summed (read from :class:`Figures`)."""
+
+    answered = serializers.IntegerField(source="activities.evaluation_answered")
+    positive = serializers.IntegerField(source="activities.evaluation_positive")
+    percent = serializers.IntegerField(source="evaluation.percent", allow_null=True)
+
+
+class ActivitiesSerializer(serializers.Serializer):
+    """The activity log summed over the period (read from :class:`Figures`)."""
+
+    count = serializers.IntegerField(source="activities.count")
+    occasions = serializers.IntegerField(source="activities.occasions")
+    attendees = serializers.IntegerField(source="activities.attendees")
+    exhibitors = serializers.IntegerField(source="activities.exhibitors")
+    evaluation = ActivityEvaluationSerializer(source="*")
+
+
+#: The figures a structural intervention's row leaves out: it has no participants.
+PARTICIPANT_FIELDS = (*MEASURES, "exits_by_reason", "step_progression", "cost_per_participant_sek")
+
+
 def figure_fields(source: str = "") -> dict[str, serializers.Field]:
     """The fields of one set of figures (:class:`reports.summaries.figures.Figures`, read from the
     attribute ``source``, or the instance itself), in the order of API.md: reports, the counts by
-    gender, exits by reason, step progression and the money."""
+    gender, exits by reason, step progression, the money, then the measures, the activity log,
+    cost per attendee, places and occupancy."""
 
     def at(name: str) -> dict:
         return {"source": f"{source}.{name}"} if source else {}
@@ -59,6 +94,11 @@ def figure_fields(source: str = "") -> dict[str, serializers.Field]:
         "spent_sek": serializers.IntegerField(**at("spent_sek")),
         "share_spent": ShareSerializer(allow_null=True, **at("share_spent")),
         "cost_per_participant_sek": serializers.IntegerField(allow_null=True, **at("cost_per_participant_sek")),
+        "measures": MeasuresField(**at("measures")),
+        "activities": ActivitiesSerializer(source=source or "*"),
+        "cost_per_attendee_sek": serializers.IntegerField(allow_null=True, **at("cost_per_attendee_sek")),
+        "places": serializers.IntegerField(allow_null=True, **at("places")),
+        "occupancy": ShareSerializer(allow_null=True, **at("occupancy")),
     }
 
 
@@ -74,6 +114,14 @@ class FiguresSerializer(serializers.Serializer):
         declared = super().get_fields()
         fields = {name: declared.pop(name) for name in self.before}
         return {**fields, **figure_fields(self.figures_from), **declared}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        figures = getattr(instance, self.figures_from) if self.figures_from else instance
+        if figures.structural:
+            for name in PARTICIPANT_FIELDS:
+                del data[name]
+        return data
 
 
 class PreviousYearSerializer(FiguresSerializer):
@@ -118,11 +166,15 @@ class InterventionRowSerializer(FiguresSerializer):
     """One intervention's row: who it is, its figures, its goal results and last year's figures."""
 
     figures_from = "current"
-    before = ("id", "name", "owner", "missing_reports")
+    before = ("id", "name", "owner", "missing_reports", "kind")
     id = serializers.IntegerField(source="intervention.pk")
     name = serializers.CharField(source="intervention.name")
     owner = serializers.CharField(source="intervention.owner")
     missing_reports = serializers.IntegerField()
+    kind = serializers.CharField(source="intervention.kind")
+    activity_log = serializers.CharField(
+        source="activity_log_text", allow_blank=True, help_text='"Finsammässan (220), Nätverksträff (10)"'
+    )
     goals = GoalResultOutputSerializer(many=True)
     socio_economic = SocioEconomicField(source="current")
     previous_year = PreviousYearSerializer(source="*")

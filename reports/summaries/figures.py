@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from outcomes.counts import GENDERS, ZERO, Counts, StockAndFlow, sum_counts
+from outcomes.measures import ActivityFigures, MeasureValue, sum_measures
 from outcomes.shares import round_half_up
 from reports.shares import Share
 
@@ -40,6 +41,16 @@ class Figures(StockAndFlow):
     spent_sek: int = 0
     #: For totals: what the interventions that have a budget spent (the share's numerator).
     spent_within_budget_sek: int | None = None
+    #: Counted measures by code, aggregated by their rule; a code left out is blank.
+    measures: dict[str, MeasureValue] = field(default_factory=dict)
+    #: The activity log summed over the period (zeros without activities).
+    activities: ActivityFigures = ActivityFigures()
+    #: Places (capacity), ``None`` when not set; for totals the places of those that have them.
+    places: int | None = None
+    #: For totals: ongoing at end of the interventions that have places (occupancy's numerator).
+    ongoing_within_places: int | None = None
+    #: A structural intervention's row has no participant figures.
+    structural: bool = False
 
     def measure(self, name: str) -> Counts:
         return getattr(self, name)
@@ -59,6 +70,25 @@ class Figures(StockAndFlow):
         if not participants:
             return None
         return int(round_half_up(self.spent_sek, participants))
+
+    @property
+    def cost_per_attendee_sek(self) -> int | None:
+        """Spent divided by the activities' attendees, in whole kronor (half up); ``None`` without
+        attendees."""
+        return self.activities.cost_per_attendee_sek(self.spent_sek)
+
+    @property
+    def occupancy(self) -> Share | None:
+        """Ongoing at the end of the period over the places; ``None`` without places."""
+        if not self.places:
+            return None
+        ongoing = self.ongoing_at_end.total if self.ongoing_within_places is None else self.ongoing_within_places
+        return Share(ongoing, self.places)
+
+    @property
+    def evaluation(self) -> Share:
+        """Positive answers over answers of the activities' evaluations."""
+        return Share(self.activities.evaluation_positive, self.activities.evaluation_answered)
 
 
 def sum_figures(items: Iterable[Figures]) -> Figures:
@@ -81,4 +111,16 @@ def sum_figures(items: Iterable[Figures]) -> Figures:
         budget_sek=sum(budgets) if budgets else None,
         spent_sek=sum(i.spent_sek for i in items),
         spent_within_budget_sek=sum(i.spent_sek for i in items if i.budget_sek is not None),
+        **_beyond_totals(items),
     )
+
+
+def _beyond_totals(items: list[Figures]) -> dict:
+    """Measures (each by its own rule first, then summed over interventions), activities, and
+    the places of those that have them with their ongoing at end (occupancy's numerator)."""
+    return {
+        "measures": sum_measures(i.measures for i in items),
+        "activities": sum((i.activities for i in items), ActivityFigures()),
+        "places": sum(i.places for i in items if i.places) or None,
+        "ongoing_within_places": sum(i.ongoing_at_end.total for i in items if i.places),
+    }

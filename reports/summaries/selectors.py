@@ -20,7 +20,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outcomes.activities.models import Activity
+from outcomes.activities.selectors import activities_of, activity_figures, activity_log_text, activity_logs_of
 from outcomes.counts import GENDERS, ZERO, Counts
+from outcomes.measures import ActivityFigures
 from outcomes.models import (
     Association,
     Budget,
@@ -28,8 +31,11 @@ from outcomes.models import (
     ExitCount,
     ExitReason,
     Intervention,
+    Measure,
+    MeasureCount,
     PeriodReport,
 )
+from outcomes.organisations.models import InterventionKind
 from outcomes.periods import Period, PeriodError
 from outcomes.surveys.tables import survey_tables
 from outcomes.tallies.selectors import period_figures
@@ -54,6 +60,13 @@ class InterventionSummary:
     expected_reports: int
     #: Goal results for the period, as in API.md (empty when the period is not evaluated).
     goals: list[PeriodResult] = field(default_factory=list)
+    #: The activities inside the period, in date order.
+    activity_log: list = field(default_factory=list)
+
+    @property
+    def activity_log_text(self) -> str:
+        """ "Finsammässan (220), Nätverksträff (10)", as the annual reports list them."""
+        return activity_log_text(self.activity_log)
 
     @property
     def missing_reports(self) -> int:
@@ -72,10 +85,18 @@ class Summary:
     rows: list[InterventionSummary]
     exit_reasons: list[ExitReason]
     not_aligned: list[NotAligned] = field(default_factory=list)
+    #: The association's measures catalog, in catalog order (labels for the measure columns).
+    measures: list = field(default_factory=list)
 
     @property
     def previous_period(self) -> Period:
         return self.period.same_period_last_year()
+
+    @property
+    def shown_measures(self) -> list:
+        """The catalog's measures that some row counts, in catalog order."""
+        counted = {code for row in self.rows for code in row.current.measures}
+        return [m for m in self.measures if m.code in counted]
 
     @cached_property
     def totals(self) -> Figures:
@@ -121,24 +142,23 @@ def expected_base_periods(intervention: Intervention, period: Period, *, today: 
 
 
 def _figures_by_intervention(
-    association: Association | None, period: Period, include_drafts: bool, rules: dict[int, StepRule], budgets: dict
+    association: Association | None,
+    period: Period,
+    include_drafts: bool,
+    rules: dict[int, StepRule],
+    budgets: dict,
+    interventions: dict[int, Intervention],
 ) -> dict[int, Figures]:
-    """Figures per intervention id for ``period`` (of every association when ``association`` is
-    None): two aggregate queries whatever the number."""
+    """Figures per intervention id of ``interventions`` for ``period`` (of every association when
+    ``association`` is None): six aggregate queries whatever the number (stocks and flows two,
+    exits by reason, measures two, activities). An intervention without reports in the period
+    has zeros (and its places and kind)."""
     reports = PeriodReport.objects.all()
     if association is not None:
         reports = reports.filter(intervention__association=association)
     reports = reports.counted(include_drafts=include_drafts)
-    reasons: dict[int, dict[str, Counts]] = {}
-    for row in (
-        ExitCount.objects.filter(report__in=reports.within(period))
-        .values("report__intervention", "reason__code")
-        .annotate(**{g: Sum(g) for g in GENDERS})
-        .order_by()
-    ):
-        counts = Counts(*(row[g] or 0 for g in GENDERS))
-        reasons.setdefault(row["report__intervention"], {})[row["reason__code"]] = counts
-    result = {}
+    reasons = _exits_by_reason(reports, period)
+    result = {pk: Figures(budget_sek=budgets.get((pk, period.year))) for pk in interventions}
     for row in reports.period_totals(period):
         pk = row["intervention"]
         by_reason = reasons.get(pk, {})
@@ -153,7 +173,34 @@ def _figures_by_intervention(
             budget_sek=budgets.get((pk, period.year)),
             spent_sek=row["spent_sek"] or 0,
         )
+    result = {pk: figures for pk, figures in result.items() if pk in interventions}
+    _beyond_add(result, reports, period, interventions)
     return result
+
+
+def _exits_by_reason(reports, period: Period) -> dict[int, dict[str, Counts]]:
+    """Exits by reason per intervention id over ``period``: one query."""
+    reasons: dict[int, dict[str, Counts]] = {}
+    for row in (
+        ExitCount.objects.filter(report__in=reports.within(period))
+        .values("report__intervention", "reason__code")
+        .annotate(**{g: Sum(g) for g in GENDERS})
+        .order_by()
+    ):
+        counts = Counts(*(row[g] or 0 for g in GENDERS))
+        reasons.setdefault(row["report__intervention"], {})[row["reason__code"]] = counts
+    return reasons
+
+
+def _beyond_add(result: dict[int, Figures], reports, period: Period, interventions: dict[int, Intervention]) -> None:
+    """Set each row's measures and activity figures (three queries at most) and its places and kind."""
+    measures = MeasureCount.objects.filter(report__in=reports).period_totals(period)
+    activities = Activity.objects.filter(intervention__in=list(interventions)).period_totals(period)
+    for pk, figures in result.items():
+        figures.measures = measures.get(pk, {})
+        figures.activities = activities.get(pk, ActivityFigures())
+        figures.places = interventions[pk].places
+        figures.structural = interventions[pk].kind == InterventionKind.STRUCTURAL
 
 
 def association_summary(*, association: Association, period: Period, include_drafts: bool = False) -> Summary:
@@ -164,7 +211,8 @@ def association_summary(*, association: Association, period: Period, include_dra
     frequency does not fit the period (a tertial of a quarterly intervention) are listed in
     ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
     Goals are the stored results of :func:`reports.goals.selectors.goal_results_for`. The number of
-    SQL queries is fixed (thirteen), whatever the number of interventions.
+    SQL queries is fixed (at most twenty-one: a stock measure adds one per period), whatever the
+    number of interventions.
     """
     previous = period.same_period_last_year()
     interventions = list(Intervention.objects.running_in(period).filter(association=association).order_by("name", "pk"))
@@ -177,8 +225,11 @@ def association_summary(*, association: Association, period: Period, include_dra
             intervention__association=association, year__in=[period.year, previous.year]
         ).values("intervention", "year", "budget_sek")
     }
-    current = _figures_by_intervention(association, period, include_drafts, rules, budgets)
-    before = _figures_by_intervention(association, previous, include_drafts, rules, budgets)
+    by_pk = {i.pk: i for i in interventions}
+    current = _figures_by_intervention(association, period, include_drafts, rules, budgets, by_pk)
+    before = _figures_by_intervention(association, previous, include_drafts, rules, budgets, by_pk)
+    logs = activity_logs_of(intervention_ids=list(by_pk), period=period)
+    measures = list(Measure.objects.filter(association=association).order_by("position", "code"))
 
     rows, not_aligned = [], []
     for intervention in interventions:
@@ -196,6 +247,7 @@ def association_summary(*, association: Association, period: Period, include_dra
                 previous=before.get(intervention.pk, empty_before),
                 expected_reports=expected_base_periods(intervention, period),
                 goals=goals.get(intervention.pk, []),
+                activity_log=logs.get(intervention.pk, []),
             )
         )
     return Summary(
@@ -205,6 +257,7 @@ def association_summary(*, association: Association, period: Period, include_dra
         rows=rows,
         exit_reasons=reasons,
         not_aligned=not_aligned,
+        measures=measures,
     )
 
 
@@ -235,12 +288,14 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
 
     Each association's figures are the totals of its own summary (the same interventions, rules
     and step definitions; interventions whose frequency does not fit the period are left out).
-    An association with no running intervention has a row of zeros. Nine queries, however many
+    An association with no running intervention has a row of zeros. At most twelve queries, however many
     associations and interventions.
     """
     associations = list(Association.objects.order_by("name", "pk"))
     interventions = []
-    for intervention in Intervention.objects.running_in(period).only("pk", "association_id", "frequency"):
+    for intervention in Intervention.objects.running_in(period).only(
+        "pk", "association_id", "frequency", "places", "kind"
+    ):
         try:
             period.base_periods(intervention.frequency)
         except PeriodError:
@@ -251,7 +306,7 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
         (row["intervention"], row["year"]): row["budget_sek"]
         for row in Budget.objects.filter(year=period.year).values("intervention", "year", "budget_sek")
     }
-    figures = _figures_by_intervention(None, period, include_drafts, rules, budgets)
+    figures = _figures_by_intervention(None, period, include_drafts, rules, budgets, {i.pk: i for i in interventions})
     grouped: dict[int, list[Figures]] = {}
     for intervention in interventions:
         empty = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
@@ -324,6 +379,13 @@ class InterventionDetail:
     goals: list[PeriodResult] = field(default_factory=list)
     #: :func:`outcomes.surveys.tables.survey_tables` of the intervention, ``None`` without surveys.
     surveys: dict | None = None
+    #: The activities inside the period, in date order, and the association's measures catalog.
+    activity_log: list = field(default_factory=list)
+    measures: list = field(default_factory=list)
+
+    @property
+    def activity_log_text(self) -> str:
+        return activity_log_text(self.activity_log)
 
     @property
     def previous_period(self) -> Period:
@@ -360,6 +422,10 @@ def _single_figures(intervention, period, include_drafts, rule, budget) -> tuple
             step_progression=share_of_exits({c: n.total for c, n in figures.exits_by_reason.items()}, rule),
             budget_sek=budget.get(period.year),
             spent_sek=figures.spent_sek,
+            measures=figures.measures,
+            activities=activity_figures(intervention=intervention, period=period),
+            places=intervention.places,
+            structural=intervention.kind == InterventionKind.STRUCTURAL,
         ),
         figures.breakdowns,
     )
@@ -423,4 +489,10 @@ def intervention_detail(
         if with_goals_and_surveys
         else [],
         surveys=surveys if surveys and surveys["response_rates"] else None,
+        activity_log=list(activities_of(intervention=intervention, period=period)),
+        measures=[
+            m
+            for m in Measure.objects.filter(association=association).order_by("position", "code")
+            if m.code in current.measures
+        ],
     )

@@ -19,6 +19,7 @@ from outcomes.counts import GENDERS
 from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
 from outcomes.organisations.selectors import associations_visible_to
 from outcomes.periods import Period, PeriodError, parse_span, period_name
+from reports.exports.beyond import beyond_sections
 from reports.exports.csv import to_csv
 from reports.exports.layouts import followup_document
 from reports.exports.services import DIRECT_FORMATS, INTERNAL_ONLY_FORMATS
@@ -149,6 +150,13 @@ def summary_page(request, association_id: int):
                 _measure_cell(summary.totals.measure(m), summary.previous_totals.measure(m)) for m in MEASURES[1:]
             ],
             "exports": _export_links("summary-export", association.pk, period, include_drafts),
+            "beyond": beyond_sections(
+                [
+                    *[(r.intervention.pk, r.intervention.name, r.current, r.activity_log_text) for r in summary.rows],
+                    ("total", _("Totalt"), summary.totals, ""),
+                ],
+                summary.shown_measures,
+            ),
             "period_name": period_name(period),
             "previous_name": period_name(summary.previous_period),
             # "jmf 2023" beside each figure; a range has no single year, so its code
@@ -266,6 +274,9 @@ def detail_page(request, intervention_id: int):
             "period_name": period_name(detail.period),
             "previous_name": period_name(detail.previous_period),
             "exports": _export_links("summary-detail-export", intervention.pk, period, include_drafts),
+            "beyond": beyond_sections(
+                [(intervention.pk, intervention.name, detail.current, detail.activity_log_text)], detail.measures
+            ),
         }
     )
     return render(request, "reports/summary_detail.html", context)

@@ -14,6 +14,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from outcomes.models import ExitReason, Intervention, Member, PeriodReport, ReportStatus
 from outcomes.periods import Period
@@ -54,7 +56,11 @@ def sign_out(driver) -> None:
 
 
 def submit(driver, label: str) -> None:
+    """Click the button and wait until the next page has replaced this one (a wait for an element
+    that both pages have would otherwise return before the POST is done)."""
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+    WebDriverWait(driver, 20).until(staleness_of(page))
 
 
 def every_field_has_a_label(driver) -> None:

@@ -21,8 +21,23 @@ from reports.models import Goal
 SURVEY_GROUP = "participant_ongoing"
 
 
-def demo_goals(year: int) -> list[GoalInput]:
-    return [
+def demo_goals(year: int, intervention=None) -> list[GoalInput]:
+    """The demo's goals of ``year``: a structural intervention counts attendees of its activities
+    and watches its budget; Coachingteamet also has a measure share (work training at an external
+    workplace); the others one goal of each participant kind."""
+    if intervention is not None and intervention.kind == "structural":
+        return [
+            GoalInput(year=year, label="500 individer ska ta del av strukturövergripande aktiviteter",
+                      kind="count", measure="attendees", target=Decimal(500)),
+            GoalInput(year=year, label="Budget", kind="budget", comparator="at_most", target=Decimal(100), position=1),
+        ]  # fmt: skip
+    extra = []
+    if intervention is not None and intervention.name == "Coachingteamet":
+        extra = [
+            GoalInput(year=year, label="Arbetsträning på extern arbetsplats", kind="measure_share",
+                      measure="external_work_training", of_measure="work_training", target=Decimal(40), position=5),
+        ]  # fmt: skip
+    return extra + [
         GoalInput(year=year, label="Stegförflyttning", kind="step_progression", target=Decimal(50)),
         GoalInput(year=year, label="Till arbete eller studier", kind="share_of_exits", target=Decimal(20),
                   reasons=["employment", "studies"], position=1),
@@ -60,7 +75,7 @@ class Command(BaseCommand):
             for index, intervention in enumerate(association.interventions.order_by("pk")):
                 for year in years:
                     if not Goal.objects.filter(intervention=intervention, year=year).exists():
-                        for data in demo_goals(year):
+                        for data in demo_goals(year, intervention):
                             goal_create(intervention=intervention, data=data)
                             created += 1
                     if not Survey.objects.filter(

@@ -62,7 +62,13 @@ def test_the_schema_has_every_endpoint_of_this_issue_in_the_contract(served_sche
 def test_the_schema_names_the_contracts_fields_and_codes(served_schema):
     schemas = served_schema["components"]["schemas"]
     report_in = schemas["ReportInputRequest"]["properties"]
-    assert set(report_in) == {"ongoing_at_start", "new", "exits", "breakdowns", "spent_sek", "comment"}
+    assert set(report_in) == {"ongoing_at_start", "new", "exits", "breakdowns", "spent_sek", "comment", "measures"}
+    assert "measures" in schemas["ReportOutput"]["properties"]
+    activity = schemas["ActivityInputRequest"]["properties"]
+    assert {"date", "title", "kind", "occasions", "attendees", "estimated", "attendees_by_gender"} <= set(activity)
+    assert {"attendees_by_organisation", "exhibitors", "evaluation", "spent_sek"} <= set(activity)
+    assert "/api/v1/interventions/{intervention_id}/activities/{activity_id}/" in served_schema["paths"]
+    assert "/api/v1/catalog/measures/" in served_schema["paths"]
     report_out = schemas["ReportOutput"]["properties"]
     assert {"period", "status", "version", "exits_total", "ongoing_at_end", "participants", "warnings"} <= set(
         report_out

@@ -43,6 +43,7 @@ def test_loading_the_catalog_twice_adds_nothing_and_keeps_renamed_and_retired_en
         "categories": 0,
         "indicators": 0,
         "survey_questions": 0,
+        "measures": 0,
     }
     reason.refresh_from_db()
     assert (reason.label_sv, reason.active) == ("Anställning", False)

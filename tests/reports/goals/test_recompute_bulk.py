@@ -60,6 +60,7 @@ def old_evaluation(goal: Goal, period: Period, step_rule) -> goal_math.Evaluatio
         exits=figures.exits.total,
         spent_sek=figures.spent_sek,
         budget_sek=budget.budget_sek if budget else None,
+        measures=figures.measures,
     )
     if goal.kind == GoalKind.INDICATOR:
         inputs = replace(
@@ -85,7 +86,7 @@ def test_recomputing_four_years_of_goals_takes_as_many_queries_as_one_year():
     repair = (queries_of(one_year), queries_of(four_years))
     assert first[0] == first[1]
     assert repair[0] == repair[1]
-    assert GoalResult.objects.filter(goal__intervention=four_years).count() == 4 * 5 * 5
+    assert GoalResult.objects.filter(goal__intervention=four_years).count() == 4 * 6 * 5
 
 
 def test_recomputing_five_goals_of_every_kind_takes_as_many_queries_as_one_of_every_kind():
@@ -132,7 +133,7 @@ def test_the_stored_results_equal_each_goal_and_period_computed_on_its_own_from_
         # The goal page's own evaluation of one period reads the same.
         assert selectors.goal_evaluate(goal=goal, period=period).status == result.status
         compared += 1
-    assert compared == 2 * 4 * 5 * 5
+    assert compared == 2 * 4 * 6 * 5
     kinds = set(GoalResult.objects.exclude(status="no_data").values_list("goal__kind", flat=True))
     assert kinds == set(GoalKind.values), "every kind of goal got a result from the seeded data"
 

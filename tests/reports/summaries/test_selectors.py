@@ -1,14 +1,19 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
+from outcomes.activities.rules import ActivityInput
+from outcomes.activities.services import activity_create
 from outcomes.counts import Counts
 from outcomes.organisations.services import api_token_create
 from outcomes.periods import Period
+from outcomes.tallies.services import report_save, report_submit
 from reports.goals.services import GoalInput, goal_create, step_definition_set
 from reports.summaries.api import SummaryOutputSerializer
 from reports.summaries.selectors import association_summary, intervention_detail
+from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.reports.summary_data import LEKEBERG_2024, enter, lekeberg, small
 
@@ -72,24 +77,51 @@ def test_an_intervention_that_reports_by_quarter_is_listed_apart_for_a_tertial(a
     assert "hela kvartal" in summary.not_aligned[0][1]
 
 
+def _with_measures(intervention, period, training):
+    """A report of ``period`` with a flow measure (advisory calls) and a stock one (work training)."""
+    data = report_input(**LEKEBERG_2024["2024Q1"])
+    data.measures = {"advisory_calls": {"total": 5}, "work_training": {"women": training, "men": 1}}
+    report_submit(report=report_save(intervention=intervention, period_code=period, data=data).report)
+
+
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_number_of_queries_does_not_grow_with_the_interventions(
     association, count, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     for n in range(count):
-        intervention = InterventionFactory(association=association, name=f"Insats {n:02d}")
-        enter(intervention, {"2024Q1": LEKEBERG_2024["2024Q1"], "2023Q1": LEKEBERG_2024["2024Q1"]})
+        intervention = InterventionFactory(
+            association=association, name=f"Insats {n:02d}", places=20, frequency="month"
+        )
+        for period, training in (("2024M01", 2), ("2024M02", 4), ("2023M01", 3)):
+            _with_measures(intervention, period, training)
         with django_capture_on_commit_callbacks(execute=True):
             goal_create(intervention=intervention, data=STEP_GOAL)
             if n % 2:  # half of them with their own step definition, half with the default
                 step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=[])
-    with django_assert_num_queries(13):
+        structural = InterventionFactory(association=association, name=f"Struktur {n:02d}", kind="structural")
+        for day, attendees in (("2024-01-10", 10), ("2024-02-20", 220), ("2023-02-01", 7)):
+            activity_create(
+                intervention=structural,
+                data=ActivityInput(
+                    date=dt.date.fromisoformat(day), title="Nätverksträff", kind="network", attendees=attendees
+                ),
+            )
+    with django_assert_num_queries(21):
         summary = summary_of(association, "2024Q1")
         body = SummaryOutputSerializer.of(summary).data
-    assert len(body["interventions"]) == count
-    assert body["totals"]["participants"]["total"] == 15 * count
+    assert len(body["interventions"]) == 2 * count
+    # January's start (11) and two months of new (4 + 4); a year earlier January alone (11 + 4).
+    assert body["totals"]["participants"]["total"] == 19 * count
     assert body["totals"]["previous_year"]["participants"]["total"] == 15 * count
-    assert all(len(item["goals"]) == 1 for item in body["interventions"])
+    assert all(len(item["goals"]) == 1 for item in body["interventions"] if item["kind"] == "individual")
+    totals = {row["measure"]: row["total"] for row in body["totals"]["measures"]}
+    # Two months of advisory calls summed; work training is February's stock (4 women, 1 man).
+    assert totals == {"advisory_calls": 10 * count, "work_training": 5 * count}
+    assert body["totals"]["activities"]["attendees"] == 230 * count
+    assert body["totals"]["previous_year"]["activities"]["attendees"] == 7 * count
+    structural_row = next(item for item in body["interventions"] if item["kind"] == "structural")
+    assert structural_row["activity_log"] == "Nätverksträff (10), Nätverksträff (220)"
+    assert "participants" not in structural_row
 
 
 def api_client(user):
