@@ -11,12 +11,16 @@ member_urls = [
     path("<int:member_id>/", association.member_edit, name="association-member"),
 ]
 
+one_intervention_urls = [
+    path("", interventions.intervention_edit, name="association-intervention"),
+    path("budget/", interventions.intervention_budget, name="association-intervention-budget"),
+    path("avsluta/", interventions.intervention_end, name="association-intervention-end"),
+]
+
 intervention_urls = [
     path("", interventions.intervention_list, name="association-interventions"),
     path("ny/", interventions.intervention_new, name="association-intervention-new"),
-    path("<int:intervention_id>/", interventions.intervention_edit, name="association-intervention"),
-    path("<int:intervention_id>/budget/", interventions.intervention_budget, name="association-intervention-budget"),
-    path("<int:intervention_id>/avsluta/", interventions.intervention_end, name="association-intervention-end"),
+    path("<int:intervention_id>/", include(one_intervention_urls)),
 ]
 
 person_urls = [
