@@ -177,18 +177,30 @@ class CatalogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.model.objects.filter(association_id__in=visible).order_by(*self.ordering)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Avslutsorsaker"),
-    create=extend_schema(
-        summary="Ny avslutsorsak (förbundspersonal)",
-        request=ExitReasonNewSerializer,
-        responses={201: ExitReasonSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Byt namn, ordning, utfallsklass; ta ur bruk eller återinför (förbundspersonal)",
-        request=ExitReasonChangeSerializer,
-        responses=ExitReasonSerializer,
-    ),
+def _documented(title: str, *, change: str, new: str | None = None):
+    """The OpenAPI summaries of a catalog viewset's list, ``PATCH`` and (``new``) ``POST``, with
+    the viewset's own serializers as request and response."""
+
+    def decorate(viewset):
+        views = {
+            "list": extend_schema(summary=title),
+            "partial_update": extend_schema(
+                summary=change, request=viewset.change_serializer, responses=viewset.serializer_class
+            ),
+        }
+        if new is not None:
+            views["create"] = extend_schema(
+                summary=new, request=viewset.new_serializer, responses={201: viewset.serializer_class}
+            )
+        return extend_schema_view(**views)(viewset)
+
+    return decorate
+
+
+@_documented(
+    "Avslutsorsaker",
+    new="Ny avslutsorsak (förbundspersonal)",
+    change="Byt namn, ordning, utfallsklass; ta ur bruk eller återinför (förbundspersonal)",
 )
 class ExitReasonViewSet(WritableCatalogMixin, CatalogViewSet):
     model = ExitReason
@@ -200,18 +212,10 @@ class ExitReasonViewSet(WritableCatalogMixin, CatalogViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Bakgrundsvariabler med kategorier"),
-    create=extend_schema(
-        summary="Ny bakgrundsvariabel (förbundspersonal)",
-        request=DimensionNewSerializer,
-        responses={201: DimensionSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Byt namn eller ordning; ta ur bruk eller återinför (förbundspersonal)",
-        request=DimensionChangeSerializer,
-        responses=DimensionSerializer,
-    ),
+@_documented(
+    "Bakgrundsvariabler med kategorier",
+    new="Ny bakgrundsvariabel (förbundspersonal)",
+    change="Byt namn eller ordning; ta ur bruk eller återinför (förbundspersonal)",
 )
 class DimensionViewSet(WritableCatalogMixin, CatalogViewSet):
     model = Dimension
@@ -227,13 +231,9 @@ class DimensionViewSet(WritableCatalogMixin, CatalogViewSet):
         return super().get_queryset().prefetch_related(Prefetch("categories", queryset=categories))
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Enkätfrågor"),
-    partial_update=extend_schema(
-        summary="Ändra frågetexten för personal, chefer och styrelse; ta ur bruk eller återinför (förbundspersonal)",
-        request=SurveyQuestionChangeSerializer,
-        responses=SurveyQuestionSerializer,
-    ),
+@_documented(
+    "Enkätfrågor",
+    change="Ändra frågetexten för personal, chefer och styrelse; ta ur bruk eller återinför (förbundspersonal)",
 )
 class SurveyQuestionViewSet(WritableCatalogMixin, CatalogViewSet):
     model = SurveyQuestion

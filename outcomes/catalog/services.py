@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from outcomes.changelog.services import change_record, snapshot
+from outcomes.changelog.services import save_logged, snapshot
 from outcomes.models import (
     Association,
     ChangeKind,
@@ -99,8 +99,9 @@ def catalog_load(*, association: Association) -> dict[str, int]:
     return created
 
 
-def _entry_subject(kind, entry) -> str:
-    return f"{str(kind.singular).capitalize()} {entry.code}"
+def _save_logged(kind, entry, association, user, *, before, fields):
+    subject = f"{str(kind.singular).capitalize()} {entry.code}"
+    return save_logged(entry, fields, ChangeKind.CATALOG, before, user=user, association=association, subject=subject)
 
 
 def _entry_fields(kind) -> tuple[str, ...]:
@@ -125,17 +126,7 @@ def catalog_entry_create(*, kind, association: Association, code: str, label: st
     position = (existing.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     entry = kind.model(code=code, position=position, **owner, **extra, **{kind.label_field: (label or "").strip()})
     entry.full_clean(validate_constraints=False)
-    with transaction.atomic():
-        entry.save()
-        change_record(
-            association=association,
-            user=user,
-            kind=ChangeKind.CATALOG,
-            subject=_entry_subject(kind, entry),
-            before=None,
-            after=snapshot(entry, ("code", *_entry_fields(kind))),
-        )
-    return entry
+    return _save_logged(kind, entry, association, user, before=None, fields=("code", *_entry_fields(kind)))
 
 
 def catalog_entry_update(*, kind, entry, association: Association, user=None, **fields):
@@ -151,14 +142,4 @@ def catalog_entry_update(*, kind, entry, association: Association, user=None, **
     for name, value in fields.items():
         setattr(entry, name, value.strip() if isinstance(value, str) else value)
     entry.full_clean(validate_constraints=False)
-    with transaction.atomic():
-        entry.save()
-        change_record(
-            association=association,
-            user=user,
-            kind=ChangeKind.CATALOG,
-            subject=_entry_subject(kind, entry),
-            before=before,
-            after=snapshot(entry, _entry_fields(kind)),
-        )
-    return entry
+    return _save_logged(kind, entry, association, user, before=before, fields=_entry_fields(kind))

@@ -13,7 +13,7 @@ from outcomes.catalog.forms import entry_form_class
 from outcomes.catalog.registry import CATALOGS, CATEGORIES, DIMENSIONS
 from outcomes.models import Dimension
 from outcomes.organisations.access import association_page
-from outcomes.organisations.pages import attempt, page
+from outcomes.organisations.pages import attempt, form_page, page
 
 
 @association_page
@@ -47,25 +47,7 @@ def catalog_list(request, association, catalog: str, dimension_id: int | None = 
     owner = {kind.parent_field: parent} if parent is not None else {"association": association}
     form = form_class(request.POST or None, instance=kind.model(**owner)) if kind.can_add else None
     # A catalog that takes no new entries (survey questions) shows the same page to a POST.
-    if (
-        form is not None
-        and request.method == "POST"
-        and attempt(
-            form,
-            lambda: services.catalog_entry_create(
-                kind=kind,
-                association=association,
-                parent=parent,
-                user=request.user,
-                code=form.cleaned_data["code"],
-                label=form.cleaned_data[kind.label_field],
-                **{name: form.cleaned_data[name] for name in kind.extra_fields},
-            ),
-        )
-    ):
-        messages.success(request, _("Posten ”%(code)s” är tillagd.") % {"code": form.cleaned_data["code"]})
-        return _list_url(kind, association, parent)
-    return page(
+    return form_page(
         request,
         "outcomes/catalog/list.html",
         association,
@@ -73,11 +55,21 @@ def catalog_list(request, association, catalog: str, dimension_id: int | None = 
             "kind": kind,
             "parent": parent,
             "entries": kind.entries(association=association, parent=parent),
-            "form": form,
             "has_categories": kind is DIMENSIONS,
             "categories": CATEGORIES,
         },
-        refused=form is not None and request.method == "POST",
+        form=form,
+        write=lambda: services.catalog_entry_create(
+            kind=kind,
+            association=association,
+            parent=parent,
+            user=request.user,
+            code=form.cleaned_data["code"],
+            label=form.cleaned_data[kind.label_field],
+            **{name: form.cleaned_data[name] for name in kind.extra_fields},
+        ),
+        done=lambda: _("Posten ”%(code)s” är tillagd.") % {"code": form.cleaned_data["code"]},
+        back=lambda: _list_url(kind, association, parent),
     )
 
 

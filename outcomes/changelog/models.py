@@ -13,12 +13,17 @@ class ChangeLogIsReadOnly(Exception):
     """Raised on any attempt to change or delete the change log."""
 
 
-class ChangeLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ChangeLogIsReadOnly("The change log cannot be changed.")
+def _refuse_change(*args, **kwargs):
+    raise ChangeLogIsReadOnly("The change log cannot be changed.")
 
-    def delete(self):
-        raise ChangeLogIsReadOnly("The change log cannot be deleted.")
+
+def _refuse_delete(*args, **kwargs):
+    raise ChangeLogIsReadOnly("The change log cannot be deleted.")
+
+
+class ChangeLogQuerySet(models.QuerySet):
+    update = _refuse_change
+    delete = _refuse_delete
 
 
 class ChangeKind(models.TextChoices):
@@ -70,8 +75,7 @@ class ChangeLogEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ChangeLogIsReadOnly("The change log cannot be changed.")
+            _refuse_change()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ChangeLogIsReadOnly("The change log cannot be deleted.")
+    delete = _refuse_delete

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, transaction
 
 from outcomes.changelog.models import ChangeLogEntry
 
@@ -52,33 +52,45 @@ def change_record(
     ``new``. ``after`` None is a deletion, likewise. Otherwise one row per field whose value
     changed; nothing changed writes nothing (so repeating a save leaves no trace)."""
     user = user if getattr(user, "is_authenticated", False) else None
+
+    def row(field: str, old: str, new: str) -> ChangeLogEntry:
+        return ChangeLogEntry(
+            association=association, user=user, kind=kind, subject=subject[:300], field=field, old=old, new=new
+        )
+
     if before is None or after is None:
         values = after if before is None else before
         text = "; ".join(f"{name}: {value}" for name, value in values.items() if value != "")
-        field = CREATED if before is None else DELETED
-        rows = [
-            ChangeLogEntry(
-                association=association,
-                user=user,
-                kind=kind,
-                subject=subject[:300],
-                field=field,
-                old="" if before is None else text,
-                new=text if before is None else "",
-            )
-        ]
+        rows = [row(CREATED, "", text) if before is None else row(DELETED, text, "")]
     else:
         rows = [
-            ChangeLogEntry(
-                association=association,
-                user=user,
-                kind=kind,
-                subject=subject[:300],
-                field=name,
-                old=before.get(name, ""),
-                new=value,
-            )
-            for name, value in after.items()
-            if before.get(name, "") != value
+            row(name, before.get(name, ""), value) for name, value in after.items() if before.get(name, "") != value
         ]
     return ChangeLogEntry.objects.bulk_create(rows) if rows else []
+
+
+def save_logged(
+    instance: models.Model,
+    fields: Iterable[str],
+    kind: str,
+    before: Mapping[str, str] | None,
+    *,
+    user,
+    association=None,
+    subject: str | None = None,
+    update_fields=None,
+):
+    """Save ``instance`` and log what changed of its ``fields`` since ``before`` (a :func:`snapshot`
+    taken before the change, None for a creation), in one transaction; answers ``instance``.
+    ``association`` defaults to the instance's, ``subject`` to its name."""
+    with transaction.atomic():
+        instance.save(update_fields=update_fields)
+        change_record(
+            association=association if association is not None else instance.association,
+            user=user,
+            kind=kind,
+            subject=subject if subject is not None else instance.name,
+            before=before,
+            after=snapshot(instance, fields),
+        )
+    return instance

@@ -14,7 +14,7 @@ from outcomes.models import Member
 from outcomes.organisations import selectors, services
 from outcomes.organisations.access import association_page
 from outcomes.organisations.forms import MemberEditForm, MemberForm, SettingsForm
-from outcomes.organisations.pages import attempt, page
+from outcomes.organisations.pages import attempt, form_page, page
 
 
 @association_page
@@ -28,17 +28,15 @@ def member_list(request, association):
     """The member organisations and the form that adds one (a municipality also becomes a
     category of *Hemkommun*)."""
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and attempt(
-        form, lambda: services.member_create(association=association, user=request.user, **form.cleaned_data)
-    ):
-        messages.success(request, _("Medlemmen ”%(name)s” är tillagd.") % {"name": form.cleaned_data["name"]})
-        return redirect("association-members", association.pk)
-    return page(
+    return form_page(
         request,
         "outcomes/association/members.html",
         association,
-        {"members": selectors.members_of(association), "form": form},
-        refused=request.method == "POST",
+        {"members": selectors.members_of(association)},
+        form=form,
+        write=lambda: services.member_create(association=association, user=request.user, **form.cleaned_data),
+        done=lambda: _("Medlemmen ”%(name)s” är tillagd.") % {"name": form.cleaned_data["name"]},
+        back=lambda: redirect("association-members", association.pk),
     )
 
 

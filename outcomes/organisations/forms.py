@@ -24,6 +24,28 @@ class ApiTokenForm(forms.Form):
 DATE_HELP = gettext_lazy("ÅÅÅÅ-MM-DD, till exempel 2025-01-01.")
 
 
+def _year_field(label, required=True):
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=1900,
+        max_value=2999,
+        error_messages={"invalid": gettext_lazy("Ange året som fyra siffror, till exempel 2025.")},
+    )
+
+
+def _budget_field(label, required=True):
+    """Beviljade medel of one year, whole kronor."""
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=MAX_REPORT_SEK,
+        help_text=gettext_lazy("Hela kronor, utan mellanslag."),
+        error_messages={"invalid": gettext_lazy("Ange beviljade medel i hela kronor, utan decimaler.")},
+    )
+
+
 def _date_field(label, required=True):
     return forms.DateField(
         label=label,
@@ -105,21 +127,8 @@ class InterventionForm(forms.Form):
 
 
 class NewInterventionForm(InterventionForm):
-    budget_year = forms.IntegerField(
-        label=gettext_lazy("Budgetår (frivilligt)"),
-        required=False,
-        min_value=1900,
-        max_value=2999,
-        error_messages={"invalid": gettext_lazy("Ange året som fyra siffror, till exempel 2025.")},
-    )
-    budget_sek = forms.IntegerField(
-        label=gettext_lazy("Beviljade medel det året (kr)"),
-        required=False,
-        min_value=0,
-        max_value=MAX_REPORT_SEK,
-        help_text=gettext_lazy("Hela kronor, utan mellanslag."),
-        error_messages={"invalid": gettext_lazy("Ange beviljade medel i hela kronor, utan decimaler.")},
-    )
+    budget_year = _year_field(gettext_lazy("Budgetår (frivilligt)"), required=False)
+    budget_sek = _budget_field(gettext_lazy("Beviljade medel det året (kr)"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -132,19 +141,8 @@ class NewInterventionForm(InterventionForm):
 
 
 class BudgetForm(forms.Form):
-    year = forms.IntegerField(
-        label=gettext_lazy("År"),
-        min_value=1900,
-        max_value=2999,
-        error_messages={"invalid": gettext_lazy("Ange året som fyra siffror, till exempel 2025.")},
-    )
-    budget_sek = forms.IntegerField(
-        label=gettext_lazy("Beviljade medel (kr)"),
-        min_value=0,
-        max_value=MAX_REPORT_SEK,
-        help_text=gettext_lazy("Hela kronor, utan mellanslag."),
-        error_messages={"invalid": gettext_lazy("Ange beviljade medel i hela kronor, utan decimaler.")},
-    )
+    year = _year_field(gettext_lazy("År"))
+    budget_sek = _budget_field(gettext_lazy("Beviljade medel (kr)"))
 
 
 class EndForm(forms.Form):

@@ -121,30 +121,47 @@ def intervention_edit(request, association, intervention_id: int):
     return _edit_page(request, association, intervention, form=form, refused=True)
 
 
-@association_page
-def intervention_budget(request, association, intervention_id: int):
-    """POST: set the beviljade medel of one year."""
+def _edit_page_form(request, association, intervention_id, form_class, slot: str, *, save, done, then):
+    """POST of one of the edit page's smaller forms (``slot``: ``budget_form``, ``end_form``):
+    ``save(intervention, data)``, then the message ``done(data)`` and the page ``then(intervention)``;
+    refused, the edit page with the form's errors. A GET goes back to the edit page."""
     intervention = _intervention(association, intervention_id)
     if request.method == "GET":
         return redirect("association-intervention", association.pk, intervention.pk)
-    form = BudgetForm(request.POST)
-    if attempt(form, lambda: services.budget_set(intervention=intervention, user=request.user, **form.cleaned_data)):
-        messages.success(request, _("Beviljade medel för %(year)s är sparade.") % {"year": form.cleaned_data["year"]})
-        return redirect("association-intervention", association.pk, intervention.pk)
-    return _edit_page(request, association, intervention, budget_form=form, refused=True)
+    form = form_class(request.POST)
+    if attempt(form, lambda: save(intervention, form.cleaned_data)):
+        messages.success(request, done(form.cleaned_data))
+        return then(intervention)
+    return _edit_page(request, association, intervention, refused=True, **{slot: form})
+
+
+@association_page
+def intervention_budget(request, association, intervention_id: int):
+    """POST: set the beviljade medel of one year."""
+    return _edit_page_form(
+        request,
+        association,
+        intervention_id,
+        BudgetForm,
+        "budget_form",
+        save=lambda intervention, data: services.budget_set(intervention=intervention, user=request.user, **data),
+        done=lambda data: _("Beviljade medel för %(year)s är sparade.") % {"year": data["year"]},
+        then=lambda intervention: redirect("association-intervention", association.pk, intervention.pk),
+    )
 
 
 @association_page
 def intervention_end(request, association, intervention_id: int):
     """POST: end the intervention on the day given."""
-    intervention = _intervention(association, intervention_id)
-    if request.method == "GET":
-        return redirect("association-intervention", association.pk, intervention.pk)
-    form = EndForm(request.POST)
-    if attempt(
-        form,
-        lambda: services.intervention_end(intervention=intervention, end=form.cleaned_data["end"], user=request.user),
-    ):
-        messages.success(request, _("Insatsen avslutas %(end)s.") % {"end": form.cleaned_data["end"].isoformat()})
-        return redirect("association-interventions", association.pk)
-    return _edit_page(request, association, intervention, end_form=form, refused=True)
+    return _edit_page_form(
+        request,
+        association,
+        intervention_id,
+        EndForm,
+        "end_form",
+        save=lambda intervention, data: services.intervention_end(
+            intervention=intervention, end=data["end"], user=request.user
+        ),
+        done=lambda data: _("Insatsen avslutas %(end)s.") % {"end": data["end"].isoformat()},
+        then=lambda intervention: redirect("association-interventions", association.pk),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import render
 
@@ -32,3 +33,14 @@ def page(request, template: str, association, context: dict, *, refused: bool = 
     """Render one of the association's pages; 400 after a refused POST (what was typed stays)."""
     context = {"association": association, "can_manage": getattr(request, "can_manage", False), **context}
     return render(request, template, context, status=400 if refused else 200)
+
+
+def form_page(request, template: str, association, context: dict, *, form, write, done, back):
+    """A page with a form that writes: a POST the form accepts runs ``write()`` (as :func:`attempt`),
+    shows the message ``done()`` and answers ``back()``; otherwise the page with the form, 400
+    after a refused POST. A page without a form (``form`` None) shows the same to a POST."""
+    posted = form is not None and request.method == "POST"
+    if posted and attempt(form, write):
+        messages.success(request, done())
+        return back()
+    return page(request, template, association, {**context, "form": form}, refused=posted)

@@ -16,7 +16,7 @@ from outcomes.models import ApiToken, User
 from outcomes.organisations import people, selectors
 from outcomes.organisations.access import association_page
 from outcomes.organisations.forms import GrantForm, InviteForm
-from outcomes.organisations.pages import attempt, page
+from outcomes.organisations.pages import attempt, form_page, page
 
 
 def _grant(form) -> people.Grant:
@@ -28,22 +28,17 @@ def _grant(form) -> people.Grant:
 def people_list(request, association):
     """Everybody with a role, with their grants and tokens, and the invitation form."""
     form = InviteForm(request.POST or None, association=association)
-    if request.method == "POST" and attempt(
-        form,
-        lambda: people.person_invite(
-            association=association, email=form.cleaned_data["email"], grant=_grant(form), invited_by=request.user
-        ),
-    ):
-        messages.success(
-            request, _("En inbjudan är skickad till %(email)s.") % {"email": form.cleaned_data["email"].lower()}
-        )
-        return redirect("association-people", association.pk)
-    return page(
+    return form_page(
         request,
         "outcomes/association/people.html",
         association,
-        {"people": selectors.people_of(association), "form": form},
-        refused=request.method == "POST",
+        {"people": selectors.people_of(association)},
+        form=form,
+        write=lambda: people.person_invite(
+            association=association, email=form.cleaned_data["email"], grant=_grant(form), invited_by=request.user
+        ),
+        done=lambda: _("En inbjudan är skickad till %(email)s.") % {"email": form.cleaned_data["email"].lower()},
+        back=lambda: redirect("association-people", association.pk),
     )
 
 

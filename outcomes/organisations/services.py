@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes.catalog.services import catalog_load
-from outcomes.changelog.services import change_record, display_value, snapshot
+from outcomes.changelog.services import change_record, display_value, save_logged, snapshot
 from outcomes.models import (
     ApiToken,
     Association,
@@ -119,17 +119,7 @@ def intervention_create(*, association: Association, user: User | None = None, *
     intervention = Intervention(association=association, **fields)
     _dates_check(intervention)
     intervention.full_clean()
-    with transaction.atomic():
-        intervention.save()
-        change_record(
-            association=association,
-            user=user,
-            kind=ChangeKind.INTERVENTION,
-            subject=intervention.name,
-            before=None,
-            after=snapshot(intervention, INTERVENTION_FIELDS),
-        )
-    return intervention
+    return save_logged(intervention, INTERVENTION_FIELDS, ChangeKind.INTERVENTION, None, user=user)
 
 
 def intervention_update(*, intervention: Intervention, user: User | None = None, **fields) -> Intervention:
@@ -160,17 +150,7 @@ def intervention_update(*, intervention: Intervention, user: User | None = None,
         setattr(intervention, name, value)
     _dates_check(intervention)
     intervention.full_clean()
-    with transaction.atomic():
-        intervention.save()
-        change_record(
-            association=intervention.association,
-            user=user,
-            kind=ChangeKind.INTERVENTION,
-            subject=intervention.name,
-            before=before,
-            after=snapshot(intervention, INTERVENTION_FIELDS),
-        )
-    return intervention
+    return save_logged(intervention, INTERVENTION_FIELDS, ChangeKind.INTERVENTION, before, user=user)
 
 
 def budget_set(*, intervention: Intervention, year: int, budget_sek: int, user: User | None = None):
@@ -235,19 +215,9 @@ def member_create(*, association: Association, name: str, kind: str, user: User 
     member = Member(association=association, name=(name or "").strip(), kind=kind)
     _member_check(member)
     with transaction.atomic():
-        member.save()
         if member.kind == MemberKind.MUNICIPALITY:
             member.dimension_category = _home_municipality_category(association, member.name)
-            member.save(update_fields=["dimension_category"])
-        change_record(
-            association=association,
-            user=user,
-            kind=ChangeKind.MEMBER,
-            subject=member.name,
-            before=None,
-            after=snapshot(member, MEMBER_FIELDS),
-        )
-    return member
+        return save_logged(member, MEMBER_FIELDS, ChangeKind.MEMBER, None, user=user)
 
 
 def member_update(*, member: Member, user: User | None = None, **fields) -> Member:
@@ -268,16 +238,7 @@ def member_update(*, member: Member, user: User | None = None, **fields) -> Memb
             category.label_sv = member.name
             category.active = member.active and member.kind == MemberKind.MUNICIPALITY
             category.save(update_fields=["label_sv", "active"])
-        member.save()
-        change_record(
-            association=member.association,
-            user=user,
-            kind=ChangeKind.MEMBER,
-            subject=member.name,
-            before=before,
-            after=snapshot(member, MEMBER_FIELDS),
-        )
-    return member
+        return save_logged(member, MEMBER_FIELDS, ChangeKind.MEMBER, before, user=user)
 
 
 def _member_check(member: Member) -> None:
@@ -338,14 +299,12 @@ def association_settings_update(*, association: Association, user: User | None =
     for name, value in fields.items():
         setattr(association, name, value)
     association.full_clean()
-    with transaction.atomic():
-        association.save(update_fields=[*fields] or None)
-        change_record(
-            association=association,
-            user=user,
-            kind=ChangeKind.SETTINGS,
-            subject=association.name,
-            before=before,
-            after=snapshot(association, SETTINGS_FIELDS),
-        )
-    return association
+    return save_logged(
+        association,
+        SETTINGS_FIELDS,
+        ChangeKind.SETTINGS,
+        before,
+        user=user,
+        association=association,
+        update_fields=[*fields] or None,
+    )
