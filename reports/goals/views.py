@@ -198,6 +198,18 @@ def goal_delete(request, intervention_id: int, goal_id: int):
     intervention = _staff_intervention(request, intervention_id)
     goal = get_object_or_404(selectors.goals_of(intervention), pk=goal_id)
     year = goal.year
+    if request.POST.get("confirm") != "yes":  # the first click only asks
+        return render(
+            request,
+            "confirm.html",
+            {
+                "question": _("Ta bort målet ”%(label)s”?") % {"label": goal.label},
+                "consequence": _("Målet och dess resultat tas bort för %(year)s. Det går inte att ångra.")
+                % {"year": year},
+                "confirm_label": _("Ja, ta bort målet"),
+                "cancel_url": _page_url(intervention, year),
+            },
+        )
     services.goal_delete(goal=goal, user=request.user)
     messages.success(request, _("Målet är borttaget."))
     return redirect(_page_url(intervention, year))

@@ -174,3 +174,32 @@ def test_the_sweep_finds_a_violation_and_a_page_too_wide_for_a_phone(live_server
     )
     assert any(v.startswith("image-alt (critical)") for v in axe_violations(driver))
     assert page_width(driver) > PHONE_LIMIT
+
+
+def contrast(rgb_a, rgb_b) -> float:
+    def luminance(rgb):
+        channels = [c / 255 for c in rgb]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_ring_stands_out_three_to_one_on_the_page_and_in_the_header(live_server, driver):
+    """WCAG 1.4.11: a focused link's outline against the white page, a focused header button's
+    against the dark header."""
+    driver.get(f"{live_server.url}/konto/login/")
+    set_width(driver, 1280)
+    colours = driver.execute_script(
+        """const rgb = s => s.match(/\\d+/g).slice(0, 3).map(Number);
+        const link = document.querySelector('main a'); link.focus();
+        const page = [rgb(getComputedStyle(link).outlineColor), rgb(getComputedStyle(document.body).backgroundColor)];
+        const header = document.querySelector('header');
+        const b = document.createElement('button'); b.textContent = 'x'; header.append(b); b.focus();
+        return [page, [rgb(getComputedStyle(b).outlineColor), rgb(getComputedStyle(header).backgroundColor)]];"""
+    )
+    page, header = colours
+    page[1] = page[1] if any(page[1]) else [255, 255, 255]  # a transparent body is the white canvas
+    assert contrast(*page) >= 3, f"focus ring {page[0]} on {page[1]}"
+    assert contrast(*header) >= 3, f"focus ring {header[0]} on {header[1]}"

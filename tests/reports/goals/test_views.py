@@ -154,7 +154,7 @@ def test_staff_edit_a_goal_and_the_step_definition_in_forms(client, staff, lekeb
     assert selectors.step_definition_of(lekeberg)["reasons"] == ["employment", "returned"]
     assert "64 % (7/11)" in client.get(page(lekeberg, "mal/?period=2024")).content.decode()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/")).status_code == 302
+        assert client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/"), {"confirm": "yes"}).status_code == 302
     assert not Goal.objects.exists()
 
 
@@ -185,3 +185,18 @@ def test_it_refuses_a_number_too_large_for_its_column_in_the_goal_form(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Goal.objects.exists()
+
+
+def test_deleting_a_goal_asks_first_and_one_click_deletes_nothing(client, lekeberg):
+    staff = MembershipFactory(association=lekeberg.association, role="staff").user
+    client.force_login(staff)
+    goal = Goal.objects.get()
+    asked = client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/"))
+    text = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Ta bort målet ”Stegförflyttning”?" in text and "Ja, ta bort målet" in text and "Avbryt" in text
+    assert Goal.objects.filter(pk=goal.pk).exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        done = client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/"), {"confirm": "yes"}, follow=True)
+    assert not Goal.objects.exists()
+    assert done.content.decode().count("Målet är borttaget.") == 1  # the flash message, shown once
