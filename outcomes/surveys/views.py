@@ -257,7 +257,7 @@ def national_averages(request, pk: int, year: int):
         except SurveyError as error:
             status = 400
             for v in error.violations:
-                message = f"{v.message} ({_('regel')}: {v.code})"
+                message = v.message
                 if v.field in values:
                     errors[v.field] = message
                 else:

@@ -94,18 +94,21 @@ def report_check(
     passed by a caller that already has them, to save their queries.
     """
     if catalog is not None:
-        single_valued = catalog.single_valued_dimensions
+        labels = {code: catalog.dimension_labels.get(code, code) for code in catalog.single_valued_dimensions}
     else:
-        single_valued = Dimension.objects.filter(
-            association_id=intervention.association_id, multi_valued=False, active=True
-        ).values_list("code", flat=True)
+        labels = dict(
+            Dimension.objects.filter(
+                association_id=intervention.association_id, multi_valued=False, active=True
+            ).values_list("code", "label_sv")
+        )
     if previous_end is _NOT_GIVEN:
         previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period_code)
     if budget is _NOT_GIVEN:
         budget = year_budget(intervention=intervention, period_code=period_code)
     violations = check_report(
         figures,
-        single_valued_dimensions=list(single_valued),
+        single_valued_dimensions=list(labels),
+        dimension_labels=labels,
         previous_ongoing_at_end=previous_end,
     )
     if budget is not None:

@@ -58,9 +58,13 @@ def overlap_check(counted, excluded, violations, message) -> None:
 
 
 def choice_check(value, choices, field: str, message, violations) -> None:
-    """A value outside ``choices`` is an ``invalid_choice`` violation; ``message`` lists them with ``%(choices)s``."""
-    if value not in choices:
-        violations.append(RuleViolation("invalid_choice", field, message % {"choices": ", ".join(choices)}))
+    """A value outside ``choices`` (a ``TextChoices``) is an ``invalid_choice`` violation;
+    ``message`` lists the choices with ``%(choices)s`` by their Swedish labels, since people read
+    it on the goal form (API clients have the codes in the schema and the error's ``code``)."""
+    if value not in choices.values:
+        labels = [str(label) for label in choices.labels]
+        listed = ", ".join(labels[:-1]) + " " + _("eller") + " " + labels[-1]
+        violations.append(RuleViolation("invalid_choice", field, message % {"choices": listed}))
 
 
 def reasons_check(intervention: Intervention, codes, name: str, violations, kept=()) -> list[ExitReason]:
@@ -110,7 +114,7 @@ def exit_share_check(intervention: Intervention, data: GoalInput, stored: GoalIn
 
 def count_check(intervention: Intervention, data: GoalInput, stored: GoalInput | None, violations) -> KindValues:
     """A count goal names what it counts (``measure``)."""
-    choice_check(data.measure, Measure.values, "measure", _("Ange vad som räknas: %(choices)s."), violations)
+    choice_check(data.measure, Measure, "measure", _("Ange vad som räknas: %(choices)s."), violations)
     kind_values = KindValues()
     kind_values.values["measure"] = data.measure
     return kind_values
@@ -125,7 +129,7 @@ def indicator_check(intervention: Intervention, data: GoalInput, stored: GoalInp
     kind_values = KindValues()
     values = kind_values.values
     values.update(group=data.group or "", figure=data.figure)
-    choice_check(data.figure, SurveyFigure.values, "figure", _("Ange nyckeltal: %(choices)s."), violations)
+    choice_check(data.figure, SurveyFigure, "figure", _("Ange nyckeltal: %(choices)s."), violations)
     if bool(data.question) == (data.indicator_number is not None):
         violations.append(
             RuleViolation(

@@ -72,8 +72,14 @@ def test_a_dimension_that_does_not_add_up_blocks_submission_and_names_the_dimens
     response = signed_in(coordinator).post(report_url(intervention), data, follow=True)
     html = response.content.decode()
     assert PeriodReport.objects.get(intervention=intervention).status == ReportStatus.DRAFT
-    assert "Bakgrundsvariabeln education (kvinnor) summerar till 1" in html
-    assert 'href="#id_dim__education__none__women"' in html
+    # the label people know, never the code; the message links to the sum row, no category is
+    # marked wrong
+    assert "Bakgrundsvariabeln ”Utbildningsnivå” (kvinnor) summerar till 1" in html
+    assert "education" not in re.sub(r'(name|id|for|href|data-\w+|aria-\w+)="[^"]*"', "", html)
+    assert 'href="#dim__education__sum__women"' in html
+    assert 'id="dim__education__sum__women"' in html
+    assert 'aria-invalid="true"' not in html
+    assert 'id="id_dim__education__none__women-msg"' not in html
 
 
 @pytest.mark.parametrize(

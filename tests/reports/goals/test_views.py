@@ -200,3 +200,22 @@ def test_deleting_a_goal_asks_first_and_one_click_deletes_nothing(client, lekebe
         done = client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/"), {"confirm": "yes"}, follow=True)
     assert not Goal.objects.exists()
     assert done.content.decode().count("Målet är borttaget.") == 1  # the flash message, shown once
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("count", "Ange vad som räknas: deltagare under perioden, nya deltagare eller avslutade deltagare."),
+        ("indicator", "Ange nyckeltal: andel positiva, andel tydligt positiva, nätverkets nyckeltal eller andel ja."),
+    ],
+)
+def test_the_goal_form_names_the_choices_by_their_labels_never_their_codes(client, intervention, kind, message):
+    staff = MembershipFactory(association=intervention.association, role="staff").user
+    client.force_login(staff)
+    body = {"year": "2024", "label": "Nytt mål", "kind": kind, "comparator": "at_least", "target": "10"}
+    body |= {"yellow_ratio": "0,8", "position": "0"}
+    response = client.post(page(intervention, "mal/nytt/"), body)
+    text = response.content.decode()
+    assert message in text
+    assert "participants, new" not in text and "clearly_positive, key_figure" not in text
+    assert not Goal.objects.exists()
