@@ -276,3 +276,29 @@ def test_it_warns_after_saving_when_the_year_spends_more_than_its_budget(interve
     assert "mer än årets budget" not in client.get(report_url(intervention, "2024Q2")).content.decode()
     client.post(report_url(intervention, "2025Q1"), form_data(spent="9000000"))
     assert "mer än årets budget" not in client.get(report_url(intervention, "2025Q1")).content.decode()
+
+
+def test_the_start_page_and_the_form_say_sista_dag_and_name_periods_in_swedish(intervention, coordinator):
+    signed_in(coordinator).post(report_url(intervention, "2024Q1"), form_data())
+    home = signed_in(coordinator).get("/").content.decode()
+    assert "Sista dag" in home and "Senast inskickad" not in home
+    assert re.search(r'<tr data-period="2024Q1"[^>]*>\s*<th scope="row">kvartal 1 2024</th>', home)
+    form = signed_in(coordinator).get(report_url(intervention, "2024Q1")).content.decode()
+    assert "– kvartal 1 2024</h1>" in form and "Sista dag 2024-" in form and "Skickas in senast" not in form
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("2024", "helåret 2024"),
+        ("2024H1", "första halvåret 2024"),
+        ("2024T2", "maj–augusti 2024"),
+        ("2024Q3", "kvartal 3 2024"),
+        ("2024M05", "maj 2024"),
+        ("not a period", "not a period"),
+    ],
+)
+def test_the_period_name_filter_writes_the_names_people_read(code, name):
+    from outcomes.templatetags.period_names import period_name
+
+    assert period_name(code) == name
