@@ -22,7 +22,7 @@ from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import Dimension, ExitReason, PeriodReport
 from outcomes.tallies.services import ReportInput
 from outcomes.validators import validate_no_personal_data
-from outcomes.violations import ERROR, RuleViolation
+from outcomes.violations import ERROR, WARNING, RuleViolation
 
 PARTICIPANT_ROWS = (
     ("start", "ongoing_at_start", gettext_lazy("Pågående vid periodens början")),
@@ -365,6 +365,14 @@ class ReportForm(forms.Form):
                 }
             )
         return items
+
+    def error_items(self) -> list[dict]:
+        """The summary's problems that keep the report from being submitted."""
+        return [item for item in self.summary() if item["severity"] != WARNING]
+
+    def warning_items(self) -> list[dict]:
+        """The summary's warnings: worth a look, but submitting works (DHIS2 keeps them apart)."""
+        return [item for item in self.summary() if item["severity"] == WARNING]
 
     def has_blocking(self) -> bool:
         return bool(self.errors) or any(v.severity == ERROR for v in self.violations)

@@ -8,9 +8,11 @@ screen and the header still offers "Logga ut".
 import pytest
 from selenium.webdriver.common.by import By
 
+from outcomes.tallies.services import report_save
 from tests.browser.test_every_page import PHONE_LIMIT, page_width, set_width
 from tests.browser.test_summary_screenshot import ARTIFACTS, sign_in
-from tests.factories import MembershipFactory
+from tests.conftest import report_input
+from tests.factories import InterventionFactory, MembershipFactory
 from tests.reports.goals.test_selectors import step_goal
 from tests.reports.summary_data import lekeberg, small
 
@@ -56,3 +58,23 @@ def test_the_report_form_and_the_summary_fit_the_screen(transactional_db, live_s
     first = driver.find_element(By.CSS_SELECTOR, "table.summary tbody th")
     assert "Coachingteamet Lekeberg" in first.text and on_screen(driver, first)
     full_page_screenshot(driver, width, f"sammanstallning-{width}.png")
+
+
+def test_a_warnings_note_goes_once_the_value_is_changed(transactional_db, live_server, client, driver):
+    intervention = InterventionFactory(name="Coachingteamet")
+    coordinator = MembershipFactory(
+        association=intervention.association, intervention=intervention, role="coordinator"
+    ).user
+    report_save(intervention=intervention, period_code="2023Q4", data=report_input(start=(4, 0, 0)))
+    report_save(intervention=intervention, period_code="2024Q1", data=report_input(start=(3, 0, 0)))
+    driver.get(f"{live_server.url}/konto/login/")
+    sign_in(driver, client, live_server, coordinator)
+    set_width(driver, 1280)
+    driver.get(f"{live_server.url}/insatser/{intervention.pk}/2024Q1/")
+    note = driver.find_element(By.CSS_SELECTOR, "#id_start__women-msg .warning")
+    assert "föregående period slutade med 4" in note.text and note.is_displayed()
+    assert "föregående period slutade med 4" in driver.find_element(By.ID, "varningar").text
+    field = driver.find_element(By.ID, "id_start__women")
+    field.clear()
+    field.send_keys("4")
+    assert not note.is_displayed()
