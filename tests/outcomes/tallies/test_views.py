@@ -302,3 +302,22 @@ def test_the_period_name_filter_writes_the_names_people_read(code, name):
     from outcomes.templatetags.period_names import period_name
 
     assert period_name(code) == name
+
+
+def test_the_history_lists_one_versions_changes_in_the_forms_order_with_separators(intervention, coordinator):
+    client = signed_in(coordinator)
+    client.post(report_url(intervention), form_data(new=(2, 1, 0), reasons={"studies": (0, 1, 0)}, spent="2402195"))
+    html = client.get(report_url(intervention, suffix="historik/")).content.decode()
+    fields = re.findall(r'<tr class="history-value">.*?<th scope="row">([^<]+)</th>', html)
+    expected_order = [
+        "Nya deltagare, kvinnor",
+        "Nya deltagare, män",
+        "Avslutade, män",
+        "Avslutade, Studier, män",
+    ]
+    assert [f for f in fields if f in expected_order] == expected_order
+    assert fields[-1] == "Förbrukat (kr)"
+    assert "Utbildningsnivå: Uppgift saknas, kvinnor" in fields
+    age, education = "Åldersgrupp: Uppgift saknas, kvinnor", "Utbildningsnivå: Uppgift saknas, kvinnor"
+    assert fields.index(age) < fields.index(education)
+    assert re.search(r"Förbrukat \(kr\)</th><td></td><td>2\xa0402\xa0195</td>", html)
