@@ -115,3 +115,16 @@ def test_another_associations_staff_cannot_fetch_an_export_job(association, staf
     client.force_login(outsider)
     assert client.get(f"/resultat/export/{job.pk}/").status_code == 404
     assert Membership.objects.filter(user=outsider, association=association).count() == 0
+
+
+def test_a_period_that_fits_no_intervention_never_says_all_reports_are_in(association, staff, logged_in):
+    """Defect 6: 2024T2 of a quarterly intervention is refused; the page does not also claim that
+    every report has come in, and its help text does not suggest a tertial as if it always fit."""
+    lekeberg(association)
+    html = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024T2").content.decode()
+    assert "hela kvartal" in html  # the refusal, beside the intervention
+    assert "Alla rapporter för perioden har kommit in." not in html
+    assert "Till exempel 2024, 2024H1, 2024Q3 eller 2024YTDQ3." in html
+    assert "bara för insatser som rapporterar per månad" in html
+    complete = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
+    assert "Alla rapporter för perioden har kommit in." in complete
