@@ -15,6 +15,15 @@ from fractions import Fraction
 DEFAULT_YELLOW_RATIO = Decimal("0.8")
 
 
+def without_percent_sign(typed: str) -> str:
+    """A percentage as people type it, without its trailing percent sign: "70 %", "70%" and
+    "12,5 %" are 70, 70 and 12,5 (the sign says what the field already means)."""
+    text = typed.strip()
+    if text.endswith("%"):
+        text = text[:-1].rstrip().rstrip("\u00a0\u202f")
+    return text
+
+
 @dataclass(frozen=True)
 class Share:
     """A numerator over a denominator. With a zero denominator there is no value (``no_data``)."""

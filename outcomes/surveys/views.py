@@ -28,6 +28,7 @@ from outcomes.organisations.access import (
 )
 from outcomes.organisations.selectors import associations_visible_to, interventions_visible_to
 from outcomes.periods import Period, PeriodError
+from outcomes.shares import without_percent_sign
 from outcomes.surveys import rules as survey_rules
 from outcomes.surveys.forms import SurveyForm
 from outcomes.surveys.models import NationalAverage
@@ -251,7 +252,9 @@ def national_averages(request, pk: int, year: int):
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
-        values = {q.code: request.POST.get(f"avg_{q.code}", "").strip().replace(",", ".") for q in questions}
+        values = {
+            q.code: without_percent_sign(request.POST.get(f"avg_{q.code}", "")).replace(",", ".") for q in questions
+        }
         try:
             national_averages_set(association=association, year=year, values=values, user=request.user)
         except SurveyError as error:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from outcomes.periods import Period
@@ -138,5 +139,6 @@ def target_text(kind: str, comparator: str, target, *, decimal_comma: bool = Fal
     """
     word = _("högst") if comparator == shares.AT_MOST else _("minst")
     number = shares.json_number(target) if isinstance(target, Decimal) else target
-    text = f"{word} {number}{' %' if is_share(kind) else ''}"
-    return text.replace(".", ",") if decimal_comma else text
+    if decimal_comma:  # for people: "minst 2 500", "minst 12,5 %"
+        return f"{word} {number_format(number, force_grouping=True)}{' %' if is_share(kind) else ''}"
+    return f"{word} {number}{' %' if is_share(kind) else ''}"

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,11 +44,12 @@ def _staff_intervention(request, intervention_id):
 
 
 def _shown(kind: str, numerator, denominator, value) -> str:
-    """ "45 % (5/11)" for shares, the number for counts, "–" without data."""
+    """ "45 % (5/11)" for shares, the head count for counts (whole, grouped: "2 402 195", never
+    "45,0"), "–" without data."""
     if value is None:
         return "–"
     if not kinds.is_share(kind):
-        return str(numerator)
+        return number_format(int(numerator), force_grouping=True)
     return str(shares.Share(numerator, denominator))
 
 

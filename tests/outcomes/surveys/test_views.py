@@ -207,3 +207,12 @@ def test_it_refuses_a_count_too_large_for_its_column_in_swedish_and_keeps_the_st
     assert f"{named}: talet får vara högst 2\xa0147\xa0483\xa0647." in page
     survey = Survey.objects.get()
     assert (survey.invited, survey.answered_women, survey.version) == (33, 14, 1)
+
+
+def test_a_national_average_may_be_typed_with_a_percent_sign(client, association):
+    staff = MembershipFactory(association=association, role="staff").user
+    averages = reverse("survey-national-averages", args=[association.pk, 2024])
+    response = signed_in(client, staff).post(averages, {"avg_p1": "70 %", "avg_e6": "59,5%"})
+    assert response.status_code == 302
+    stored = {a.question.code: float(a.percent) for a in NationalAverage.objects.select_related("question")}
+    assert stored == {"p1": 70.0, "e6": 59.5}

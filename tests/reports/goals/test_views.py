@@ -219,3 +219,39 @@ def test_the_goal_form_names_the_choices_by_their_labels_never_their_codes(clien
     assert message in text
     assert "participants, new" not in text and "clearly_positive, key_figure" not in text
     assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["10 %", "10%", "10\u00a0%"])
+def test_a_goal_target_may_be_typed_with_a_percent_sign(client, intervention, typed):
+    staff = MembershipFactory(association=intervention.association, role="staff").user
+    client.force_login(staff)
+    body = {"year": "2024", "label": "Till arbete", "kind": "step_progression", "comparator": "at_least"}
+    body |= {"target": typed, "yellow_ratio": "0,8", "position": "0"}
+    response = client.post(page(intervention, "mal/nytt/"), body)
+    assert response.status_code == 302, response.content.decode()[-800:]
+    assert Goal.objects.get().target == Decimal(10)
+
+
+def test_a_count_goal_shows_whole_head_counts_with_thousands_separators(client, intervention):
+    staff = MembershipFactory(association=intervention.association, role="staff").user
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report = report_save(
+            intervention=intervention,
+            period_code="2024Q1",
+            data=ReportInput(
+                ongoing_at_start=Counts(0, 0),
+                new=Counts(1000, 502),
+                breakdowns={d: {"unknown": Counts(1000, 502)} for d in DIMENSIONS},
+            ),
+        ).report
+        report_submit(report=report)
+        services.goal_create(
+            intervention=intervention,
+            data=GoalInput(year=2024, label="Nya", kind="count", measure="new", target=Decimal(2500)),
+        )
+    client.force_login(staff)
+    html = client.get(page(intervention, "mal/?period=2024Q1")).content.decode()
+    assert "1\u00a0502" in html  # the result, grouped
+    assert "1502" not in html and "1\u00a0502,0" not in html
+    year = client.get(page(intervention, "mal/?period=2024")).content.decode()
+    assert "minst 2\u00a0500" in year and "1\u00a0502" in year  # the year's target, grouped
