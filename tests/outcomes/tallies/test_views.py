@@ -321,3 +321,25 @@ def test_the_history_lists_one_versions_changes_in_the_forms_order_with_separato
     age, education = "Åldersgrupp: Uppgift saknas, kvinnor", "Utbildningsnivå: Uppgift saknas, kvinnor"
     assert fields.index(age) < fields.index(education)
     assert re.search(r"Förbrukat \(kr\)</th><td></td><td>2\xa0402\xa0195</td>", html)
+
+
+def test_a_reopened_report_shows_why_on_its_form_and_mails_the_coordinators(
+    intervention, coordinator, staff, django_capture_on_commit_callbacks, mailoutbox
+):
+    report = report_save(intervention=intervention, period_code="2024Q1", data=report_input(new=(1, 0, 0))).report
+    report_submit(report=report, user=coordinator)
+    report_approve(report=report, user=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(staff).post(report_url(intervention, suffix="reopen/"), {"reason": "Avslutade saknas för mars"})
+    html = signed_in(coordinator).get(report_url(intervention)).content.decode()
+    assert 'id="oppnad-igen"' in html and "”Avslutade saknas för mars”" in html
+    assert staff.email in html.split('id="oppnad-igen"')[1].split("</div>")[0]
+    assert [m.to for m in mailoutbox] == [[coordinator.email]]
+    assert "Avslutade saknas för mars" in mailoutbox[0].body
+    assert f"/insatser/{intervention.pk}/2024Q1/" in mailoutbox[0].body
+    # a report recalled by its writer is a draft again too, but nobody reopened it
+    report_submit(report=PeriodReport.objects.get(), user=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(coordinator).post(report_url(intervention, suffix="recall/"))
+    assert 'id="oppnad-igen"' not in signed_in(coordinator).get(report_url(intervention)).content.decode()
+    assert len(mailoutbox) == 1
