@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +80,25 @@ def traffic_light(
     if value >= target:
         return GREEN
     return YELLOW if value >= target * ratio else RED
+
+
+def share_text_for_goal(share: Share, *, target, comparator: str = AT_LEAST) -> str:
+    """ "45 % (5/11)" as :class:`Share` writes it, unless the whole percent would contradict the
+    light: 100,09 % against "högst 100 %" is not green, so it reads "100,1 % (…)" (as many
+    decimals as it takes to differ from the target, at most four). Counts are grouped."""
+    if not share.denominator:
+        return "–"
+    exact = Fraction(share.numerator * 100, share.denominator)
+    shown = Decimal(share.percent)
+    for places in range(1, 5):
+        met_exact = traffic_light(exact, target=target, comparator=comparator) == GREEN
+        if (traffic_light(shown, target=target, comparator=comparator) == GREEN) == met_exact:
+            break
+        quantum = Decimal(1).scaleb(-places)
+        shown = (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(quantum, ROUND_HALF_UP)
+    number = str(shown).replace(".", ",")
+    grouped = "/".join(f"{n:,}".replace(",", "\u00a0") for n in (share.numerator, share.denominator))
+    return f"{number} % ({grouped})"
 
 
 def json_number(value):

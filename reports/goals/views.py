@@ -43,14 +43,16 @@ def _staff_intervention(request, intervention_id):
     return intervention
 
 
-def _shown(kind: str, numerator, denominator, value) -> str:
-    """ "45 % (5/11)" for shares, the head count for counts (whole, grouped: "2 402 195", never
-    "45,0"), "–" without data."""
+def _shown(goal, numerator, denominator, value, target) -> str:
+    """ "45 % (5/11)" for shares (more decimals where the whole percent would contradict the
+    light), the head count for counts (whole, grouped: "2 402 195", never "45,0"), "–" without
+    data."""
     if value is None:
         return "–"
-    if not kinds.is_share(kind):
+    if not kinds.is_share(goal.kind):
         return number_format(int(numerator), force_grouping=True)
-    return str(shares.Share(numerator, denominator))
+    share = shares.Share(int(numerator), int(denominator))
+    return shares.share_text_for_goal(share, target=target, comparator=goal.comparator)
 
 
 def _selected_period(request, intervention, goals) -> Period:
@@ -94,9 +96,10 @@ def goal_page(request, intervention_id: int):
         result = stored.get(goal.pk)
         if preview_inputs is not None:
             evaluation = selectors.goal_evaluate(goal=goal, period=period, inputs=preview_inputs, step_rule=step_rule)
+            e = evaluation
             current = {
                 "status": evaluation.status,
-                "shown": _shown(goal.kind, evaluation.numerator, evaluation.denominator, evaluation.value),
+                "shown": _shown(goal, e.numerator, e.denominator, e.value, e.target),
                 "target": evaluation.target,
                 "stale": False,
                 "computed_at": None,
@@ -104,7 +107,7 @@ def goal_page(request, intervention_id: int):
         elif result is not None:
             current = {
                 "status": result.status,
-                "shown": _shown(goal.kind, result.numerator, result.denominator, result.value),
+                "shown": _shown(goal, result.numerator, result.denominator, result.value, result.target),
                 "target": result.target,
                 "stale": result.stale,
                 "computed_at": result.computed_at,
@@ -124,7 +127,7 @@ def goal_page(request, intervention_id: int):
                 "target_text": kinds.target_text(goal.kind, goal.comparator, current["target"], decimal_comma=True),
                 "light": shares.STATUS_LABELS[current["status"]],
                 "colour": LIGHT_COLOURS[current["status"]],
-                "last_year": _shown(goal.kind, before.numerator, before.denominator, before.value),
+                "last_year": _shown(goal, before.numerator, before.denominator, before.value, before.target),
                 **current,
             }
         )

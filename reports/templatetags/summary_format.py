@@ -2,8 +2,10 @@
 
 from django import template
 from django.conf import settings
+from django.utils.safestring import mark_safe
 
 from reports.goals import kinds
+from reports.shares import Share, share_text_for_goal
 
 register = template.Library()
 
@@ -22,6 +24,16 @@ def percent(share):
     if share is None or share.percent is None:
         return "–"
     return f"{share.percent}\u00a0%"
+
+
+@register.filter
+def goal_share_text(goal: dict) -> str:
+    """A share goal's result as :func:`reports.shares.share_text_for_goal` writes it (decimals
+    where the whole percent would contradict the light)."""
+    text = share_text_for_goal(
+        Share(int(goal["numerator"]), int(goal["denominator"])), target=goal["target"], comparator=goal["comparator"]
+    )
+    return mark_safe(text.replace(" %", "&nbsp;%"))  # noqa: S308 - digits, commas and spaces only
 
 
 @register.filter
