@@ -75,9 +75,15 @@ def bar_chart(
     axes.set_xlabel(value_label)
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
-    # above the bars, right of the title, so that it never hides a bar or its number
-    axes.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=len(genders), fontsize=8, frameon=False)
+    # under the chart, apart from the title (beside it a long title ran into it) and the bars
+    figure.legend(loc="outside lower center", ncols=len(genders), fontsize=8, frameon=False)
     return figure
+
+
+def in_sentence(label: str) -> str:
+    """A catalog label inside a sentence: its first letter in lower case, acronyms kept
+    ("Unga som varken arbetar eller studerar (UVAS)" → "unga som … (UVAS)", never "(uvas)")."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def render(figure: Figure, fmt: str) -> bytes:

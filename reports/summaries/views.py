@@ -236,7 +236,7 @@ def chart(request, intervention_id: int, chart: str, fmt: str):
         raise Http404
     table = tables[chart]
     title = _("Avslutade per orsak, %(p)s") if chart == "exits" else _("Nya deltagare per %(d)s, %(p)s")
-    figure = charts.breakdown_chart(table, title=title % {"p": period.code, "d": table.title.lower()})
+    figure = charts.breakdown_chart(table, title=title % {"p": period.code, "d": charts.in_sentence(table.title)})
     response = HttpResponse(charts.render(figure, fmt), content_type=charts.FORMATS[fmt])
     if request.GET.get("ladda_ner") == "1":
         response["Content-Disposition"] = f'attachment; filename="{intervention.pk}-{chart}-{period.code}.{fmt}"'

@@ -27,6 +27,14 @@ def percent(share):
 
 
 @register.filter
+def in_sentence(label: str) -> str:
+    """``reports.summaries.charts.in_sentence``: a label inside a sentence, acronyms kept."""
+    from reports.summaries.charts import in_sentence as written_in_sentence
+
+    return written_in_sentence(str(label))
+
+
+@register.filter
 def goal_share_text(goal: dict) -> str:
     """A share goal's result as :func:`reports.shares.share_text_for_goal` writes it (decimals
     where the whole percent would contradict the light)."""

@@ -128,3 +128,27 @@ def test_a_period_that_fits_no_intervention_never_says_all_reports_are_in(associ
     assert "bara för insatser som rapporterar per månad" in html
     complete = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
     assert "Alla rapporter för perioden har kommit in." in complete
+
+
+def test_chart_titles_keep_acronyms_and_the_legend_stays_clear_of_the_title(association, staff, logged_in):
+    """Defect 15: headings said "(uvas)", and the exits chart's legend ran into its title."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from outcomes.periods import Period
+    from reports.summaries import charts
+    from reports.summaries.selectors import intervention_detail
+
+    intervention = lekeberg(association)
+    client = logged_in(staff)
+    html = client.get(f"/resultat/insatser/{intervention.pk}/?period=2024").content.decode()
+    assert "(UVAS)" in html and "(uvas)" not in html
+    svg = client.get(f"/resultat/insatser/{intervention.pk}/diagram/uvas.svg?period=2024").content.decode()
+    assert "Nya deltagare per unga som varken arbetar eller studerar (UVAS), 2024" in svg
+    detail = intervention_detail(intervention=intervention, period=Period.parse("2024"))
+    figure = charts.breakdown_chart(detail.exits, title="Avslutade per orsak, 2024")
+    FigureCanvasAgg(figure).draw()
+    renderer = figure.canvas.get_renderer()
+    title = figure.axes[0].title.get_window_extent(renderer)
+    legend = figure.legends[0].get_window_extent(renderer)
+    assert not title.overlaps(legend)
+    assert legend.y1 < figure.axes[0].get_window_extent(renderer).y0  # under the chart
