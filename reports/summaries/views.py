@@ -25,11 +25,9 @@ from reports.summaries.selectors import association_summary, intervention_detail
 
 
 def default_period() -> Period:
-    """Last year until the first quarter has ended, then this year so far."""
-    today = timezone.localdate()
-    if today.month <= 3:
-        return Period(today.year - 1, "Y")
-    return Period(today.year, "YTDQ", (today.month - 1) // 3)
+    """The last ended quarter: the latest period that has data (the running quarter has none
+    yet, and a year so far hides which quarter a number belongs to)."""
+    return Period.for_date(timezone.localdate(), "quarter").previous()
 
 
 def period_choices(year: int) -> list[tuple[str, str]]:

@@ -57,6 +57,15 @@ def test_the_report_form_and_the_summary_fit_the_screen(transactional_db, live_s
     assert page_width(driver) <= max(width, PHONE_LIMIT)
     first = driver.find_element(By.CSS_SELECTOR, "table.summary tbody th")
     assert "Coachingteamet Lekeberg" in first.text and on_screen(driver, first)
+    # the intervention column stays in view when the wide table is scrolled to its end (defect 13)
+    driver.execute_script("const box = document.querySelector('.scroll'); box.scrollLeft = box.scrollWidth;")
+    assert on_screen(driver, first) and first.is_displayed()
+    assert driver.execute_script(
+        "const th = arguments[0], r = th.getBoundingClientRect();"
+        "return document.elementFromPoint(r.left + 5, r.top + 5).closest('th') === th;",
+        first,
+    ), "the intervention's name is covered while the table scrolls"
+    driver.execute_script("document.querySelector('.scroll').scrollLeft = 0;")
     full_page_screenshot(driver, width, f"sammanstallning-{width}.png")
 
 

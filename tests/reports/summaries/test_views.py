@@ -152,3 +152,15 @@ def test_chart_titles_keep_acronyms_and_the_legend_stays_clear_of_the_title(asso
     legend = figure.legends[0].get_window_extent(renderer)
     assert not title.overlaps(legend)
     assert legend.y1 < figure.axes[0].get_window_extent(renderer).y0  # under the chart
+
+
+def test_the_summary_opens_on_the_last_ended_quarter(association, staff, logged_in, monkeypatch):
+    """Defect 13: the default period is one with data, the quarter that ended last."""
+    import datetime as dt
+
+    from reports.summaries import views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: dt.date(2024, 8, 20))
+    lekeberg(association)
+    html = logged_in(staff).get(f"/resultat/forbund/{association.pk}/").content.decode()
+    assert 'value="2024Q2"' in html and "Period 2024Q2" in html
