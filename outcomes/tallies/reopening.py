@@ -16,8 +16,9 @@ from outcomes.models import Membership, PeriodReport, ReportHistory, ReportStatu
 def latest_reopening(report: PeriodReport | None) -> ReportHistory | None:
     """The history entry of the reopening that made ``report`` a draft again (who, when, why), or
     ``None`` when it is not a draft or became one otherwise (new, or recalled by its writer).
-    One query, only for drafts."""
-    if report is None or report.status != ReportStatus.DRAFT:
+    One query, only for drafts that were approved once (``approved_at`` stays set on reopening),
+    so an ordinary draft's form costs nothing more."""
+    if report is None or report.status != ReportStatus.DRAFT or report.approved_at is None:
         return None
     last = report.history.filter(kind="status").select_related("user").order_by("-at", "-id").first()
     if last and last.old == ReportStatus.APPROVED and last.new == ReportStatus.DRAFT:
