@@ -6,7 +6,8 @@ Seed first (see bench/seed_national.py), then for example:
 
 For the association with the most interventions it measures the summary selector (SQL queries
 and milliseconds), each export format, internal and for publication, and one intervention's PDF
-with its charts. The figures say which exports answer at once and which the web runs as a job.
+with its charts, and the Word annual report (with and without its charts). The figures say which
+exports answer at once and which the web runs as a job.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from outcomes.models import Association  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
-from reports.exports.services import export_document  # noqa: E402
+from reports.exports.annual import annual_report_document  # noqa: E402
+from reports.exports.docx import to_docx  # noqa: E402
+from reports.exports.services import annual_report_docx, export_document  # noqa: E402
 from reports.summaries.selectors import association_summary  # noqa: E402
 
 
@@ -87,6 +90,18 @@ def main(argv=None) -> None:
         args.repeats,
     )
     print(f"{'intervention pdf with charts':<40} {ms:9.1f} ms  {len(data) / 1024:7.1f} KiB")
+
+    # The annual report as Word (issue 17): the whole document, and its layout and writing without
+    # the matplotlib charts, to show what the charts cost. Seed with --interventions 20 for the
+    # issue's figure (20 interventions).
+    label = f"annual-report.docx ({interventions} interventions)"
+    ms, data = timed(lambda: annual_report_docx(association=association, period=period), args.repeats)
+    print(f"{label:<40} {ms:9.1f} ms  {len(data) / 1024:7.1f} KiB")
+    ms, data = timed(
+        lambda: to_docx(annual_report_document(association=association, period=period, with_charts=False)),
+        args.repeats,
+    )
+    print(f"{'  of which without the charts':<40} {ms:9.1f} ms  {len(data) / 1024:7.1f} KiB")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ from rest_framework.routers import SimpleRouter
 import outcomes.api.converters  # noqa: F401  (registers the "id" and "year" converters)
 from outcomes.catalog import api as catalog
 from outcomes.imports import api as imports
+from outcomes.imports import file_api
 from outcomes.organisations import api as organisations
 from outcomes.surveys import api as surveys
 from outcomes.tallies import api as tallies
+from reports.exports import api as exports
 from reports.goals import api as goals
 from reports.summaries import api as summaries
 
@@ -27,6 +29,10 @@ router.register("catalog/survey-questions", catalog.SurveyQuestionViewSet, basen
 
 intervention = "interventions/<id:intervention_id>/"
 report = f"{intervention}reports/<str:period>/"
+# The survey views take the intervention's or the association's id as ``pk``.
+intervention_pk = "interventions/<id:pk>/"
+association_pk = "associations/<id:pk>/"
+survey = "surveys/<str:period>/<str:group>/"
 
 urlpatterns = [
     *router.urls,
@@ -41,29 +47,22 @@ urlpatterns = [
     path(f"{report}reopen/", tallies.ReportReopenView.as_view(), name="api-report-reopen"),
     # imports
     path("imports/", imports.ImportView.as_view(), name="api-import"),
+    path(f"{intervention}template.xlsx", file_api.TemplateView.as_view(), name="api-template"),
     # surveys
+    path(f"{intervention_pk}{survey}", surveys.InterventionSurveyView.as_view(), name="api-intervention-survey"),
     path(
-        "interventions/<id:pk>/surveys/<str:period>/<str:group>/",
-        surveys.InterventionSurveyView.as_view(),
-        name="api-intervention-survey",
-    ),
-    path(
-        "interventions/<id:pk>/survey-tables/",
+        f"{intervention_pk}survey-tables/",
         surveys.InterventionSurveyTablesView.as_view(),
         name="api-intervention-survey-tables",
     ),
+    path(f"{association_pk}{survey}", surveys.AssociationSurveyView.as_view(), name="api-association-survey"),
     path(
-        "associations/<id:pk>/surveys/<str:period>/<str:group>/",
-        surveys.AssociationSurveyView.as_view(),
-        name="api-association-survey",
-    ),
-    path(
-        "associations/<id:pk>/survey-tables/",
+        f"{association_pk}survey-tables/",
         surveys.AssociationSurveyTablesView.as_view(),
         name="api-association-survey-tables",
     ),
     path(
-        "associations/<id:pk>/national-averages/<year:year>/",
+        f"{association_pk}national-averages/<year:year>/",
         surveys.NationalAveragesView.as_view(),
         name="api-national-averages",
     ),
@@ -72,8 +71,27 @@ urlpatterns = [
     path(f"{intervention}goals/", goals.GoalListView.as_view(), name="api-goals"),
     path(f"{intervention}goals/<id:goal_id>/", goals.GoalDetailView.as_view(), name="api-goal"),
     path(f"{intervention}goal-results/", goals.GoalResultsView.as_view(), name="api-goal-results"),
+    # catalog categories (the dimensions' entries)
+    path(
+        "catalog/dimensions/<id:dimension_id>/categories/",
+        catalog.DimensionCategoriesView.as_view(),
+        name="api-dimension-categories",
+    ),
+    path("catalog/categories/<id:category_id>/", catalog.CategoryView.as_view(), name="api-category"),
+    # the association's settings
+    path(
+        "associations/<id:association_id>/settings/",
+        organisations.AssociationSettingsView.as_view(),
+        name="api-association-settings",
+    ),
     # summaries
     path("associations/<id:association_id>/summary/", summaries.AssociationSummaryView.as_view(), name="api-summary"),
+    # exports
+    path(
+        "associations/<id:association_id>/annual-report.docx",
+        exports.AnnualReportView.as_view(),
+        name="api-annual-report",
+    ),
     # the schema and its two readers
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's configuration script is served from its own URL (the split view), not inline.

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from outcomes.api.errors import api_not_found, bad_request, page_not_found, permission_denied, server_error
+from outcomes.organisations.people_views import invitation_accept
 from outcomes.organisations.throttle import ThrottledPasswordResetForm
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
         name="password_reset",
     ),
+    # An invitation's one-time link (outcomes.organisations.people): the invitee sets a password.
+    path("konto/inbjudan/<uidb64>/<token>/", invitation_accept, name="invitation-accept"),
     path("konto/", include("django.contrib.auth.urls")),
     path("api/v1/", include("finsam.api_urls")),
     # The issue names /api/schema/; the same schema is served under the versioned path too.
@@ -24,6 +27,8 @@ urlpatterns = [
     path("api-nycklar/", include("outcomes.organisations.urls")),
     path("enkater/", include("outcomes.surveys.urls")),
     path("resultat/", include("reports.urls")),
+    path("forbund/<int:association_id>/", include("outcomes.organisations.association_urls")),
+    path("", include("outcomes.imports.urls")),
     path("", include("outcomes.tallies.urls")),
 ]
 

@@ -5,6 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from outcomes import models
 
 
+class RowInline(admin.TabularInline):
+    """An inline of a parent's rows (budgets, categories, counts), without empty extra rows."""
+
+    extra = 0
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that change only through the services, which check the rules (and keep history)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
@@ -19,9 +35,8 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RowInline):
     model = models.Membership
-    extra = 0
     autocomplete_fields = ["user", "intervention"]
 
 
@@ -32,9 +47,8 @@ class AssociationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class BudgetInline(admin.TabularInline):
+class BudgetInline(RowInline):
     model = models.Budget
-    extra = 0
 
 
 @admin.register(models.Intervention)
@@ -65,9 +79,8 @@ class ExitReasonAdmin(admin.ModelAdmin):
     search_fields = ["code", "label_sv"]
 
 
-class DimensionCategoryInline(admin.TabularInline):
+class DimensionCategoryInline(RowInline):
     model = models.DimensionCategory
-    extra = 0
 
 
 @admin.register(models.Dimension)
@@ -94,29 +107,21 @@ class SurveyQuestionAdmin(admin.ModelAdmin):
     list_filter = ["association", "group", "scale", "active"]
 
 
-class ExitCountInline(admin.TabularInline):
+class ExitCountInline(RowInline):
     model = models.ExitCount
-    extra = 0
 
 
-class BreakdownCountInline(admin.TabularInline):
+class BreakdownCountInline(RowInline):
     model = models.BreakdownCount
-    extra = 0
 
 
 @admin.register(models.PeriodReport)
-class PeriodReportAdmin(admin.ModelAdmin):
-    """Read-only: reports change only through the services, which check the rules and keep history."""
+class PeriodReportAdmin(ReadOnlyAdmin):
+    """Read-only, and never deleted: the history refers to it."""
 
     list_display = ["intervention", "period", "status", "version", "updated_at"]
     list_filter = ["status", "intervention__association"]
     inlines = [ExitCountInline, BreakdownCountInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -125,24 +130,15 @@ class PeriodReportAdmin(admin.ModelAdmin):
 # --- surveys -----------------------------------------------------------------------------------
 
 
-class SurveyAnswerInline(admin.TabularInline):
+class SurveyAnswerInline(RowInline):
     model = models.SurveyAnswer
-    extra = 0
 
 
 @admin.register(models.Survey)
-class SurveyAdmin(admin.ModelAdmin):
-    """Read-only: surveys change only through the services, which check the rules."""
-
+class SurveyAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "association", "intervention", "period", "group", "invited", "version", "updated_at"]
     list_filter = ["association", "group"]
     inlines = [SurveyAnswerInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.NationalAverage)

@@ -7,9 +7,10 @@ stays for several periods more than once. Pure: no ORM, no Django settings (the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 GENDERS = ("women", "men", "other")
@@ -22,6 +23,9 @@ GENDER_LABELS = {
     "men": gettext_lazy("män"),
     "other": gettext_lazy("annan/ej angivet"),
 }
+
+#: The same labels as column headings and chart legends ("Kvinnor").
+GENDER_HEADINGS = {g: capfirst(label) for g, label in GENDER_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,26 @@ def sum_counts(items: Iterable[Counts]) -> Counts:
     return total
 
 
+class StockAndFlow:
+    """The derived stocks of anything with ``ongoing_at_start``, ``new`` and ``exits`` counts: a
+    report's figures here, a summary row's in :mod:`reports.summaries.figures`."""
+
+    ongoing_at_start: Counts
+    new: Counts
+    exits: Counts
+
+    @property
+    def ongoing_at_end(self) -> Counts:
+        return ongoing_at_end_of(self.ongoing_at_start, self.new, self.exits)
+
+    @property
+    def participants(self) -> Counts:
+        """Participants during the period: ongoing at start plus new, never a sum of periods."""
+        return participants_of(self.ongoing_at_start, self.new)
+
+
 @dataclass
-class ReportFigures:
+class ReportFigures(StockAndFlow):
     """The counts of one base period, or of a longer period combined with :func:`combine`.
 
     ``exits_by_reason`` maps an exit-reason code to counts; ``breakdowns`` maps a dimension code to
@@ -89,14 +111,18 @@ class ReportFigures:
     breakdowns: dict[str, dict[str, Counts]] = field(default_factory=dict)
     spent_sek: int = 0
 
-    @property
-    def ongoing_at_end(self) -> Counts:
-        return ongoing_at_end_of(self.ongoing_at_start, self.new, self.exits)
-
-    @property
-    def participants(self) -> Counts:
-        """Participants during the period: ongoing at start plus new, never a sum of periods."""
-        return participants_of(self.ongoing_at_start, self.new)
+    def count_rows(self) -> Iterator[tuple[tuple[str, ...], Counts]]:
+        """Every count of the figures once, keyed by where it sits: ``("ongoing_at_start",)``,
+        ``("new",)``, ``("exits",)``, ``("exits_by_reason", reason)`` and ``("breakdowns",
+        dimension, category)``, in that order. Forms and history spell the keys their own way."""
+        yield ("ongoing_at_start",), self.ongoing_at_start
+        yield ("new",), self.new
+        yield ("exits",), self.exits
+        for reason, counts in self.exits_by_reason.items():
+            yield ("exits_by_reason", reason), counts
+        for dimension, categories in self.breakdowns.items():
+            for category, counts in categories.items():
+                yield ("breakdowns", dimension, category), counts
 
 
 def combine(base_figures: Sequence[ReportFigures]) -> ReportFigures:

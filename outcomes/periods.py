@@ -178,3 +178,137 @@ def base_period(code: str, frequency: str) -> Period:
             code="not_base_period",
         )
     return period
+
+
+MONTH_NAMES = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_ORDINALS = {1: "första", 2: "andra"}
+
+
+def period_name(period) -> str:
+    """The Swedish name of a period as people read it in pages, exports and documents.
+
+    "helåret 2024", "första halvåret 2024", "maj–augusti 2024" (a tertial), "kvartal 3 2024",
+    "maj 2024", "januari–september 2026" (year to date), and for a range of base periods its
+    dates, "2014-07-01 – 2024-06-30". Codes stay in URLs and the API.
+    """
+    if isinstance(period, PeriodRange):
+        return f"{period.start.isoformat()} – {period.end.isoformat()}"
+    months = f"{MONTH_NAMES[period.first_month - 1]}–{MONTH_NAMES[period.last_month - 1]} {period.year}"
+    if period.kind == "Y":
+        return f"helåret {period.year}"
+    if period.kind == "H":
+        return f"{_ORDINALS[period.number]} halvåret {period.year}"
+    if period.kind == "Q":
+        return f"kvartal {period.number} {period.year}"
+    if period.first_month == period.last_month:  # a month, or the year to date through January
+        return f"{MONTH_NAMES[period.first_month - 1]} {period.year}"
+    return months
+
+
+def is_interim(period) -> bool:
+    """Whether a report over ``period`` is an interim report (*delårsrapport*): any period of one
+    year that is not the whole year (a half-year, tertial, quarter, month or year to date)."""
+    return not isinstance(period, PeriodRange) and period.kind != "Y"
+
+
+def during(period) -> str:
+    """ "under året" for a whole year, otherwise "under första halvåret 2024" and so on: the
+    words an annual or interim report uses for the period its figures cover."""
+    if isinstance(period, Period) and period.kind == "Y":
+        return "under året"
+    if isinstance(period, PeriodRange):
+        return f"under perioden {period_name(period)}"
+    return f"under {period_name(period)}"
+
+
+@dataclass(frozen=True)
+class PeriodRange:
+    """A range of whole base periods (or years), ``2014Q3..2024Q2``, for "since the start" figures.
+
+    Both ends are periods of the same kind (quarters, months or years); the range covers every
+    base period from the first through the last. Stocks come from its first base period, flows
+    are summed, as for any longer period. It has no single year, so no yearly budget or goals.
+    """
+
+    first: Period
+    last: Period
+
+    year = None
+    kind = "RANGE"
+
+    @classmethod
+    def parse(cls, code: str) -> PeriodRange:
+        left, _sep, right = (code or "").strip().upper().partition("..")
+        first, last = Period.parse(left), Period.parse(right)
+        if first.kind != last.kind or first.kind not in ("Y", "Q", "M"):
+            raise PeriodError(
+                _(
+                    "Ogiltigt intervall ”%(code)s”: båda ändarna ska vara år, kvartal eller månader av "
+                    "samma slag, till exempel 2014Q3..2024Q2."
+                )
+                % {"code": code},
+                code="invalid_range",
+            )
+        if last.end < first.start:
+            raise PeriodError(
+                _("Intervallet ”%(code)s” slutar innan det börjar.") % {"code": code}, code="invalid_range"
+            )
+        return cls(first, last)
+
+    @property
+    def code(self) -> str:
+        return f"{self.first.code}..{self.last.code}"
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def start(self) -> dt.date:
+        return self.first.start
+
+    @property
+    def end(self) -> dt.date:
+        return self.last.end
+
+    @property
+    def is_base(self) -> bool:
+        return False
+
+    def is_base_for(self, frequency: str) -> bool:
+        return False
+
+    def base_periods(self, frequency: str) -> list[Period]:
+        """Every base period of ``frequency`` from the first end through the last; refused (as
+        for one period) when an end is not made of whole base periods of the frequency."""
+        self.first.base_periods(frequency)
+        self.last.base_periods(frequency)
+        years = range(self.first.year, self.last.year + 1)
+        every = [base for year in years for base in Period(year, "Y").base_periods(frequency)]
+        return [base for base in every if self.start <= base.start and base.end <= self.end]
+
+    def same_period_last_year(self) -> PeriodRange:
+        return PeriodRange(self.first.same_period_last_year(), self.last.same_period_last_year())
+
+    def contains(self, other) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def parse_span(code: str) -> Period | PeriodRange:
+    """A period code or a range code (``2014Q3..2024Q2``): what summaries, goal results and
+    exports accept."""
+    if ".." in (code or ""):
+        return PeriodRange.parse(code)
+    return Period.parse(code)

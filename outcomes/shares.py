@@ -14,6 +14,16 @@ from fractions import Fraction
 #: association says otherwise (the association's setting is the default of its new goals).
 DEFAULT_YELLOW_RATIO = Decimal("0.8")
 
+#: The codes of a traffic light: a goal's fulfilment (:func:`reports.shares.traffic_light`) and a
+#: survey figure's comparison (:func:`outcomes.surveys.rules.light`) each label them.
+GREEN, YELLOW, RED, NO_DATA = "green", "yellow", "red", "no_data"
+
+
+def round_half_up(numerator, denominator=1, places: str = "1") -> Decimal:
+    """``numerator / denominator`` rounded half up to ``places`` ("1" whole, "0.1", "0.01"): the
+    one rounding of figures people see (percents, means, kronor, pro-rated targets)."""
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), ROUND_HALF_UP)
+
 
 def without_percent_sign(typed: str) -> str:
     """A percentage as people type it, without its trailing percent sign: "70 %", "70%" and
@@ -40,14 +50,14 @@ class Share:
         """The exact percentage to one decimal (45.5), or None without a denominator."""
         if not self.denominator:
             return None
-        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return round_half_up(Decimal(self.numerator) * 100, self.denominator, "0.1")
 
     @property
     def percent(self) -> int | None:
         """The whole percent people see, rounded half up from the exact fraction."""
         if not self.denominator:
             return None
-        return int((Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("1"), ROUND_HALF_UP))
+        return int(round_half_up(Decimal(self.numerator) * 100, self.denominator))
 
     def __str__(self) -> str:
         if not self.denominator:

@@ -12,6 +12,10 @@ urlpatterns = [
     path("", summary_views.summary_index, name="summary-index"),
     path("forbund/<int:association_id>/", summary_views.summary_page, name="summary"),
     path("forbund/<int:association_id>/export.<str:fmt>", export_views.summary_export, name="summary-export"),
+    path(
+        "forbund/<int:association_id>/diagram/trend.<str:fmt>", summary_views.summary_trend_chart, name="summary-trend"
+    ),
+    path("forbund/<int:association_id>/underlag.csv", summary_views.summary_followup_csv, name="summary-followup"),
     path(f"{intervention}", summary_views.detail_page, name="summary-detail"),
     path(f"{intervention}export.<str:fmt>", export_views.detail_export, name="summary-detail-export"),
     path(f"{intervention}diagram/<slug:chart>.<str:fmt>", summary_views.chart, name="summary-chart"),

@@ -31,8 +31,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from outcomes.models import Budget, Membership
-from outcomes.organisations.services import api_token_create
+from outcomes.imports.csv import HEADER as CSV_HEADER
+from outcomes.imports.files import CSV_TYPE, XLSX_TYPE
+from outcomes.imports.template import template_xlsx
+from outcomes.models import (
+    Budget,
+    Dimension,
+    ExitReason,
+    FileUpload,
+    FileUploadPart,
+    Member,
+    Membership,
+    SurveyQuestion,
+)
+from outcomes.organisations.services import api_token_create, member_create
 from outcomes.surveys.rules import AnswerInput, SurveyInput
 from outcomes.surveys.services import national_averages_set, survey_save
 from reports.goals.services import GoalInput, goal_create
@@ -45,7 +57,8 @@ from tests.reports.summary_data import SMALL_2024, enter
 # Web routes outside the matrix, by route prefix. Nothing else may be left out.
 EXCLUDED_WEB = {
     "admin/": "Django's admin: only for users with is_staff, not tied to an association",
-    "konto/": "Django's sign-in, sign-out and password views: no association's data",
+    "konto/": "Django's sign-in, sign-out and password views, and the invitation link that sets a password "
+    "(an anonymous visitor's page by design): no association's data",
 }
 # API routes that are not operations of the schema (url names), and why.
 EXCLUDED_API = {
@@ -115,8 +128,14 @@ POLICY = {
     ("POST", "/api/v1/interventions/{intervention_id}/reports/{period}/submit/"): WRITE_REPORTS,
     ("POST", "/api/v1/interventions/{intervention_id}/reports/{period}/approve/"): WRITE_STAFF,
     ("POST", "/api/v1/interventions/{intervention_id}/reports/{period}/reopen/"): WRITE_STAFF,
-    # An import naming A's intervention: outsiders get the item refused, not a 403 or 404.
-    ("POST", "/api/v1/imports/"): rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+    # An import naming A's intervention: outsiders get the item refused, not a 403 or 404. The
+    # same for its bodies of files: a template of A's intervention, the long CSV naming it.
+    ("POST", "/api/v1/imports/"): {
+        "body=json": rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+        "body=xlsx": rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+        "body=csv": rule(ALLOW, ALLOW, ALLOW, outsider=ALLOW),
+    },
+    ("GET", "/api/v1/interventions/{intervention_id}/template.xlsx"): WRITE_REPORTS,
     # --- API: goals, step definitions, summaries ---
     ("GET", "/api/v1/interventions/{intervention_id}/step-definition/"): READ_ALL,
     ("PUT", "/api/v1/interventions/{intervention_id}/step-definition/"): WRITE_STAFF,
@@ -127,6 +146,26 @@ POLICY = {
     ("DELETE", "/api/v1/interventions/{intervention_id}/goals/{goal_id}/"): WRITE_STAFF,
     ("GET", "/api/v1/interventions/{intervention_id}/goal-results/"): READ_ALL,
     ("GET", "/api/v1/associations/{association_id}/summary/"): READ_SUMMARIES,
+    # --- API: the association's settings and catalog writes (issue 14) ---
+    ("GET", "/api/v1/associations/{association_id}/settings/"): READ_SUMMARIES,
+    ("PATCH", "/api/v1/associations/{association_id}/settings/"): WRITE_SUMMARIES,
+    # As POST interventions: B's staff get 400 (no such association), the staff of nowhere 403.
+    ("POST", "/api/v1/catalog/exit-reasons/"): rule(
+        ALLOW, FORBIDDEN, FORBIDDEN, outsider=ALLOW, outsider_viewer=FORBIDDEN, outsider_coordinator=FORBIDDEN
+    ),
+    ("POST", "/api/v1/catalog/dimensions/"): rule(
+        ALLOW, FORBIDDEN, FORBIDDEN, outsider=ALLOW, outsider_viewer=FORBIDDEN, outsider_coordinator=FORBIDDEN
+    ),
+    # Every role reads the catalogs, so a write by a viewer or coordinator is 403, not 404.
+    ("PATCH", "/api/v1/catalog/exit-reasons/{id}/"): WRITE_STAFF,
+    ("PATCH", "/api/v1/catalog/dimensions/{id}/"): WRITE_STAFF,
+    ("PATCH", "/api/v1/catalog/survey-questions/{id}/"): WRITE_STAFF,
+    # Their ids name an object of A (as {id} does): outsiders get 404.
+    ("POST", "/api/v1/catalog/dimensions/{dimension_id}/categories/"): rule(
+        ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN
+    ),
+    ("PATCH", "/api/v1/catalog/categories/{category_id}/"): rule(ALLOW, FORBIDDEN, FORBIDDEN, outsider=HIDDEN),
+    ("GET", "/api/v1/associations/{association_id}/annual-report.docx"): READ_SUMMARIES,
     # --- API: surveys ---
     ("GET", "/api/v1/interventions/{id}/surveys/{period}/{group}/"): {
         "group=participant_ongoing": READ_ALL,
@@ -162,6 +201,62 @@ POLICY = {
         "action=approve": WRITE_STAFF,
         "action=reopen": WRITE_STAFF,
     },
+    # --- web: staff's pages of the association (issue 14): viewers read, coordinators nothing ---
+    ("GET", "forbund/<int:association_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/medlemmar/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/medlemmar/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/medlemmar/<int:member_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/medlemmar/<int:member_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/ny/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/ny/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/<int:intervention_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/<int:intervention_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/<int:intervention_id>/budget/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/<int:intervention_id>/budget/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/insatser/<int:intervention_id>/avsluta/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/insatser/<int:intervention_id>/avsluta/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/personer/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/personer/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/personer/<int:person_id>/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/personer/<int:person_id>/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/personer/<int:person_id>/nycklar/<int:token_id>/aterkalla/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/personer/<int:person_id>/nycklar/<int:token_id>/aterkalla/"): (
+        WRITE_SUMMARIES
+    ),
+    ("GET", "forbund/<int:association_id>/installningar/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/installningar/"): WRITE_SUMMARIES,
+    ("GET", "forbund/<int:association_id>/kataloger/"): READ_SUMMARIES,
+    ("POST", "forbund/<int:association_id>/kataloger/"): WRITE_SUMMARIES,
+    **{
+        (method, f"forbund/<int:association_id>/kataloger/{catalog}"): READ_SUMMARIES
+        if method == "GET"
+        else WRITE_SUMMARIES
+        for method in ("GET", "POST")
+        for catalog in (
+            "avslutsorsaker/",
+            "avslutsorsaker/<int:entry_id>/",
+            "bakgrundsvariabler/",
+            "bakgrundsvariabler/<int:entry_id>/",
+            "bakgrundsvariabler/<int:dimension_id>/kategorier/",
+            "bakgrundsvariabler/<int:dimension_id>/kategorier/<int:entry_id>/",
+            "enkatfragor/",
+            "enkatfragor/<int:entry_id>/",
+        )
+    },
+    # The change log is the staff's: viewers get 404 as coordinators do.
+    ("GET", "forbund/<int:association_id>/andringslogg/"): STAFF_ONLY,
+    ("POST", "forbund/<int:association_id>/andringslogg/"): STAFF_ONLY,
+    # --- web: file imports (README "Moving from spreadsheets") ---
+    ("GET", "insatser/<int:intervention_id>/mall.xlsx"): WRITE_REPORTS,
+    ("POST", "insatser/<int:intervention_id>/mall.xlsx"): NOT_SERVED,
+    ("GET", "las-in/"): EVERYONE,
+    ("POST", "las-in/"): EVERYONE,  # no file: the form again (400), nothing of anyone's
+    # An upload is its user's (A's coordinator here): everybody else gets 404.
+    ("GET", "las-in/<uuid:upload_id>/"): rule(HIDDEN, HIDDEN, ALLOW, outsider=HIDDEN),
+    ("POST", "las-in/<uuid:upload_id>/"): rule(HIDDEN, HIDDEN, ALLOW, outsider=HIDDEN),
     ("GET", "forbund/<int:association_id>/rapportering/"): STAFF_ONLY,
     ("POST", "forbund/<int:association_id>/rapportering/"): NOT_SERVED,
     # --- web: API tokens (a person's own) ---
@@ -207,7 +302,12 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
+    ("GET", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>"): READ_SUMMARIES,
+    ("GET", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
+    ("POST", "resultat/forbund/<int:association_id>/underlag.csv"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/"): READ_SUMMARIES,
     ("GET", "resultat/insatser/<int:intervention_id>/export.<str:fmt>"): READ_SUMMARIES,
@@ -216,6 +316,7 @@ POLICY = {
         "fmt=pdf": READ_SUMMARIES,
         "fmt=csv": READ_SUMMARIES_NOT_SERVED,
         "fmt=xlsx": READ_SUMMARIES_NOT_SERVED,
+        "fmt=docx": READ_SUMMARIES_NOT_SERVED,
     },
     ("GET", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
     ("POST", "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>"): READ_SUMMARIES,
@@ -240,13 +341,17 @@ POLICY = {
 QUERIES = {
     "/api/v1/interventions/{intervention_id}/goal-results/": "?period=2024",
     "/api/v1/associations/{association_id}/summary/": "?period=2024",
+    "/api/v1/associations/{association_id}/annual-report.docx": "?period=2024",
     "/api/v1/interventions/{id}/survey-tables/": "?period=2024",
     "/api/v1/associations/{id}/survey-tables/": "?period=2024",
     "/api/v1/imports/": "?dry_run=true",
+    "/api/v1/interventions/{intervention_id}/template.xlsx": "?year=2024",
     "forbund/<int:association_id>/rapportering/": "?period=2024Q1",
     "resultat/forbund/<int:association_id>/": "?period=2024",
     "resultat/forbund/<int:association_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/": "?period=2024",
+    "resultat/forbund/<int:association_id>/diagram/trend.<str:fmt>": "?period=2024",
+    "resultat/forbund/<int:association_id>/underlag.csv": "?period=2024",
     "resultat/insatser/<int:intervention_id>/export.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/diagram/<slug:chart>.<str:fmt>": "?period=2024",
     "resultat/insatser/<int:intervention_id>/mal/": "?period=2024",
@@ -296,6 +401,19 @@ def api_body(world, method: str, route: str):
             "answers": [{"question": "b12", "counts": [0, 0, 1, 2, 3, 1]}],
         },
         "/api/v1/associations/{id}/national-averages/{year}/": {"p1": 55},
+        "/api/v1/associations/{association_id}/settings/": {"overdue_days": 20},
+        "/api/v1/catalog/exit-reasons/": {
+            "association": world.a.pk,
+            "code": "ny_orsak",
+            "label_sv": "Ny orsak",
+            "outcome_class": "no_step",
+        },
+        "/api/v1/catalog/dimensions/": {"association": world.a.pk, "code": "ny_variabel", "label_sv": "Ny variabel"},
+        "/api/v1/catalog/exit-reasons/{id}/": {"label_sv": "Nytt namn"},
+        "/api/v1/catalog/dimensions/{id}/": {"label_sv": "Nytt namn"},
+        "/api/v1/catalog/survey-questions/{id}/": {"text_sv": "Ny frågetext"},
+        "/api/v1/catalog/dimensions/{dimension_id}/categories/": {"code": "ny_kategori", "label_sv": "Ny kategori"},
+        "/api/v1/catalog/categories/{category_id}/": {"label_sv": "Nytt namn"},
     }
     return bodies.get(route, {}) if method in ("POST", "PUT", "PATCH") else None
 
@@ -305,6 +423,8 @@ WEB_BODIES = {
     "api-nycklar/": {"name": "Ny nyckel"},
     "enkater/forbund/<int:pk>/rikssnitt/<int:year>/": {"avg_p1": "55"},
     "resultat/insatser/<int:intervention_id>/mal/<int:goal_id>/": {"label": "Ändrat mål", "target": "60"},
+    "forbund/<int:association_id>/medlemmar/": {"name": "Ny kommun", "kind": "municipality"},
+    "forbund/<int:association_id>/installningar/": {"overdue_days": "20"},
 }
 
 # --- the world --------------------------------------------------------------------------------
@@ -330,6 +450,7 @@ class World:
     users: dict
     tokens: dict
     revocable_token: object
+    upload: object = None
 
     def target(self, name: str) -> Target:
         return self.targets[name]
@@ -404,7 +525,14 @@ def build_world() -> World:
     assert not Membership.objects.filter(user=users["coordinator_a"], intervention=a2).exists()
     tokens = {name: api_token_create(user=user, name="matris")[1] for name, user in users.items()}
     revocable, _secret = api_token_create(user=users["coordinator_a"], name="Att återkalla")
-    return World(a=a, b=b, targets=targets, users=users, tokens=tokens, revocable_token=revocable)
+    member_create(association=a, name="Ankarsrums kommun", kind="municipality")
+    upload = FileUpload.objects.create(user=users["coordinator_a"])
+    FileUploadPart.objects.create(upload=upload, position=0, name="a.csv", content=csv_body(a1).encode())
+    return World(a=a, b=b, targets=targets, users=users, tokens=tokens, revocable_token=revocable, upload=upload)
+
+
+def csv_body(intervention) -> str:
+    return f"{';'.join(CSV_HEADER)}\n{intervention.pk};2024Q3;new;;1;0;0;\n"
 
 
 # --- filling path parameters ------------------------------------------------------------------
@@ -429,6 +557,36 @@ INTERVENTION_SEGMENTS = {"interventions", "insats", "insatser"}
 ASSOCIATION_SEGMENTS = {"associations", "forbund"}
 
 
+def _home_municipality(world: World):
+    return Dimension.objects.get(association=world.a, code="home_municipality")
+
+
+def _catalog_entry(world: World, route: str) -> int:
+    """An entry of A in the catalog the route is about."""
+    if "kategorier" in route:
+        return _home_municipality(world).categories.get(code="unknown").pk
+    if "bakgrundsvariabler" in route:
+        return _home_municipality(world).pk
+    if "enkatfragor" in route:
+        return SurveyQuestion.objects.filter(association=world.a, group="staff").order_by("pk").first().pk
+    return ExitReason.objects.get(association=world.a, code="employment").pk
+
+
+CATALOG_PARAMS = {
+    "member_id": lambda world, route: Member.objects.get(association=world.a).pk,
+    "person_id": lambda world, route: world.users["coordinator_a"].pk,
+    "token_id": lambda world, route: world.revocable_token.pk,
+    "dimension_id": lambda world, route: _home_municipality(world).pk,
+    "entry_id": _catalog_entry,
+    "category_id": lambda world, route: _catalog_entry(world, "kategorier"),
+}
+CATALOG_API = {
+    "exit-reasons": lambda world, route: _catalog_entry(world, "avslutsorsaker"),
+    "dimensions": lambda world, route: _catalog_entry(world, "bakgrundsvariabler"),
+    "survey-questions": lambda world, route: _catalog_entry(world, "enkatfragor"),
+}
+
+
 def parameter_values(world: World, route: str, param: str, target: str) -> list[str] | None:
     """Every value ``param`` of ``route`` is asked with, for ``target``; None when unknown."""
     t = world.target(target)
@@ -443,6 +601,7 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
         "period": ["2024Q1" if is_report else "2024"],
         "action": ["recall", "approve", "reopen"],
         "chart": ["exits"],
+        "upload_id": [world.upload.pk],
     }
     if param in by_name:
         return [str(v) for v in by_name[param]]
@@ -456,10 +615,14 @@ def parameter_values(world: World, route: str, param: str, target: str) -> list[
         return ["participant_ongoing", "board", "managers"]
     if param == "group" and _collection(route, param) in ASSOCIATION_SEGMENTS:
         return ["board", "managers"]
+    if param in CATALOG_PARAMS:
+        return [str(CATALOG_PARAMS[param](world, route))]
+    if param == "id" and owner in CATALOG_API:
+        return [str(CATALOG_API[owner](world, route))]
     if param == "fmt" and "diagram/" in route:
         return ["svg", "png"]
     if param == "fmt" and "export." in route:
-        return ["csv", "xlsx", "pdf"]
+        return ["csv", "xlsx", "pdf", "docx"]
     return None
 
 
@@ -655,6 +818,8 @@ def cases(world: World, route: Route):
     query = QUERIES.get(route.route, "")
     for target in targets:
         combinations = [({}, [])]
+        if route.route in FILE_BODY_ROUTES:
+            combinations = [({}, [f"body={kind}"]) for kind in BODY_KINDS]
         for param in route.params:
             values = parameter_values(world, route.route, param, target)
             combinations = [
@@ -681,11 +846,28 @@ def policy_entry(route: Route, variant: list[str]) -> dict:
     return entry[keys[0]]
 
 
-def ask(world: World, route: Route, user: str, url: str):
+# Routes that take files as bodies too, and the kinds of body they are asked with.
+FILE_BODY_ROUTES = {"/api/v1/imports/"}
+BODY_KINDS = ("json", "xlsx", "csv")
+
+
+def file_body(world: World, kind: str) -> tuple[bytes, str]:
+    """A template of A's granted intervention, or the long CSV naming it."""
+    a1 = world.target("granted").intervention
+    if kind == "xlsx":
+        return template_xlsx(intervention=a1, year=2024), XLSX_TYPE
+    return csv_body(a1).encode(), CSV_TYPE
+
+
+def ask(world: World, route: Route, user: str, url: str, variant=()):
     """One request, rolled back afterwards: (response, body text)."""
     client = client_for(world, route.kind, user)
     with transaction.atomic():
-        if route.kind == "api":
+        kind = next((v.removeprefix("body=") for v in variant if v.startswith("body=")), "json")
+        if route.kind == "api" and kind != "json":
+            content, content_type = file_body(world, kind)
+            response = client.post(url, content, content_type=content_type)
+        elif route.kind == "api":
             body = api_body(world, route.method, route.route)
             response = getattr(client, route.method.lower())(url, body, format="json")
         else:
@@ -715,7 +897,7 @@ def test_every_route_answers_each_person_only_what_they_may_see(world, tally, ro
         users = ["coordinator_a"] if target == "ungranted" else USERS
         for user in users:
             expected = expected_class(entry, user, has_object, target)
-            response, text = ask(world, route, user, url)
+            response, text = ask(world, route, user, url, variant)
             tally.requests += 1
             where = f"{route.method} {url} as {user}" + (" (intervention not granted)" if target == "ungranted" else "")
             wrong = verdict(route.kind, expected, user, response)
@@ -729,7 +911,7 @@ def test_every_route_answers_each_person_only_what_they_may_see(world, tally, ro
             if named:
                 leak(f"{where}: the answer ({response.status_code}) names {named}")
             if expected == HIDDEN and ghost_url and user == GHOST_ASKERS[target]:
-                ghost, ghost_text = ask(world, route, user, ghost_url)
+                ghost, ghost_text = ask(world, route, user, ghost_url, variant)
                 tally.requests += 1
                 if (ghost.status_code, unmasked(ghost_text)) != (response.status_code, unmasked(text)):
                     leak(

@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "outcomes.organisations.context.association_links",
             ],
         },
     },
@@ -208,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A goal's kind is read (GoalInput) and answered (GoalOutput) by two serializers: one enum.
+    "ENUM_NAME_OVERRIDES": {"GoalKindEnum": "reports.goals.models.GoalKind.choices"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "outcomes.api.schema.add_error_responses",
@@ -229,3 +232,6 @@ LOGGING = {
 }
 # With JSON logs the worker keeps these settings' handler rather than installing its own plain one.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# An invitation's one-time link (outcomes.organisations.people) is valid this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=3)

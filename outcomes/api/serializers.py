@@ -1,4 +1,4 @@
-"""Serializers shared by the API of every topic: counts by gender and rule violations."""
+"""Serializers shared by the API of every topic: counts by gender, shares and rule violations."""
 
 from __future__ import annotations
 
@@ -27,3 +27,21 @@ class ViolationSerializer(serializers.Serializer):
     field = serializers.CharField(allow_null=True, help_text="Fältet i anropet; null när felet gäller hela anropet.")
     code = serializers.CharField()
     message = serializers.CharField()
+
+
+class ShareSerializer(serializers.Serializer):
+    """A share (:class:`outcomes.shares.Share`): ``value`` the exact percent to one decimal,
+    ``percent`` the whole percent people see; both null when the denominator is zero."""
+
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class IsoDateTimeField(serializers.DateTimeField):
+    """A moment as Python's ``isoformat()`` writes it, in the zone it was stored in (UTC:
+    ``+00:00``), as the goal results have always answered it."""
+
+    def to_representation(self, value):
+        return value.isoformat() if value is not None else None

@@ -5,15 +5,25 @@ Entries are never deleted once counts refer to them (``PROTECT``); staff retire 
 Codes are stable identifiers used by the API; labels may be renamed freely."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.organisations.models import Association
+from outcomes.organisations.models import association_link
 from outcomes.validators import validate_no_personal_data
 
 
 class CatalogQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def visible_for(self, used):
+        """The entries shown and offered where ``used`` are the entries already counted there:
+        every active entry, and a retired one only when it is in ``used`` (ids, or a queryset of
+        ids: what a report counts, a survey answers, a goal or step definition names), so that
+        history keeps it and nothing new takes it up. :meth:`CatalogEntry.is_visible` is the
+        same rule for an entry already loaded.
+        """
+        return self.filter(Q(active=True) | Q(pk__in=used))
 
 
 class CatalogEntry(models.Model):
@@ -31,6 +41,32 @@ class CatalogEntry(models.Model):
     def __str__(self):
         return self.label_sv
 
+    def is_visible(self, *, used: bool) -> bool:
+        """:meth:`CatalogQuerySet.visible_for` for a loaded entry: whether it is shown where it is
+        ``used`` (already counted) or not."""
+        return catalog_visible(active=self.active, used=used)
+
+
+def catalog_visible(*, active: bool, used: bool) -> bool:
+    """Catalog visibility, the rule :meth:`CatalogQuerySet.visible_for` writes in SQL: an active
+    entry is shown and offered; a retired one only where it is already used."""
+    return active or used
+
+
+def catalog_link(
+    entry: type[models.Model], verbose_name, *, related_name: str, optional: bool = False
+) -> models.ForeignKey:
+    """The foreign key from counts (or a goal) to the catalog entry they refer to: ``PROTECT``, so
+    an entry in use is retired, never deleted. ``optional`` for a reference that may be empty."""
+    return models.ForeignKey(
+        entry,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
 
 class OutcomeClass(models.TextChoices):
     SELF_SUPPORT = "self_support", _("egen försörjning")
@@ -41,9 +77,7 @@ class OutcomeClass(models.TextChoices):
 
 
 class ExitReason(CatalogEntry):
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="exit_reasons", verbose_name=_("förbund")
-    )
+    association = association_link("exit_reasons")
     outcome_class = models.CharField(_("utfallsklass"), max_length=20, choices=OutcomeClass.choices)
 
     class Meta(CatalogEntry.Meta):
@@ -55,9 +89,7 @@ class ExitReason(CatalogEntry):
 class Dimension(CatalogEntry):
     """A background variable of new participants; a multi-valued one has no sum rule."""
 
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("förbund")
-    )
+    association = association_link("dimensions")
     multi_valued = models.BooleanField(
         _("flera värden per person"),
         default=False,
@@ -68,6 +100,14 @@ class Dimension(CatalogEntry):
         verbose_name = _("bakgrundsvariabel")
         verbose_name_plural = _("bakgrundsvariabler")
         constraints = [models.UniqueConstraint(fields=["association", "code"], name="unique_dimension_code")]
+
+    @property
+    def has_sum_rule(self) -> bool:
+        """Whether the categories must add up to the new participants, per gender (DOMAIN.md): every
+        single-valued dimension; a multi-valued one counts a person in several categories. The
+        forms, summaries and exports show the sum by it; a report save checks it for the active
+        dimensions, :func:`outcomes.catalog.selectors.report_catalog` (in its SQL)."""
+        return not self.multi_valued
 
 
 class DimensionCategory(CatalogEntry):
@@ -81,12 +121,31 @@ class DimensionCategory(CatalogEntry):
         constraints = [models.UniqueConstraint(fields=["dimension", "code"], name="unique_category_code")]
 
 
+class RespondentGroup(models.TextChoices):
+    PARTICIPANT_ONGOING = "participant_ongoing", _("pågående deltagare")
+    PARTICIPANT_EXIT = "participant_exit", _("avslutade deltagare")
+    STAFF = "staff", _("personal")
+    MANAGERS = "managers", _("chefer hos parterna")
+    BOARD = "board", _("styrelse")
+    REFERRERS = "referrers", _("remittenter")
+
+
+def respondent_group_field(*, blank: bool = False) -> models.CharField:
+    """The respondent-group column of a question, a survey and an indicator goal (``blank`` for a
+    goal, which has one only when it is an indicator goal)."""
+    return models.CharField(_("respondentgrupp"), max_length=30, choices=RespondentGroup.choices, blank=blank)
+
+
+class Scale(models.TextChoices):
+    FREQUENCY6 = "frequency6", _("frekvens, sex steg")
+    EXTENT6 = "extent6", _("omfattning, sex steg")
+    YES_NO = "yes_no", _("ja/nej")
+
+
 class SurveyIndicator(models.Model):
     """One of the national network's numbered indicators."""
 
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="survey_indicators", verbose_name=_("förbund")
-    )
+    association = association_link("survey_indicators")
     number = models.PositiveSmallIntegerField(_("nummer"))
     label_sv = models.CharField(_("benämning"), max_length=400, validators=[validate_no_personal_data])
 
@@ -100,26 +159,9 @@ class SurveyIndicator(models.Model):
         return f"{self.number}. {self.label_sv}"
 
 
-class RespondentGroup(models.TextChoices):
-    PARTICIPANT_ONGOING = "participant_ongoing", _("pågående deltagare")
-    PARTICIPANT_EXIT = "participant_exit", _("avslutade deltagare")
-    STAFF = "staff", _("personal")
-    MANAGERS = "managers", _("chefer hos parterna")
-    BOARD = "board", _("styrelse")
-    REFERRERS = "referrers", _("remittenter")
-
-
-class Scale(models.TextChoices):
-    FREQUENCY6 = "frequency6", _("frekvens, sex steg")
-    EXTENT6 = "extent6", _("omfattning, sex steg")
-    YES_NO = "yes_no", _("ja/nej")
-
-
 class SurveyQuestion(CatalogEntry):
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="survey_questions", verbose_name=_("förbund")
-    )
-    group = models.CharField(_("respondentgrupp"), max_length=30, choices=RespondentGroup.choices)
+    association = association_link("survey_questions")
+    group = respondent_group_field()
     number = models.PositiveSmallIntegerField(_("frågenummer"))
     indicator = models.PositiveSmallIntegerField(_("indikator"), null=True, blank=True)
     scale = models.CharField(_("skala"), max_length=20, choices=Scale.choices)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from outcomes.catalog.models import catalog_visible
 from outcomes.counts import ReportFigures
 from outcomes.models import (
     Dimension,
@@ -27,6 +28,8 @@ class ReportCatalog:
 
     reasons: dict[str, int]
     categories: dict[tuple[str, str], int]
+    #: The dimensions a save checks the sum rule for: the active ones that have it
+    #: (:attr:`~outcomes.catalog.models.Dimension.has_sum_rule`), in catalog order.
     single_valued_dimensions: list[str]
     #: The Swedish label of each single-valued dimension, for the messages people read.
     dimension_labels: dict[str, str] = field(default_factory=dict)
@@ -39,8 +42,10 @@ class ReportCatalog:
 
 def report_catalog(*, association_id: int) -> ReportCatalog:
     """The ids of every exit reason and dimension category of the association by code (retired
-    ones included, and listed apart with their labels), and the codes of its active single-valued
-    dimensions (those with a sum rule), in their catalog order.
+    ones included, and listed apart with their labels), and the codes of the dimensions whose sum
+    rule a save checks: the active ones with :attr:`~outcomes.catalog.models.Dimension.has_sum_rule`
+    (``NOT multi_valued``), in their catalog order. The one place that decides which dimensions
+    a report save (form, API, import) checks.
 
     One query: every PUT reads the catalog, and three ORM queries were a sixth of its CPU time.
     """
@@ -86,7 +91,8 @@ def report_codes_resolve(
 ):
     """Map codes to catalog rows; unknown codes, and retired ones that the ``stored`` figures of
     the report do not already count, become violations (``unknown_code``, ``retired_reason``,
-    ``retired_category``). A report keeps the retired entries it counted before it was retired."""
+    ``retired_category``). A report keeps the retired entries it counted before it was retired
+    (:func:`~outcomes.catalog.models.catalog_visible`)."""
     if catalog is None:
         catalog = report_catalog(association_id=intervention.association_id)
     reasons, categories = catalog.reasons, catalog.categories
@@ -102,7 +108,7 @@ def report_codes_resolve(
                     _("Okänd avslutsorsak ”%(code)s”.") % {"code": code},
                 )
             )
-        elif code in catalog.retired_reasons and code not in used_reasons:
+        elif not catalog_visible(active=code not in catalog.retired_reasons, used=code in used_reasons):
             violations.append(
                 RuleViolation(
                     "retired_reason",
@@ -123,7 +129,10 @@ def report_codes_resolve(
                         % {"category": category, "dimension": dimension},
                     )
                 )
-            elif (dimension, category) in catalog.retired_categories and (dimension, category) not in used_categories:
+            elif not catalog_visible(
+                active=(dimension, category) not in catalog.retired_categories,
+                used=(dimension, category) in used_categories,
+            ):
                 dimension_label, label = catalog.retired_categories[(dimension, category)]
                 violations.append(
                     RuleViolation(

@@ -1,14 +1,18 @@
-"""Loading the default catalogs (exit reasons, dimensions, survey questions) into an association."""
+"""Loading the default catalogs into an association, and staff's edits of its entries."""
 
 from __future__ import annotations
 
 import json
 from importlib import resources
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from outcomes.changelog.services import change_record, snapshot
 from outcomes.models import (
     Association,
+    ChangeKind,
     Dimension,
     DimensionCategory,
     ExitReason,
@@ -71,3 +75,68 @@ def catalog_load(*, association: Association) -> dict[str, int]:
             )
             created["survey_questions"] += new
     return created
+
+
+def _entry_subject(kind, entry) -> str:
+    return f"{str(kind.singular).capitalize()} {entry.code}"
+
+
+def _entry_fields(kind) -> tuple[str, ...]:
+    return (kind.label_field, "position", "active", *kind.extra_fields)
+
+
+def catalog_entry_create(*, kind, association: Association, code: str, label: str, parent=None, user=None, **extra):
+    """Add an entry to one of the association's catalogs (``kind``, :mod:`outcomes.catalog.registry`),
+    after the entries there are. ``code`` is the entry's stable identifier in the API and never
+    changes afterwards. Refused with ``ValidationError`` naming the field: no or a taken code,
+    no label, personal data in it, a catalog that takes no new entries; nothing stored then."""
+    if not kind.can_add:
+        raise ValidationError({"code": ValidationError(_("Den här katalogen tar inte nya poster."), code="no_add")})
+    unknown = set(extra) - set(kind.extra_fields)
+    if unknown:
+        raise TypeError(f"Unknown catalog fields: {sorted(unknown)}")
+    code = (code or "").strip()
+    existing = kind.entries(association=association, parent=parent)
+    if code and existing.filter(code=code).exists():
+        raise ValidationError({"code": ValidationError(_("Koden finns redan i katalogen."), code="duplicate_code")})
+    owner = {kind.parent_field: parent} if kind.parent_field else {"association": association}
+    position = (existing.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    entry = kind.model(code=code, position=position, **owner, **extra, **{kind.label_field: (label or "").strip()})
+    entry.full_clean(validate_constraints=False)
+    with transaction.atomic():
+        entry.save()
+        change_record(
+            association=association,
+            user=user,
+            kind=ChangeKind.CATALOG,
+            subject=_entry_subject(kind, entry),
+            before=None,
+            after=snapshot(entry, ("code", *_entry_fields(kind))),
+        )
+    return entry
+
+
+def catalog_entry_update(*, kind, entry, association: Association, user=None, **fields):
+    """Rename, reorder (``position``), retire or bring back (``active``) an entry, or change its
+    extra fields (an exit reason's outcome class); its code stays. An entry in use is retired,
+    never deleted, so every report keeps its counts and labels. Refused like
+    :func:`catalog_entry_create`; each changed value is logged."""
+    allowed = set(_entry_fields(kind))
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown catalog fields: {sorted(unknown)}")
+    before = snapshot(entry, _entry_fields(kind))
+    for name, value in fields.items():
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    entry.full_clean(validate_constraints=False)
+    with transaction.atomic():
+        entry.save()
+        change_record(
+            association=association,
+            user=user,
+            kind=ChangeKind.CATALOG,
+            subject=_entry_subject(kind, entry),
+            before=before,
+            after=snapshot(entry, _entry_fields(kind)),
+        )
+    return entry

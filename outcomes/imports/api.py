@@ -9,6 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.params import query_flag
+from outcomes.api.parsers import JSONParser
+from outcomes.imports.file_api import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    CsvBodyParser,
+    XlsxBodyParser,
+    file_import_response,
+    is_file_body,
+)
 from outcomes.imports.serializers import MAX_ITEMS, ImportRequestSerializer, ImportSummarySerializer
 from outcomes.imports.services import reports_import
 
@@ -27,11 +36,12 @@ class ImportView(APIView):
     """Many reports at once, all or nothing; ``?dry_run=true`` checks without storing."""
 
     max_body_size = MAX_BODY_SIZE  # read by outcomes.api.parsers.JSONParser
+    parser_classes = [JSONParser, XlsxBodyParser, CsvBodyParser]  # a file: outcomes.imports.file_api
 
     @extend_schema(
         summary="Importera många rapporter",
         parameters=[DRY_RUN],
-        request=ImportRequestSerializer,
+        request={"application/json": ImportRequestSerializer, XLSX_TYPE: bytes, CSV_TYPE: str},
         responses={200: ImportSummarySerializer},
         description=(
             "Svarar 200 med sammanställningen, eller 400 när någon rapport har fel: då innehåller"
@@ -60,6 +70,8 @@ class ImportView(APIView):
     )
     def post(self, request):
         dry_run = query_flag(request, "dry_run")
+        if is_file_body(request):
+            return file_import_response(request, dry_run=dry_run)
         items = request.data.get("reports") if isinstance(request.data, dict) else None
         if not isinstance(items, list):
             raise serializers.ValidationError(
@@ -70,4 +82,7 @@ class ImportView(APIView):
                 {"reports": [_("Högst %(n)s rapporter per import.") % {"n": MAX_ITEMS}]}, code="too_many"
             )
         summary = reports_import(user=request.user, items=items, dry_run=dry_run)
-        return Response(summary.as_dict(), status=status.HTTP_400_BAD_REQUEST if summary.errors else status.HTTP_200_OK)
+        return Response(
+            ImportSummarySerializer(summary).data,
+            status=status.HTTP_400_BAD_REQUEST if summary.errors else status.HTTP_200_OK,
+        )

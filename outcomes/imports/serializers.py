@@ -26,12 +26,22 @@ class ImportRequestSerializer(serializers.Serializer):
     reports = ImportItemSerializer(many=True)
 
 
+class FileViolationSerializer(ViolationSerializer):
+    """A rule broken in a file import: where in the file (API.md "Files")."""
+
+    sheet = serializers.CharField(required=False, help_text="Bladet i mallen, t.ex. 2024Q3.")
+    cell = serializers.CharField(required=False, help_text="Cellen, t.ex. C14.")
+    line = serializers.IntegerField(required=False, help_text="Raden i CSV-filen, från 1 (rubrikraden).")
+
+
 class ImportItemErrorSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="Rapportens plats i listan, från 0.")
     field = serializers.CharField(help_text="reports[index]")
     code = serializers.CharField()
     message = serializers.CharField()
-    errors = ViolationSerializer(many=True, help_text="Varje fel i rapporten, med fältet och regeln.")
+    sheet = serializers.CharField(required=False, help_text="Filimport: rapportens blad.")
+    line = serializers.IntegerField(required=False, help_text="Filimport: rapportens första rad.")
+    errors = FileViolationSerializer(many=True, help_text="Varje fel i rapporten, med fältet och regeln.")
 
 
 class ImportSummarySerializer(serializers.Serializer):
@@ -39,6 +49,7 @@ class ImportSummarySerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    locked = serializers.IntegerField(required=False, help_text="Filimport: godkända rapporter som lämnas orörda.")
     errors = ImportItemErrorSerializer(many=True)
 
 

@@ -30,6 +30,8 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
+    #: ``(index, SaveResult)`` of every item the save accepted, for a preview of what changes.
+    results: list = field(default_factory=list)
 
     def fail(self, index: int, violations: list[dict]) -> None:
         self.errors.append(
@@ -42,26 +44,18 @@ class ImportSummary:
             }
         )
 
-    def as_dict(self) -> dict:
-        return {
-            "dry_run": self.dry_run,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": self.errors,
-        }
-
 
 def _violation(code: str, field_name: str | None, message: str) -> dict:
     return {"field": field_name, "code": code, "message": str(message)}
 
 
-def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
+def reports_import(*, user, items: list, dry_run: bool, source: str = "") -> ImportSummary:
     """Check and save every item; keep the saves only if none failed and it is not a dry run.
 
     Each item is first checked on its own (body, intervention, rights, period, duplicates); the
     rest are then saved together by :func:`outcomes.tallies.services.report_save_many`, which answers
     what one save after another would, with a number of queries that does not grow with the items.
+    ``source`` is written into the history of every change (a file import gives the file's name).
     """
     summary = ImportSummary(dry_run=dry_run)
     # Only plain ids are looked up; anything else (an object, a list) is refused by the item's check.
@@ -89,11 +83,14 @@ def reports_import(*, user, items: list, dry_run: bool) -> ImportSummary:
                 items=[entry for _index, entry in to_save],
                 user=user,
                 write=not (dry_run or failures),
+                reason=source,
             )
             for (index, _entry), result in zip(to_save, results, strict=True):
                 if isinstance(result, ReportError):
                     failures[index] = [body_field(v, items[index]).as_dict() for v in result.violations]
-                elif result.created:
+                    continue
+                summary.results.append((index, result))
+                if result.created:
                     summary.created += 1
                 elif result.changed:
                     summary.updated += 1

@@ -13,7 +13,19 @@ from outcomes.catalog.models import (
     SurveyIndicator,
     SurveyQuestion,
 )
-from outcomes.organisations.models import ApiToken, Association, Budget, Intervention, Membership, Role, User
+from outcomes.changelog.models import ChangeKind, ChangeLogEntry
+from outcomes.imports.models import FileUpload, FileUploadPart
+from outcomes.organisations.models import (
+    ApiToken,
+    Association,
+    Budget,
+    Intervention,
+    Member,
+    MemberKind,
+    Membership,
+    Role,
+    User,
+)
 from outcomes.surveys.models import NationalAverage, Survey, SurveyAnswer
 from outcomes.tallies.models import (
     BreakdownCount,
@@ -29,13 +41,19 @@ __all__ = [
     "ApiToken",
     "Association",
     "BreakdownCount",
+    "ChangeKind",
+    "ChangeLogEntry",
     "Budget",
     "Dimension",
     "DimensionCategory",
     "ExitCount",
     "ExitReason",
+    "FileUpload",
+    "FileUploadPart",
     "HistoryKind",
     "Intervention",
+    "Member",
+    "MemberKind",
     "Membership",
     "NationalAverage",
     "OutcomeClass",

@@ -6,7 +6,12 @@ interventions. Nobody reaches another association's data: lookups that fail a ch
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.views.decorators.http import require_http_methods
 
 from outcomes.models import Association, Intervention, Membership, Role, User
 from outcomes.organisations.selectors import interventions_visible_to
@@ -21,6 +26,11 @@ def roles_in_association(user: User, association_id: int) -> set[str]:
 
 def is_staff_of(user: User, association_id: int) -> bool:
     return Role.STAFF in roles_in_association(user, association_id)
+
+
+def is_staff_anywhere(user: User) -> bool:
+    """Whether the user is staff of any association (who may create interventions at all)."""
+    return user.is_authenticated and Membership.objects.filter(user=user, role=Role.STAFF).exists()
 
 
 def can_read_summaries(user: User, association_id: int) -> bool:
@@ -69,3 +79,32 @@ def association_for(user: User, pk) -> Association:
     if not roles_in_association(user, association.pk):
         raise Http404
     return association
+
+
+def association_page(view=None, *, staff_only: bool = False):
+    """A web page of one association's own administration (``association_id`` in the URL).
+
+    Staff read and write; viewers read (a POST is 403) unless ``staff_only``; coordinators and
+    everybody outside the association get 404, and anonymous visitors the sign-in page. The view
+    is called as ``view(request, association, **kwargs)`` with ``request.can_manage`` set."""
+
+    def decorate(function):
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        @wraps(function)
+        def wrapper(request, association_id, **kwargs):
+            try:
+                association = Association.objects.get(pk=int(association_id))
+            except (Association.DoesNotExist, TypeError, ValueError) as exc:
+                raise Http404 from exc
+            roles = roles_in_association(request.user, association.pk)
+            if not roles & {Role.STAFF, Role.VIEWER} or (staff_only and Role.STAFF not in roles):
+                raise Http404
+            request.can_manage = Role.STAFF in roles
+            if request.method == "POST" and not request.can_manage:
+                raise PermissionDenied
+            return function(request, association, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

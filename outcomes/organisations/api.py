@@ -1,4 +1,5 @@
-"""Interventions and their budgets: ``/api/v1/interventions/`` and ``.../budgets/{year}/``.
+"""Interventions and their budgets: ``/api/v1/interventions/`` and ``.../budgets/{year}/``; the
+association's settings: ``/api/v1/associations/{id}/settings/``.
 
 Everyone with a role reads the interventions they may see (staff and viewers: their whole
 association; coordinators: those granted). Only staff of the intervention's association create,
@@ -11,16 +12,28 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.filters import InterventionFilter
-from outcomes.limits import MAX_REPORT_SEK
-from outcomes.models import Budget, Intervention, Membership, Role
-from outcomes.organisations.access import intervention_for, is_staff_of
+from outcomes.api.permissions import (
+    AssociationScoped,
+    InterventionScoped,
+    ManagesInterventions,
+    ReadsSummaries,
+    StaffWritesIntervention,
+)
+from outcomes.limits import MAX_COUNT, MAX_REPORT_SEK, MAX_SMALL
+from outcomes.models import Budget, Intervention
+from outcomes.organisations.access import intervention_for
 from outcomes.organisations.selectors import associations_visible_to, interventions_visible_to
-from outcomes.organisations.services import budget_set, intervention_create, intervention_update
+from outcomes.organisations.services import (
+    association_settings_update,
+    budget_set,
+    intervention_create,
+    intervention_update,
+)
 
 
 class BudgetSerializer(serializers.Serializer):
@@ -107,6 +120,8 @@ class InterventionViewSet(
 ):
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
+    # Reading is the queryset's (what the user may see); creating and changing are staff's.
+    permission_classes = [IsAuthenticated, ManagesInterventions]
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"[0-9]{1,18}"
 
@@ -122,17 +137,10 @@ class InterventionViewSet(
         self.check_object_permissions(self.request, intervention)
         return intervention
 
-    def create(self, request, *args, **kwargs):
-        # Roles first: a user who is staff nowhere is refused whatever the body holds.
-        if not Membership.objects.filter(user=request.user, role=Role.STAFF).exists():
-            raise PermissionDenied
-        return super().create(request, *args, **kwargs)
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         association = data.pop("association")
-        if not is_staff_of(self.request.user, association.pk):
-            raise PermissionDenied
+        self.check_object_permissions(self.request, association)
         serializer.instance = intervention_create(association=association, user=self.request.user, **data)
 
     def perform_update(self, serializer):
@@ -141,10 +149,6 @@ class InterventionViewSet(
         )
 
     def update(self, request, *args, **kwargs):
-        # 404 for an intervention the user may not see, then 403 unless staff, before the body.
-        intervention = self.get_object()
-        if not is_staff_of(request.user, intervention.association_id):
-            raise PermissionDenied
         kwargs["partial"] = True
         return super().update(request, *args, **kwargs)
 
@@ -152,21 +156,18 @@ class InterventionViewSet(
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="Budgetåret, till exempel 2024.")
 
 
-class BudgetView(APIView):
+class BudgetView(InterventionScoped, APIView):
     """The intervention's budget (beviljade medel) of one year: read by all roles, set by staff."""
 
     serializer_class = BudgetSerializer
-
-    def _intervention(self, request, intervention_id):
-        return intervention_for(request.user, intervention_id)
+    permission_classes = [IsAuthenticated, StaffWritesIntervention]
 
     @extend_schema(summary="Årets budget", parameters=[YEAR], responses=BudgetSerializer)
     def get(self, request, intervention_id: int, year: int):
-        intervention = self._intervention(request, intervention_id)
-        budget = Budget.objects.filter(intervention=intervention, year=year).first()
+        budget = Budget.objects.filter(intervention=self.get_intervention(), year=year).first()
         if budget is None:
             raise Http404
-        return Response({"year": budget.year, "budget_sek": budget.budget_sek})
+        return Response(BudgetSerializer(budget).data)
 
     @extend_schema(
         summary="Sätt årets budget (förbundspersonal)",
@@ -176,15 +177,76 @@ class BudgetView(APIView):
         examples=[OpenApiExample("Budget", value={"budget_sek": 2403500}, request_only=True)],
     )
     def put(self, request, intervention_id: int, year: int):
-        intervention = self._intervention(request, intervention_id)
-        if not is_staff_of(request.user, intervention.association_id):
-            raise PermissionDenied
         serializer = BudgetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         budget, created = budget_set(
-            intervention=intervention, year=year, budget_sek=serializer.validated_data["budget_sek"], user=request.user
+            intervention=self.get_intervention(),
+            year=year,
+            budget_sek=serializer.validated_data["budget_sek"],
+            user=request.user,
         )
         return Response(
-            {"year": budget.year, "budget_sek": budget.budget_sek},
+            BudgetSerializer(budget).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class SocioEconomicSerializer(serializers.Serializer):
+    """The parameters of the socio-economic estimate, and the value per person and year they give."""
+
+    support_per_month_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    annual_salary_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    income_tax_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    employer_fee_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    health_gain_per_year_sek = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    value_per_person_year_sek = serializers.IntegerField(read_only=True)
+
+
+class AssociationSettingsSerializer(serializers.Serializer):
+    """API.md "Places and the socio-economic estimate"; a PATCH names only the keys it changes.
+
+    Both the request and the answer: the answer reads the association itself, its estimate's
+    parameters nested under ``socio_economic`` (``source="*"``)."""
+
+    small_count_threshold = serializers.IntegerField(min_value=0, max_value=MAX_SMALL, required=False)
+    overdue_days = serializers.IntegerField(min_value=0, max_value=MAX_SMALL, required=False)
+    default_yellow_ratio = serializers.DecimalField(
+        max_digits=4, decimal_places=3, min_value=0, max_value=1, coerce_to_string=False, required=False
+    )
+    reminder_emails = serializers.BooleanField(required=False)
+    socio_economic = SocioEconomicSerializer(source="*", required=False)
+
+    def to_representation(self, instance):
+        answer = super().to_representation(instance)
+        answer["default_yellow_ratio"] = float(instance.default_yellow_ratio)
+        return answer
+
+
+class AssociationSettingsView(AssociationScoped, APIView):
+    """The association's settings: read by staff and viewers, changed by staff (404 to
+    coordinators and to everybody outside the association, 403 to viewers on a PATCH)."""
+
+    permission_classes = [IsAuthenticated, ReadsSummaries]
+    serializer_class = AssociationSettingsSerializer
+
+    @extend_schema(summary="Förbundets inställningar", responses=AssociationSettingsSerializer)
+    def get(self, request, association_id: int):
+        return Response(AssociationSettingsSerializer(self.get_association()).data)
+
+    @extend_schema(
+        summary="Ändra förbundets inställningar (förbundspersonal)",
+        request=AssociationSettingsSerializer,
+        responses=AssociationSettingsSerializer,
+        examples=[
+            OpenApiExample(
+                "Ny gräns och årslön", value={"overdue_days": 20, "socio_economic": {"annual_salary_sek": 320000}}
+            )
+        ],
+    )
+    def patch(self, request, association_id: int):
+        serializer = AssociationSettingsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        association = association_settings_update(
+            association=self.get_association(), user=request.user, **serializer.validated_data
+        )
+        return Response(AssociationSettingsSerializer(association).data)

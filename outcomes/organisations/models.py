@@ -51,8 +51,7 @@ class User(AbstractUser):
     objects = EmailUserManager()
 
     class Meta:
-        verbose_name = _("användare")
-        verbose_name_plural = _("användare")
+        verbose_name = verbose_name_plural = _("användare")
 
     def __str__(self):
         return self.email
@@ -108,8 +107,7 @@ class Association(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("samordningsförbund")
-        verbose_name_plural = _("samordningsförbund")
+        verbose_name = verbose_name_plural = _("samordningsförbund")
         ordering = ["name"]
 
     def __str__(self):
@@ -122,6 +120,46 @@ class Association(models.Model):
         (10 000 × 12 + 30 % and 30 % of 300 000 + 40 000 = 340 000 kr with the defaults)."""
         on_salary = self.annual_salary_sek * (self.income_tax_percent + self.employer_fee_percent)
         return self.support_per_month_sek * 12 + on_salary // 100 + self.health_gain_per_year_sek
+
+
+def association_link(related_name: str, *, on_delete=models.CASCADE) -> models.ForeignKey:
+    """The foreign key from a row to the association it belongs to (``förbund``)."""
+    return models.ForeignKey(Association, on_delete=on_delete, related_name=related_name, verbose_name=_("förbund"))
+
+
+class MemberKind(models.TextChoices):
+    EMPLOYMENT_SERVICE = "employment_service", _("Arbetsförmedlingen")
+    SOCIAL_INSURANCE = "social_insurance", _("Försäkringskassan")
+    REGION = "region", _("region")
+    MUNICIPALITY = "municipality", _("kommun")
+
+
+class Member(models.Model):
+    """A member organisation of the association (*medlem*): Arbetsförmedlingen, Försäkringskassan,
+    the region or a municipality. Interventions' owners are chosen among them, and each
+    municipality is a category of the *Hemkommun* dimension (``dimension_category``)."""
+
+    association = association_link("members")
+    name = models.CharField(_("namn"), max_length=200, validators=[validate_no_personal_data])
+    kind = models.CharField(_("typ av medlem"), max_length=30, choices=MemberKind.choices)
+    active = models.BooleanField(_("aktiv"), default=True)
+    dimension_category = models.OneToOneField(
+        "outcomes.DimensionCategory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("kategori i Hemkommun"),
+    )
+
+    class Meta:
+        verbose_name = _("medlem")
+        verbose_name_plural = _("medlemmar")
+        ordering = ["association", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["association", "name"], name="unique_member_name")]
+
+    def __str__(self):
+        return self.name
 
 
 class InterventionKind(models.TextChoices):
@@ -153,9 +191,7 @@ class Intervention(models.Model):
     for an intervention that is still running.
     """
 
-    association = models.ForeignKey(
-        Association, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("förbund")
-    )
+    association = association_link("interventions", on_delete=models.PROTECT)
     name = models.CharField(_("namn"), max_length=200, validators=[validate_no_personal_data])
     owner = models.CharField(_("insatsägare"), max_length=200, validators=[validate_no_personal_data])
     kind = models.CharField(
@@ -200,12 +236,47 @@ class Intervention(models.Model):
         return period.end >= self.start and (self.end is None or period.start <= self.end)
 
 
+def intervention_link(related_name: str, *, on_delete=models.CASCADE, optional: bool = False) -> models.ForeignKey:
+    """The foreign key from a row to its intervention (``insats``). ``optional`` for a row that
+    belongs to the whole association when the intervention is empty (see :func:`unique_per_scope`)."""
+    return models.ForeignKey(
+        Intervention,
+        on_delete=on_delete,
+        null=optional,
+        blank=optional,
+        related_name=related_name,
+        verbose_name=_("insats"),
+    )
+
+
+#: Where :func:`unique_per_scope` puts ``association`` or ``intervention`` among the fields.
+SCOPE = "scope"
+
+
+def unique_per_scope(fields: list[str], *, association_name: str, intervention_name: str) -> list:
+    """The unique constraints of a row that belongs to one intervention, or to the whole
+    association when its intervention is empty: ``fields`` (with :data:`SCOPE` standing for
+    ``association`` or ``intervention``) are unique among the association-wide rows and among
+    each intervention's rows. One constraint over both columns would not do: the database treats
+    empty values as distinct, so it would let association-wide duplicates in."""
+
+    def scoped(scope: str) -> list[str]:
+        return [scope if name == SCOPE else name for name in fields]
+
+    return [
+        models.UniqueConstraint(
+            fields=scoped("association"), condition=Q(intervention__isnull=True), name=association_name
+        ),
+        models.UniqueConstraint(
+            fields=scoped("intervention"), condition=Q(intervention__isnull=False), name=intervention_name
+        ),
+    ]
+
+
 class Budget(models.Model):
     """Beviljade medel: the yearly budget of one intervention, in whole kronor."""
 
-    intervention = models.ForeignKey(
-        Intervention, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("insats")
-    )
+    intervention = intervention_link("budgets")
     year = models.PositiveSmallIntegerField(_("år"))
     budget_sek = models.PositiveBigIntegerField(_("beviljade medel (kr)"))
 
@@ -235,17 +306,8 @@ class Membership(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("användare"))
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("förbund")
-    )
-    intervention = models.ForeignKey(
-        Intervention,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("insats"),
-    )
+    association = association_link("memberships")
+    intervention = intervention_link("memberships", optional=True)
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -260,15 +322,10 @@ class Membership(models.Model):
                     "En samordnare behörighetsges för en insats; personal och läsare för hela förbundet."
                 ),
             ),
-            models.UniqueConstraint(
-                fields=["user", "association", "role"],
-                condition=Q(intervention__isnull=True),
-                name="one_association_role",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "intervention", "role"],
-                condition=Q(intervention__isnull=False),
-                name="one_intervention_role",
+            *unique_per_scope(
+                ["user", SCOPE, "role"],
+                association_name="one_association_role",
+                intervention_name="one_intervention_role",
             ),
         ]
 

@@ -12,10 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.catalog.models import RespondentGroup, SurveyQuestion
+from outcomes.catalog.models import RespondentGroup, SurveyQuestion, catalog_link, respondent_group_field
 from outcomes.counts import GENDERS, Counts
-from outcomes.organisations.models import Association, Intervention
-from outcomes.periods import Period
+from outcomes.model_bases import PeriodRecord
+from outcomes.organisations.models import SCOPE, association_link, intervention_link, unique_per_scope
 
 OPTION_FIELDS = tuple(f"option_{i}" for i in range(1, 7))
 
@@ -23,50 +23,30 @@ OPTION_FIELDS = tuple(f"option_{i}" for i in range(1, 7))
 ASSOCIATION_GROUP_VALUES = (RespondentGroup.MANAGERS, RespondentGroup.BOARD)
 
 
-class Survey(models.Model):
+class Survey(PeriodRecord):
     """One survey round: who was invited and who answered, for one period and respondent group.
 
     ``period`` is any period code (a year, or a base period of the intervention). Board and
     managers' surveys have no intervention; every other group's survey has one (a constraint).
     """
 
-    association = models.ForeignKey(
-        Association, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("förbund")
-    )
-    intervention = models.ForeignKey(
-        Intervention,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="surveys",
-        verbose_name=_("insats"),
-    )
-    period = models.CharField(_("period"), max_length=10)
-    period_start = models.DateField(_("periodens första dag"), editable=False)
-    period_end = models.DateField(_("periodens sista dag"), editable=False)
-    group = models.CharField(_("respondentgrupp"), max_length=30, choices=RespondentGroup.choices)
+    association = association_link("surveys", on_delete=models.PROTECT)
+    intervention = intervention_link("surveys", on_delete=models.PROTECT, optional=True)
+    group = respondent_group_field()
     invited = models.PositiveIntegerField(_("antal tillfrågade"), default=0)
     answered_women = models.PositiveIntegerField(_("svarande, kvinnor"), default=0)
     answered_men = models.PositiveIntegerField(_("svarande, män"), default=0)
     answered_other = models.PositiveIntegerField(_("svarande, annan/ej angivet"), default=0)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("indikatorenkät")
         verbose_name_plural = _("indikatorenkäter")
         ordering = ["association", "intervention", "period_start", "group"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["intervention", "period", "group"],
-                condition=Q(intervention__isnull=False),
-                name="one_survey_per_intervention_period_group",
-            ),
-            models.UniqueConstraint(
-                fields=["association", "period", "group"],
-                condition=Q(intervention__isnull=True),
-                name="one_survey_per_association_period_group",
+            *unique_per_scope(
+                [SCOPE, "period", "group"],
+                association_name="one_survey_per_association_period_group",
+                intervention_name="one_survey_per_intervention_period_group",
             ),
             models.CheckConstraint(
                 condition=(Q(group__in=ASSOCIATION_GROUP_VALUES) & Q(intervention__isnull=True))
@@ -82,12 +62,6 @@ class Survey(models.Model):
     def __str__(self):
         return f"{self.intervention or self.association} {self.period} {self.get_group_display()}"
 
-    def save(self, *args, **kwargs):
-        parsed = Period.parse(self.period)
-        self.period = parsed.code
-        self.period_start, self.period_end = parsed.start, parsed.end
-        super().save(*args, **kwargs)
-
     @property
     def answered(self) -> Counts:
         return Counts(*(getattr(self, f"answered_{g}") for g in GENDERS))
@@ -97,9 +71,7 @@ class SurveyAnswer(models.Model):
     """The answers to one question in one survey: a count per option, blank answers apart."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(
-        SurveyQuestion, on_delete=models.PROTECT, related_name="answers", verbose_name=_("fråga")
-    )
+    question = catalog_link(SurveyQuestion, _("fråga"), related_name="answers")
     option_1 = models.PositiveIntegerField(_("alternativ 1 (minst positivt; nej)"), default=0)
     option_2 = models.PositiveIntegerField(_("alternativ 2 (ja)"), default=0)
     option_3 = models.PositiveIntegerField(_("alternativ 3"), default=0)
@@ -125,18 +97,13 @@ class SurveyAnswer(models.Model):
 class NationalAverage(models.Model):
     """Rikssnitt: the network's national average percent for one question and year."""
 
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="national_averages", verbose_name=_("förbund")
-    )
-    question = models.ForeignKey(
-        SurveyQuestion, on_delete=models.PROTECT, related_name="national_averages", verbose_name=_("fråga")
-    )
+    association = association_link("national_averages")
+    question = catalog_link(SurveyQuestion, _("fråga"), related_name="national_averages")
     year = models.PositiveSmallIntegerField(_("år"))
     percent = models.DecimalField(_("rikssnitt (procent)"), max_digits=4, decimal_places=1)
 
     class Meta:
-        verbose_name = _("rikssnitt")
-        verbose_name_plural = _("rikssnitt")
+        verbose_name = verbose_name_plural = _("rikssnitt")
         ordering = ["association", "year", "question__position"]
         constraints = [
             models.UniqueConstraint(fields=["question", "year"], name="one_national_average_per_question_year"),

@@ -29,8 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from decimal import Decimal
 from importlib import resources
 
 from django.utils.translation import gettext as _
@@ -38,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from outcomes.catalog.models import RespondentGroup
 from outcomes.counts import GENDER_LABELS, GENDERS
-from outcomes.shares import Share
+from outcomes.shares import GREEN, NO_DATA, RED, YELLOW, Share, round_half_up
 from outcomes.violations import NEGATIVE_COUNT, RuleViolation
 
 SIX_STEP_SCALES = ("frequency6", "extent6")
@@ -88,9 +87,6 @@ ASSOCIATION_GROUPS = frozenset({"managers", "board"})
 
 
 INTERVENTION_GROUPS = frozenset({"participant_ongoing", "participant_exit", "staff", "referrers"})
-
-
-GREEN, YELLOW, RED, NO_DATA = "green", "yellow", "red", "no_data"
 
 
 LIGHT_LABELS = {
@@ -143,8 +139,10 @@ def figure_applies(figure: str, scale: str) -> bool:
     return (figure == YES) == (scale == YES_NO)
 
 
-def _round(value: Fraction, places: str) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(places), ROUND_HALF_UP)
+def headline_figure(scale: str) -> str:
+    """The figure tables and comparisons show for a question on ``scale``: share yes for yes/no
+    questions, else the key figure."""
+    return YES if scale == YES_NO else KEY_FIGURE
 
 
 @dataclass(frozen=True)
@@ -196,12 +194,12 @@ class Distribution:
         if self.is_yes_no or not self.answered:
             return None
         weighted = sum((step + 1) * count for step, count in enumerate(self.counts))
-        return _round(Fraction(weighted, self.answered), "0.01")
+        return round_half_up(weighted, self.answered, "0.01")
 
     @property
     def headline(self) -> str:
-        """The figure tables and comparisons show: the key figure, or share yes for yes/no."""
-        return YES if self.is_yes_no else KEY_FIGURE
+        """The figure tables and comparisons show (:func:`headline_figure`)."""
+        return headline_figure(self.scale)
 
 
 def pooled(distributions: Iterable[Distribution], figure: str) -> Share | None:
@@ -226,7 +224,7 @@ def pooled_mean(distributions: Iterable[Distribution]) -> Decimal | None:
     if not answered:
         return None
     weighted = sum((step + 1) * c for d in six for step, c in enumerate(d.counts))
-    return _round(Fraction(weighted, answered), "0.01")
+    return round_half_up(weighted, answered, "0.01")
 
 
 def response_rate(*, invited: int, answered: int) -> Share:
@@ -242,7 +240,7 @@ def light(value: int | None, reference: int | Decimal | float | None) -> str:
     """
     if value is None or reference is None:
         return NO_DATA
-    reference = int(Decimal(str(reference)).quantize(Decimal("1"), ROUND_HALF_UP))
+    reference = int(round_half_up(Decimal(str(reference))))
     if value < reference:
         return RED
     return YELLOW if value == reference else GREEN

@@ -1,26 +1,17 @@
-"""Reads of indicator surveys. The figures themselves are computed by :mod:`outcomes.surveys.rules`."""
+"""Reads of indicator surveys. The figures themselves are computed by :mod:`outcomes.surveys.rules`,
+over stored surveys by :class:`outcomes.surveys.figures.SurveyFigures`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass as dataclass
-
-from django.db.models import OuterRef as OuterRef
-from django.db.models import Subquery as Subquery
-from django.db.models import Sum
-from django.utils.translation import gettext as gettext
+from dataclasses import dataclass
+from decimal import Decimal
 
 from outcomes.counts import Counts
-from outcomes.models import (
-    Association,
-    Intervention,
-)
+from outcomes.models import Association, Intervention
 from outcomes.periods import Period
 from outcomes.surveys import rules as survey_rules
-from outcomes.surveys.models import OPTION_FIELDS, NationalAverage, Survey, SurveyAnswer
-
-
-def as_period(period) -> Period:
-    return period if isinstance(period, Period) else Period.parse(str(period))
+from outcomes.surveys.figures import as_period, survey_figures_of
+from outcomes.surveys.models import OPTION_FIELDS, NationalAverage, Survey
 
 
 def surveys_of(*, intervention: Intervention | None = None, association: Association | None = None, group: str):
@@ -35,17 +26,6 @@ def surveys_of(*, intervention: Intervention | None = None, association: Associa
     return Survey.objects.filter(intervention=intervention, group=group)
 
 
-def resolve_period(surveys: list, period: Period) -> list:
-    """The surveys that answer for ``period``: the one entered for exactly that period code, or
-    else all entered for periods lying inside it (quarters of a year are pooled). Never both, so
-    a year entered both whole and by quarter is not counted twice.
-    """
-    exact = [s for s in surveys if s.period == period.code]
-    if exact:
-        return exact
-    return [s for s in surveys if s.period_start >= period.start and s.period_end <= period.end]
-
-
 def survey_figure(
     *,
     intervention: Intervention,
@@ -55,51 +35,17 @@ def survey_figure(
     question_code: str | None = None,
     indicator_number: int | None = None,
 ) -> tuple[int, int] | None:
-    """(numerator, denominator) of a survey ``figure`` for a period code and respondent group.
-
-    ``figure`` is ``positive``, ``clearly_positive``, ``key_figure`` or ``yes``
-    (:mod:`outcomes.surveys.rules`). Give ``question_code`` for one question, or ``indicator_number``
-    to pool the answers of the group's questions of that indicator. The survey entered for
-    exactly ``period`` is used, or else the surveys of periods inside it pooled (see
-    :func:`resolve_period`). Board and managers' surveys are the intervention's association's.
-    Denominators exclude blank answers. Answers ``None`` when there is no survey, or when the
-    figure does not apply to the question(s) (``yes`` of a six-step question); ``(0, 0)`` when
-    the survey has no answers to them (``no_data``). Sums are taken in the database.
+    """(numerator, denominator) of a survey ``figure`` of an intervention for a period code and
+    respondent group, or ``None`` without a survey: :meth:`SurveyFigures.figure
+    <outcomes.surveys.figures.SurveyFigures.figure>` (which says what each argument means) over
+    the surveys of ``group`` within ``period``, loaded in two queries. Board and managers'
+    surveys are the intervention's association's.
     """
-    if figure not in survey_rules.SHARE_FIGURES:
-        raise ValueError(f"unknown survey figure {figure!r}")
-    if (question_code is None) == (indicator_number is None):
-        raise ValueError("give exactly one of question_code and indicator_number")
     target = as_period(period)
-    candidates = list(
-        surveys_of(intervention=intervention, group=group)
-        .filter(period_start__gte=target.start, period_end__lte=target.end)
-        .only("id", "period", "period_start", "period_end")
+    figures = survey_figures_of(intervention=intervention, start=target.start, end=target.end, group=group)
+    return figures.figure(
+        period=target, figure=figure, group=group, question_code=question_code, indicator_number=indicator_number
     )
-    chosen = resolve_period(candidates, target)
-    if not chosen:
-        return None
-    answers = SurveyAnswer.objects.filter(survey__in=[s.pk for s in chosen])
-    if question_code is not None:
-        answers = answers.filter(question__code=question_code)
-    else:
-        answers = answers.filter(question__indicator=indicator_number, question__group=group)
-    rows = answers.values("question__scale", "question__indicator").annotate(
-        **{f: Sum(f) for f in (*OPTION_FIELDS, "blank")}
-    )
-    distributions = [
-        survey_rules.Distribution(
-            scale=row["question__scale"],
-            counts=tuple(row[f] for f in OPTION_FIELDS[: survey_rules.option_count(row["question__scale"])]),
-            blank=row["blank"],
-            indicator=row["question__indicator"],
-        )
-        for row in rows
-    ]
-    if not distributions:
-        return (0, 0)
-    share = survey_rules.pooled(distributions, figure)
-    return None if share is None else share.as_pair()
 
 
 def ratio_dict(ratio) -> dict | None:
@@ -133,11 +79,96 @@ def response_rate_dict(surveys: list) -> dict:
     }
 
 
-def survey_detail(*, survey: Survey) -> dict:
-    """One stored survey as the API answers it: the body, per question every figure with the
-    national average of the year and the same period a year earlier, and their lights.
+@dataclass(frozen=True)
+class AnswerDetail:
+    """One question of a stored survey: its answers, every figure, the national average of the
+    year and the headline figure of the same period a year earlier, with their lights.
 
     A question without non-blank answers has figures ``None`` and lights ``no_data``.
+    """
+
+    question: str
+    distribution: survey_rules.Distribution
+    national_average: Decimal | None
+    previous_year: int | None
+
+    @property
+    def counts(self) -> list[int]:
+        return list(self.distribution.counts)
+
+    @property
+    def blank(self) -> int:
+        return self.distribution.blank
+
+    def _value(self, figure: str) -> float | None:
+        share = self.distribution.share(figure)
+        return float(share.value) if share is not None and share.value is not None else None
+
+    @property
+    def positive(self) -> float | None:
+        return self._value(survey_rules.POSITIVE)
+
+    @property
+    def clearly_positive(self) -> float | None:
+        return self._value(survey_rules.CLEARLY_POSITIVE)
+
+    @property
+    def key_figure(self) -> float | None:
+        return self._value(survey_rules.KEY_FIGURE)
+
+    @property
+    def yes(self) -> float | None:
+        return self._value(survey_rules.YES)
+
+    @property
+    def mean(self):
+        return self.distribution.mean
+
+    @property
+    def figures(self) -> dict:
+        """Every figure as a share (``None`` where it does not apply), the mean and which figure
+        is the headline."""
+        d = self.distribution
+        return {
+            **{f: d.share(f) for f in survey_rules.SHARE_FIGURES},
+            "mean": d.mean,
+            "headline": d.headline,
+        }
+
+    @property
+    def _headline_percent(self) -> int | None:
+        return self.distribution.share(self.distribution.headline).percent
+
+    @property
+    def national_average_light(self) -> str:
+        return survey_rules.light(self._headline_percent, self.national_average)
+
+    @property
+    def previous_year_light(self) -> str:
+        return survey_rules.light(self._headline_percent, self.previous_year)
+
+
+@dataclass(frozen=True)
+class SurveyDetail:
+    """One stored survey with the figures of every question (:func:`survey_detail`); the API's
+    shape of it is :class:`outcomes.surveys.api.SurveyOutputSerializer`."""
+
+    survey: Survey
+    answers: list[AnswerDetail]
+
+    @property
+    def non_response(self) -> int:
+        return self.survey.invited - self.survey.answered.total
+
+    @property
+    def response_rate(self):
+        """Answered over invited (a share without value when nobody was invited)."""
+        return survey_rules.response_rate(invited=self.survey.invited, answered=self.survey.answered.total)
+
+
+def survey_detail(*, survey: Survey) -> SurveyDetail:
+    """One stored survey as the API answers it: the body, per question every figure with the
+    national average of the year and the same period a year earlier, and their lights.
     """
     association_id = survey.association_id
     period = Period.parse(survey.period)
@@ -166,43 +197,19 @@ def survey_detail(*, survey: Survey) -> dict:
     answers = []
     for row in rows:
         q = row.question
-        d = survey_rules.Distribution(
-            scale=q.scale, counts=row.counts_for(q.scale), blank=row.blank, indicator=q.indicator
-        )
-        figures = question_figures(d)
-        headline = d.share(d.headline)
         prev = previous.get(q.code)
-        prev_percent = prev.share(prev.headline).percent if prev else None
         average = averages.get(q.pk)
         answers.append(
-            {
-                "question": q.code,
-                "counts": list(d.counts),
-                "blank": d.blank,
-                **{f: (figures[f] or {}).get("value") for f in survey_rules.SHARE_FIGURES},
-                "mean": figures["mean"],
-                "figures": figures,
-                "national_average": float(average) if average is not None else None,
-                "national_average_light": survey_rules.light(headline.percent, average),
-                "previous_year": prev_percent,
-                "previous_year_light": survey_rules.light(headline.percent, prev_percent),
-            }
+            AnswerDetail(
+                question=q.code,
+                distribution=survey_rules.Distribution(
+                    scale=q.scale, counts=row.counts_for(q.scale), blank=row.blank, indicator=q.indicator
+                ),
+                national_average=average,
+                previous_year=prev.share(prev.headline).percent if prev else None,
+            )
         )
-    rate = response_rate_dict([survey])
-    return {
-        "period": survey.period,
-        "group": survey.group,
-        "intervention": survey.intervention_id,
-        "association": association_id,
-        "version": survey.version,
-        "invited": survey.invited,
-        "answered": survey.answered.as_dict(),
-        "answered_total": survey.answered.total,
-        "non_response": rate["non_response"],
-        "response_rate": rate["value"],
-        "response_rate_percent": rate["percent"],
-        "answers": answers,
-    }
+    return SurveyDetail(survey=survey, answers=answers)
 
 
 def pool_answers(rows, questions: dict) -> dict[str, survey_rules.Distribution]:

@@ -18,6 +18,7 @@ from outcomes.models import (
     User,
 )
 from outcomes.periods import Period, PeriodError
+from outcomes.shares import round_half_up
 from outcomes.surveys import rules as survey_rules
 from outcomes.surveys.models import OPTION_FIELDS, NationalAverage, Survey, SurveyAnswer
 from outcomes.tallies.errors import ReportError
@@ -85,12 +86,9 @@ def _survey_locked(*, intervention, association_id: int, period, group: str, own
 def _questions_for(survey: Survey | None, *, association_id: int, group: str) -> dict:
     """The group's questions by code that a save may answer: the active ones, and retired ones the
     stored survey already answers."""
-    answered_before = set(survey.answers.values_list("question_id", flat=True)) if survey else set()
-    return {
-        q.code: q
-        for q in SurveyQuestion.objects.filter(association_id=association_id, group=group)
-        if q.active or q.pk in answered_before
-    }
+    answered_before = survey.answers.values("question_id") if survey else []
+    questions = SurveyQuestion.objects.filter(association_id=association_id, group=group).visible_for(answered_before)
+    return {q.code: q for q in questions}
 
 
 def _survey_unchanged(survey: Survey, *, data, answered: Counts, new_rows: dict) -> bool:
@@ -190,7 +188,7 @@ def national_averages_set(
         if problem:
             violations.append(problem)
             continue
-        cleaned[code] = Decimal(str(value)).quantize(Decimal("0.1"))
+        cleaned[code] = round_half_up(Decimal(str(value)), places="0.1")
     if violations:
         raise SurveyError(violations)
     with transaction.atomic():

@@ -3,28 +3,12 @@ indicator, with national averages and traffic lights."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass as dataclass
-
-from django.db.models import OuterRef as OuterRef
-from django.db.models import Subquery as Subquery
-from django.utils.translation import gettext as gettext
-
-from outcomes.models import (
-    Association,
-    Intervention,
-    SurveyQuestion,
-)
+from outcomes.models import Association, Intervention, SurveyQuestion
 from outcomes.periods import Period
 from outcomes.surveys import rules as survey_rules
+from outcomes.surveys.figures import as_period, resolve_period
 from outcomes.surveys.models import NationalAverage, Survey, SurveyAnswer
-from outcomes.surveys.selectors import (
-    as_period,
-    pool_answers,
-    question_figures,
-    ratio_dict,
-    resolve_period,
-    response_rate_dict,
-)
+from outcomes.surveys.selectors import pool_answers, question_figures, ratio_dict, response_rate_dict
 
 #: How many years a survey table shows: the period's own year and up to four before it.
 SURVEY_TABLE_YEARS = 5
@@ -132,15 +116,10 @@ def _table_lookups(stored: list, association_ids, window: list[Period]):
     return answers_by_survey, questions, averages
 
 
-def _table_figure(question) -> str:
-    """The figure a table shows for a question: share yes for yes/no questions, else the key figure."""
-    return survey_rules.YES if question.scale == survey_rules.YES_NO else survey_rules.KEY_FIGURE
-
-
 def _table_cell(q, distributions: dict, previous: dict, average) -> dict:
     """One cell: the question's figure in a period, against the national average and the year before."""
     d = distributions.get(q.code)
-    figure = _table_figure(q)
+    figure = survey_rules.headline_figure(q.scale)
     share = d.share(figure) if d else survey_rules.Share(0, 0)
     prev = previous.get(q.code)
     prev_percent = prev.share(figure).percent if prev else None
@@ -165,7 +144,7 @@ def _group_table(group: str, label: str, target: Period, window: list[Period], g
         rows = [a for s in chosen for a in answers_by_survey.get(s.pk, [])]
         per_period[p.code] = (chosen, pool_answers(rows, questions))
     answered_ids = {a.question_id for s in group_surveys for a in answers_by_survey.get(s.pk, [])}
-    columns = [q for q in questions.values() if q.group == group and (q.active or q.pk in answered_ids)]
+    columns = [q for q in questions.values() if q.group == group and q.is_visible(used=q.pk in answered_ids)]
     table_rows = []
     for p in window[:SURVEY_TABLE_YEARS]:
         chosen, distributions = per_period[p.code]
@@ -184,7 +163,7 @@ def _group_table(group: str, label: str, target: Period, window: list[Period], g
                 "text": q.text_sv,
                 "indicator": q.indicator,
                 "scale": q.scale,
-                "figure": _table_figure(q),
+                "figure": survey_rules.headline_figure(q.scale),
             }
             for q in columns
         ],

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize_input, sanitize_separators
 from django.utils.translation import gettext as _
 
 from outcomes.catalog.models import RespondentGroup
@@ -30,6 +31,7 @@ from outcomes.organisations.selectors import associations_visible_to, interventi
 from outcomes.periods import Period, PeriodError
 from outcomes.shares import without_percent_sign
 from outcomes.surveys import rules as survey_rules
+from outcomes.surveys.api import SurveyOutputSerializer
 from outcomes.surveys.forms import SurveyForm
 from outcomes.surveys.models import NationalAverage
 from outcomes.surveys.selectors import survey_detail, surveys_of
@@ -41,12 +43,10 @@ GROUP_LABELS = dict(RespondentGroup.choices)
 
 
 def _questions_for(association_id: int, group: str, survey=None):
-    answered = set(survey.answers.values_list("question_id", flat=True)) if survey else set()
-    return [
-        q
-        for q in SurveyQuestion.objects.filter(association_id=association_id, group=group).order_by("position", "code")
-        if q.active or q.pk in answered
-    ]
+    """The group's questions of the form: the active ones and the retired ones the survey answers."""
+    answered = survey.answers.values("question_id") if survey else []
+    questions = SurveyQuestion.objects.filter(association_id=association_id, group=group).visible_for(answered)
+    return list(questions.order_by("position", "code"))
 
 
 def _survey_page(request, *, intervention, association, period: str, group: str, can_write: bool, back_url: str):
@@ -64,7 +64,7 @@ def _survey_page(request, *, intervention, association, period: str, group: str,
     survey = (
         surveys_of(intervention=intervention, association=association, group=group).filter(period=period_code).first()
     )
-    detail = survey_detail(survey=survey) if survey else None
+    detail = SurveyOutputSerializer(survey_detail(survey=survey)).data if survey else None
     questions = _questions_for(owner_association_id, group, survey)
     status = 200
     if request.method == "POST":
@@ -247,13 +247,13 @@ def national_averages(request, pk: int, year: int):
     stored = {a.question_id: a.percent for a in NationalAverage.objects.filter(association=association, year=year)}
     errors: dict[str, str] = {}
     general_errors: list[str] = []
-    values = {q.code: ("" if stored.get(q.pk) is None else str(stored[q.pk])) for q in questions}
+    values = {q.code: ("" if stored.get(q.pk) is None else localize_input(stored[q.pk])) for q in questions}
     status = 200
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
         values = {
-            q.code: without_percent_sign(request.POST.get(f"avg_{q.code}", "")).replace(",", ".") for q in questions
+            q.code: sanitize_separators(without_percent_sign(request.POST.get(f"avg_{q.code}", ""))) for q in questions
         }
         try:
             national_averages_set(association=association, year=year, values=values, user=request.user)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.errors import PreconditionFailed, report_error_response
 from outcomes.api.filters import ReportFilter
+from outcomes.api.permissions import InterventionScoped, ReadsIntervention, StaffWritesIntervention, WritesReports
 from outcomes.models import PeriodReport
-from outcomes.organisations.access import can_write_reports, intervention_for, is_staff_of
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError
@@ -33,16 +33,19 @@ def etag_for(report: PeriodReport) -> str:
 
 
 def parse_if_match(header: str | None) -> int | None:
-    """The version named by ``If-Match`` (``"3"``, ``W/"3"`` or ``3``); ``None`` when absent."""
+    """The version named by ``If-Match`` (``"3"``, ``W/"3"``, or ``3`` as some clients send it);
+    ``None`` when absent or ``*``. Anything else, several tags included, is a 412."""
     if not header:
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if value == "*":
+    tags = parse_etags(header) or parse_etags(f'"{header.strip()}"')
+    if tags == ["*"]:
         return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise PreconditionFailed(detail='If-Match ska vara en version som ETag anger, till exempel "3".') from exc
+    if len(tags) == 1:
+        try:
+            return int(tags[0].removeprefix("W/").strip('"'))
+        except ValueError:
+            pass
+    raise PreconditionFailed(detail='If-Match ska vara en version som ETag anger, till exempel "3".')
 
 
 def report_response(report: PeriodReport, *, warnings=None, figures=None, status_code=status.HTTP_200_OK) -> Response:
@@ -56,15 +59,8 @@ def report_response(report: PeriodReport, *, warnings=None, figures=None, status
     return response
 
 
-class ReportMixin:
-    def intervention(self, request: Request, intervention_id):
-        return intervention_for(request.user, intervention_id)
-
-    def writable_intervention(self, request: Request, intervention_id):
-        intervention = self.intervention(request, intervention_id)
-        if not can_write_reports(request.user, intervention):
-            raise PermissionDenied
-        return intervention
+class ReportMixin(InterventionScoped):
+    """The URL's intervention and base period; who may do what is the view's permission class."""
 
     def period_code(self, intervention, period: str) -> str:
         try:
@@ -124,10 +120,11 @@ REPORT_EXAMPLE = OpenApiExample(
 class ReportView(ReportMixin, APIView):
     """One base-period report of an intervention: read it, or create or replace it (idempotent)."""
 
+    permission_classes = [IsAuthenticated, WritesReports]
+
     @extend_schema(summary="En rapport", responses=ReportOutputSerializer, parameters=[PERIOD, ETAG])
     def get(self, request, intervention_id: int, period: str):
-        intervention = self.intervention(request, intervention_id)
-        return report_response(self.stored_report(intervention, period))
+        return report_response(self.stored_report(self.get_intervention(), period))
 
     @extend_schema(
         summary="Skapa eller ersätt en rapport (idempotent)",
@@ -137,7 +134,7 @@ class ReportView(ReportMixin, APIView):
         examples=[REPORT_EXAMPLE],
     )
     def put(self, request, intervention_id: int, period: str):
-        intervention = self.writable_intervention(request, intervention_id)
+        intervention = self.get_intervention()
         period_code = self.period_code(intervention, period)
         data = plain_report_data(request.data)
         if data is None:
@@ -171,17 +168,14 @@ class ReportView(ReportMixin, APIView):
 class ReportTransitionView(ReportMixin, APIView):
     """Base of the status changes; subclasses name who may do it and which service runs."""
 
-    staff_only = False
+    permission_classes = [IsAuthenticated, WritesReports]
 
     def transition(self, request, report):
         raise NotImplementedError
 
     @extend_schema(request=None, responses=ReportOutputSerializer, parameters=[PERIOD, ETAG])
     def post(self, request, intervention_id: int, period: str):
-        intervention = self.writable_intervention(request, intervention_id)
-        if self.staff_only and not is_staff_of(request.user, intervention.association_id):
-            raise PermissionDenied
-        report = self.stored_report(intervention, period)
+        report = self.stored_report(self.get_intervention(), period)
         return report_response(self.transition(request, report))
 
 
@@ -191,14 +185,14 @@ class ReportSubmitView(ReportTransitionView):
 
 
 class ReportApproveView(ReportTransitionView):
-    staff_only = True
+    permission_classes = [IsAuthenticated, WritesReports, StaffWritesIntervention]
 
     def transition(self, request, report):
         return report_approve(report=report, user=request.user)
 
 
 class ReportReopenView(ReportTransitionView):
-    staff_only = True
+    permission_classes = [IsAuthenticated, WritesReports, StaffWritesIntervention]
 
     @extend_schema(
         request={
@@ -230,11 +224,12 @@ class ReportListView(generics.ListAPIView):
 
 
 @extend_schema(summary="En insats rapporter")
-class InterventionReportListView(ReportListView):
+class InterventionReportListView(InterventionScoped, ReportListView):
     """The reports of one intervention (404 when the user may not see it)."""
+
+    permission_classes = [IsAuthenticated, ReadsIntervention]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return PeriodReport.objects.none()
-        intervention = intervention_for(self.request.user, self.kwargs["intervention_id"])
-        return PeriodReport.objects.filter(intervention=intervention).order_by("-period_start")
+        return PeriodReport.objects.filter(intervention=self.get_intervention()).order_by("-period_start")

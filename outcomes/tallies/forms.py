@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
-from outcomes.models import Dimension, ExitReason, PeriodReport
+from outcomes.models import Dimension, DimensionCategory, ExitReason, PeriodReport
+from outcomes.tallies.rules import EXITS_SUM
 from outcomes.tallies.services import ReportInput
 from outcomes.validators import validate_no_personal_data
 from outcomes.violations import ERROR, WARNING, RuleViolation
@@ -32,6 +34,17 @@ PARTICIPANT_ROWS = (
 
 
 SEP = "__"
+
+
+#: The first part of a field's name for each kind of count in :meth:`ReportFigures.count_rows`
+#: (``start__women``, ``reason__work__men``, ``dim__age_band__a16_29__other``).
+FORM_PREFIX = {
+    "ongoing_at_start": "start",
+    "new": "new",
+    "exits": "exits",
+    "exits_by_reason": "reason",
+    "breakdowns": "dim",
+}
 
 
 def too_large_message(name, maximum: int) -> str:
@@ -66,8 +79,13 @@ _DECIMAL_AMOUNT = re.compile(r"-?\d[\d \u00a0]*[.,]\d+")
 class WholeKronorField(forms.IntegerField):
     """Whole kronor. An amount with öre ("182500,50", "182500.50") is refused with its own
     message (``decimals``) rather than the general one, so that nobody reads the comma as a
-    thousands separator and types the amount again a hundred times too large. "182500.0" is a
-    whole amount and passes, as it does in Django's ``IntegerField``."""
+    thousands separator and types the amount again a hundred times too large. The field is
+    localized (Django reads the language's decimal comma), so "182500,0" and "182500.0" are
+    whole amounts and pass, as in Django's ``IntegerField``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         try:
@@ -200,26 +218,21 @@ class ReportForm(forms.Form):
     @staticmethod
     def _reasons_shown(intervention, report: PeriodReport | None) -> list:
         """The exit reasons of the form: the active ones and the retired ones the report counts."""
-        used_reasons = set(report.exit_counts.values_list("reason_id", flat=True)) if report else set()
-        return [
-            r
-            for r in ExitReason.objects.filter(association_id=intervention.association_id)
-            if r.active or r.pk in used_reasons
-        ]
+        used = report.exit_counts.values("reason_id") if report else []
+        return list(ExitReason.objects.filter(association_id=intervention.association_id).visible_for(used))
 
     @staticmethod
     def _dimensions_shown(intervention, report: PeriodReport | None) -> list[tuple]:
         """The dimensions of the form with their categories: active entries and the retired ones
         the report counts; a dimension without any category shown is left out."""
-        used_categories = set(report.breakdown_counts.values_list("category_id", flat=True)) if report else set()
-        dimensions = []
-        for dimension in Dimension.objects.filter(association_id=intervention.association_id).prefetch_related(
-            "categories"
-        ):
-            categories = [c for c in dimension.categories.all() if c.active or c.pk in used_categories]
-            if (dimension.active or any(c.pk in used_categories for c in categories)) and categories:
-                dimensions.append((dimension, categories))
-        return dimensions
+        used_categories = report.breakdown_counts.values("category_id") if report else []
+        used_dimensions = report.breakdown_counts.values("category__dimension_id") if report else []
+        shown = (
+            Dimension.objects.filter(association_id=intervention.association_id)
+            .visible_for(used_dimensions)
+            .prefetch_related(Prefetch("categories", DimensionCategory.objects.visible_for(used_categories)))
+        )
+        return [(dimension, categories) for dimension in shown if (categories := list(dimension.categories.all()))]
 
     def _count_fields_add(self) -> None:
         """One count field per gender for each participant row, exit reason and category."""
@@ -253,14 +266,8 @@ class ReportForm(forms.Form):
         if figures is None:
             put("start", start or Counts())
             return initial
-        put("start", figures.ongoing_at_start)
-        put("new", figures.new)
-        put("exits", figures.exits)
-        for code, counts in figures.exits_by_reason.items():
-            put(f"reason{SEP}{code}", counts)
-        for dimension, categories in figures.breakdowns.items():
-            for code, counts in categories.items():
-                put(f"dim{SEP}{dimension}{SEP}{code}", counts)
+        for (kind, *codes), counts in figures.count_rows():
+            put(SEP.join((FORM_PREFIX[kind], *codes)), counts)
         initial["spent_sek"] = figures.spent_sek or None
         return initial
 
@@ -343,7 +350,7 @@ class ReportForm(forms.Form):
             if name in self.fields:
                 self._cell_messages.setdefault(name, []).append(violation)
             parts = violation.field.split(".")
-            if violation.code == "exits_sum":
+            if violation.code == EXITS_SUM:
                 self._grid_messages.setdefault("exits", []).append(violation)
             elif parts[0] == "breakdowns" and len(parts) == 3:
                 self._grid_messages.setdefault(f"dim{SEP}{parts[1]}", []).append(violation)
@@ -407,7 +414,7 @@ class ReportForm(forms.Form):
                     key=key,
                     title=dimension.label_sv,
                     rows=[self._row(f"{key}{SEP}{c.code}", c.label_sv, key=c.code) for c in categories],
-                    target=None if dimension.multi_valued else self._row("new", _("Nya deltagare")),
+                    target=self._row("new", _("Nya deltagare")) if dimension.has_sum_rule else None,
                     target_label=_("Ska vara lika med nya deltagare"),
                     messages=self._grid_messages.get(key, []),
                 )

@@ -32,14 +32,8 @@ def history_values(figures: ReportFigures, comment: str) -> dict[str, str]:
             if value:
                 values[f"{prefix}.{gender}"] = str(value)
 
-    put("ongoing_at_start", figures.ongoing_at_start)
-    put("new", figures.new)
-    put("exits", figures.exits)
-    for reason, counts in figures.exits_by_reason.items():
-        put(f"exits_by_reason.{reason}", counts)
-    for dimension, categories in figures.breakdowns.items():
-        for category, counts in categories.items():
-            put(f"breakdowns.{dimension}.{category}", counts)
+    for key, counts in figures.count_rows():
+        put(".".join(key), counts)
     if figures.spent_sek:
         values["spent_sek"] = str(figures.spent_sek)
     if comment:

@@ -12,9 +12,10 @@ from django.db import models
 from django.db.models import Min, Sum
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.catalog.models import DimensionCategory, ExitReason
+from outcomes.catalog.models import DimensionCategory, ExitReason, catalog_link
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
-from outcomes.organisations.models import Intervention
+from outcomes.model_bases import PeriodRecord
+from outcomes.organisations.models import intervention_link
 from outcomes.periods import Period
 from outcomes.validators import validate_no_personal_data
 
@@ -87,7 +88,7 @@ class PeriodReportQuerySet(models.QuerySet):
         return totals
 
 
-class PeriodReport(models.Model):
+class PeriodReport(PeriodRecord):
     """All counts of one intervention for one base period (pinnstatistik för perioden).
 
     ``version`` grows by one with every saved change and guards against lost updates. An approved
@@ -96,14 +97,8 @@ class PeriodReport(models.Model):
     :mod:`outcomes.tallies.rules`, not by the database, because a draft may break it.
     """
 
-    intervention = models.ForeignKey(
-        Intervention, on_delete=models.PROTECT, related_name="reports", verbose_name=_("insats")
-    )
-    period = models.CharField(_("period"), max_length=10)
-    period_start = models.DateField(_("periodens första dag"), editable=False)
-    period_end = models.DateField(_("periodens sista dag"), editable=False)
+    intervention = intervention_link("reports", on_delete=models.PROTECT)
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     ongoing_start_women = models.PositiveIntegerField(_("pågående vid start, kvinnor"), default=0)
     ongoing_start_men = models.PositiveIntegerField(_("pågående vid start, män"), default=0)
@@ -118,8 +113,6 @@ class PeriodReport(models.Model):
     spent_sek = models.PositiveBigIntegerField(_("förbrukat (kr)"), default=0)
     comment = models.TextField(_("kommentar"), blank=True, validators=[validate_no_personal_data])
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
 
@@ -139,12 +132,6 @@ class PeriodReport(models.Model):
 
     def __str__(self):
         return f"{self.intervention} {self.period}"
-
-    def save(self, *args, **kwargs):
-        parsed = Period.parse(self.period)
-        self.period = parsed.code
-        self.period_start, self.period_end = parsed.start, parsed.end
-        super().save(*args, **kwargs)
 
     @property
     def base_period(self) -> Period:
@@ -190,13 +177,10 @@ class PeriodReport(models.Model):
 
 class ExitCount(GenderCounts):
     report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="exit_counts")
-    reason = models.ForeignKey(
-        ExitReason, on_delete=models.PROTECT, related_name="counts", verbose_name=_("avslutsorsak")
-    )
+    reason = catalog_link(ExitReason, _("avslutsorsak"), related_name="counts")
 
     class Meta:
-        verbose_name = _("avslutade per orsak")
-        verbose_name_plural = _("avslutade per orsak")
+        verbose_name = verbose_name_plural = _("avslutade per orsak")
         constraints = [models.UniqueConstraint(fields=["report", "reason"], name="one_count_per_reason")]
 
     def __str__(self):
@@ -205,13 +189,10 @@ class ExitCount(GenderCounts):
 
 class BreakdownCount(GenderCounts):
     report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="breakdown_counts")
-    category = models.ForeignKey(
-        DimensionCategory, on_delete=models.PROTECT, related_name="counts", verbose_name=_("kategori")
-    )
+    category = catalog_link(DimensionCategory, _("kategori"), related_name="counts")
 
     class Meta:
-        verbose_name = _("nya per bakgrundskategori")
-        verbose_name_plural = _("nya per bakgrundskategori")
+        verbose_name = verbose_name_plural = _("nya per bakgrundskategori")
         constraints = [models.UniqueConstraint(fields=["report", "category"], name="one_count_per_category")]
 
     def __str__(self):
@@ -265,8 +246,7 @@ class ReportHistory(models.Model):
     objects = ReportHistoryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("rapporthistorik")
-        verbose_name_plural = _("rapporthistorik")
+        verbose_name = verbose_name_plural = _("rapporthistorik")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["report", "kind", "at"], name="report_history_idx")]
 
@@ -289,9 +269,7 @@ class OverdueReminder(models.Model):
     reminded about once, however often the task runs.
     """
 
-    intervention = models.ForeignKey(
-        Intervention, on_delete=models.CASCADE, related_name="overdue_reminders", verbose_name=_("insats")
-    )
+    intervention = intervention_link("overdue_reminders")
     period = models.CharField(_("period"), max_length=10)
     sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
     recipients = models.PositiveIntegerField(_("antal mottagare"), default=0)

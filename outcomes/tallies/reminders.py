@@ -23,7 +23,8 @@ def overdue_reminders_send(*, today, site_url: str = "") -> int:
     association's ``overdue_days`` after the period ended. Only periods that ended within the
     last year are considered, so a new installation does not mail about years of history. An
     intervention without coordinators gets no reminder (and none is recorded, so a coordinator
-    granted later is reminded). Idempotent: an :class:`OverdueReminder` row per intervention and
+    granted later is reminded), nor does one of an association with reminders turned off
+    (``Association.reminder_emails``). Idempotent: an :class:`OverdueReminder` row per intervention and
     period is written in the same transaction as the mail is sent, so running again sends nothing
     new, and a failed send leaves no row and is retried on the next run. Answers how many
     reminders (intervention and period) were sent.
@@ -37,7 +38,12 @@ def overdue_reminders_send(*, today, site_url: str = "") -> int:
     from outcomes.periods import Period
 
     earliest_end = today - dt.timedelta(days=REMINDER_LOOKBACK_DAYS)
-    interventions = list(Intervention.objects.filter(active=True, start__lte=today).select_related("association"))
+    # An association that turned reminders off (Association.reminder_emails) gets none.
+    interventions = list(
+        Intervention.objects.filter(active=True, start__lte=today, association__reminder_emails=True).select_related(
+            "association"
+        )
+    )
     done = set(
         PeriodReport.objects.filter(
             intervention__in=interventions, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]

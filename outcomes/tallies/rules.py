@@ -4,7 +4,7 @@ Each rule has a stable English code (see :mod:`outcomes.violations`) and a Swedi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -27,20 +27,33 @@ CONTINUITY = "continuity"
 OVER_BUDGET = "over_budget"
 
 
+def _below_zero(counts: Counts) -> Iterator[tuple[str, int]]:
+    """``(gender, count)`` for each gender whose count is negative."""
+    for gender in GENDERS:
+        if getattr(counts, gender) < 0:
+            yield gender, getattr(counts, gender)
+
+
+def _differing(expected: Counts, got: Counts) -> Iterator[tuple[str, int, int]]:
+    """``(gender, expected, got)`` for each gender where ``got`` differs from ``expected``."""
+    for gender in GENDERS:
+        if getattr(expected, gender) != getattr(got, gender):
+            yield gender, getattr(expected, gender), getattr(got, gender)
+
+
 def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
     found = []
 
     def check(field_name: str, label: str, counts: Counts) -> None:
-        for gender in GENDERS:
-            if getattr(counts, gender) < 0:
-                found.append(
-                    RuleViolation(
-                        NEGATIVE_COUNT,
-                        f"{field_name}.{gender}",
-                        _("%(label)s (%(gender)s) får inte vara negativt.")
-                        % {"label": label, "gender": GENDER_LABELS[gender]},
-                    )
+        for gender, _count in _below_zero(counts):
+            found.append(
+                RuleViolation(
+                    NEGATIVE_COUNT,
+                    f"{field_name}.{gender}",
+                    _("%(label)s (%(gender)s) får inte vara negativt.")
+                    % {"label": label, "gender": GENDER_LABELS[gender]},
                 )
+            )
 
     check("ongoing_at_start", _("Pågående vid periodens början"), figures.ongoing_at_start)
     check("new", _("Nya deltagare"), figures.new)
@@ -80,73 +93,64 @@ def check_report(
     violations = _negative_counts(figures)
 
     reasons_total = sum_counts(figures.exits_by_reason.values())
-    for gender in GENDERS:
-        expected, got = getattr(figures.exits, gender), getattr(reasons_total, gender)
-        if expected != got:
-            violations.append(
-                RuleViolation(
-                    EXITS_SUM,
-                    f"exits.{gender}",
-                    _("Avslutade per orsak (%(gender)s) summerar till %(got)s men antalet avslutade är %(expected)s.")
-                    % {"gender": GENDER_LABELS[gender], "got": got, "expected": expected},
-                )
+    for gender, expected, got in _differing(figures.exits, reasons_total):
+        violations.append(
+            RuleViolation(
+                EXITS_SUM,
+                f"exits.{gender}",
+                _("Avslutade per orsak (%(gender)s) summerar till %(got)s men antalet avslutade är %(expected)s.")
+                % {"gender": GENDER_LABELS[gender], "got": got, "expected": expected},
             )
+        )
 
     for dimension in single_valued_dimensions:
         total = sum_counts(figures.breakdowns.get(dimension, {}).values())
-        for gender in GENDERS:
-            expected, got = getattr(figures.new, gender), getattr(total, gender)
-            if expected != got:
-                violations.append(
-                    RuleViolation(
-                        DIMENSION_SUM,
-                        f"breakdowns.{dimension}.{gender}",
-                        _(
-                            "Bakgrundsvariabeln ”%(dimension)s” (%(gender)s) summerar till %(got)s "
-                            "men antalet nya deltagare är %(expected)s. Använd ”Uppgift saknas” "
-                            "för dem du inte vet."
-                        )
-                        % {
-                            "dimension": dimension_labels.get(dimension, dimension),
-                            "gender": GENDER_LABELS[gender],
-                            "got": got,
-                            "expected": expected,
-                        },
-                    )
-                )
-
-    end = figures.ongoing_at_end
-    for gender in GENDERS:
-        if getattr(end, gender) < 0:
+        for gender, expected, got in _differing(figures.new, total):
             violations.append(
                 RuleViolation(
-                    NEGATIVE_ONGOING_AT_END,
-                    f"exits.{gender}",
+                    DIMENSION_SUM,
+                    f"breakdowns.{dimension}.{gender}",
                     _(
-                        "Pågående vid periodens slut (%(gender)s) blir %(end)s: fler avslutade än "
-                        "pågående och nya tillsammans."
+                        "Bakgrundsvariabeln ”%(dimension)s” (%(gender)s) summerar till %(got)s "
+                        "men antalet nya deltagare är %(expected)s. Använd ”Uppgift saknas” "
+                        "för dem du inte vet."
                     )
-                    % {"gender": GENDER_LABELS[gender], "end": getattr(end, gender)},
+                    % {
+                        "dimension": dimension_labels.get(dimension, dimension),
+                        "gender": GENDER_LABELS[gender],
+                        "got": got,
+                        "expected": expected,
+                    },
                 )
             )
 
-    if previous_ongoing_at_end is not None:
-        for gender in GENDERS:
-            before = getattr(previous_ongoing_at_end, gender)
-            now = getattr(figures.ongoing_at_start, gender)
-            if before != now:
-                violations.append(
-                    RuleViolation(
-                        CONTINUITY,
-                        f"ongoing_at_start.{gender}",
-                        _(
-                            "Pågående vid periodens början (%(gender)s) är %(now)s, men "
-                            "föregående period slutade med %(before)s."
-                        )
-                        % {"gender": GENDER_LABELS[gender], "now": now, "before": before},
-                        severity=WARNING,
-                    )
+    for gender, end in _below_zero(figures.ongoing_at_end):
+        violations.append(
+            RuleViolation(
+                NEGATIVE_ONGOING_AT_END,
+                f"exits.{gender}",
+                _(
+                    "Pågående vid periodens slut (%(gender)s) blir %(end)s: fler avslutade än "
+                    "pågående och nya tillsammans."
                 )
+                % {"gender": GENDER_LABELS[gender], "end": end},
+            )
+        )
+
+    if previous_ongoing_at_end is not None:
+        for gender, before, now in _differing(previous_ongoing_at_end, figures.ongoing_at_start):
+            violations.append(
+                RuleViolation(
+                    CONTINUITY,
+                    f"ongoing_at_start.{gender}",
+                    _(
+                        "Pågående vid periodens början (%(gender)s) är %(now)s, men "
+                        "föregående period slutade med %(before)s."
+                    )
+                    % {"gender": GENDER_LABELS[gender], "now": now, "before": before},
+                    severity=WARNING,
+                )
+            )
     return violations
 
 

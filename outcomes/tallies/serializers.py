@@ -181,8 +181,8 @@ def body_field(violation: RuleViolation, body: dict | None) -> RuleViolation:
     return violation
 
 
-class ReportOutputSerializer(serializers.Serializer):
-    """A stored report as the API answers it: the body plus derived figures and status."""
+class ReportHeadSerializer(serializers.Serializer):
+    """The fields a report answer and a report in a list begin with."""
 
     intervention = serializers.IntegerField(source="intervention_id")
     period = serializers.CharField()
@@ -190,6 +190,11 @@ class ReportOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     ongoing_at_start = GenderCountsWithTotalSerializer()
     new = GenderCountsWithTotalSerializer()
+
+
+class ReportOutputSerializer(ReportHeadSerializer):
+    """A stored report as the API answers it: the body plus derived figures and status."""
+
     exits = ExitRowSerializer(many=True)
     exits_total = GenderCountsWithTotalSerializer()
     ongoing_at_end = GenderCountsWithTotalSerializer()
@@ -228,16 +233,10 @@ class ReportOutputSerializer(serializers.Serializer):
         }
 
 
-class ReportListSerializer(serializers.Serializer):
+class ReportListSerializer(ReportHeadSerializer):
     """A report in a list: status, version and the stock-and-flow figures, without the rows by
     reason and category (read one report for those)."""
 
-    intervention = serializers.IntegerField(source="intervention_id")
-    period = serializers.CharField()
-    status = serializers.CharField()
-    version = serializers.IntegerField()
-    ongoing_at_start = GenderCountsWithTotalSerializer()
-    new = GenderCountsWithTotalSerializer()
     exits_total = GenderCountsWithTotalSerializer()
     ongoing_at_end = GenderCountsWithTotalSerializer()
     participants = GenderCountsWithTotalSerializer()

@@ -7,7 +7,7 @@ write that was rolled back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -19,7 +19,6 @@ from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_cod
 from outcomes.counts import Counts, ReportFigures, sum_counts
 from outcomes.models import (
     BreakdownCount,
-    Dimension,
     ExitCount,
     HistoryKind,
     Intervention,
@@ -61,6 +60,11 @@ class ReportInput:
     spent_sek: int = 0
     comment: str = ""
 
+    @classmethod
+    def from_figures(cls, figures: ReportFigures, comment: str = "") -> ReportInput:
+        """The input that saves ``figures`` as they are: every count given, nothing derived."""
+        return cls(comment=comment, **{f.name: getattr(figures, f.name) for f in fields(figures)})
+
 
 @dataclass
 class SaveResult:
@@ -93,22 +97,16 @@ def report_check(
     reported) and ``budget`` (a :class:`YearBudget`; ``None`` leaves the budget unchecked) may be
     passed by a caller that already has them, to save their queries.
     """
-    if catalog is not None:
-        labels = {code: catalog.dimension_labels.get(code, code) for code in catalog.single_valued_dimensions}
-    else:
-        labels = dict(
-            Dimension.objects.filter(
-                association_id=intervention.association_id, multi_valued=False, active=True
-            ).values_list("code", "label_sv")
-        )
+    if catalog is None:
+        catalog = report_catalog(association_id=intervention.association_id)
     if previous_end is _NOT_GIVEN:
         previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period_code)
     if budget is _NOT_GIVEN:
         budget = year_budget(intervention=intervention, period_code=period_code)
     violations = check_report(
         figures,
-        single_valued_dimensions=list(labels),
-        dimension_labels=labels,
+        single_valued_dimensions=catalog.single_valued_dimensions,
+        dimension_labels=catalog.dimension_labels,
         previous_ongoing_at_end=previous_end,
     )
     if budget is not None:
@@ -338,6 +336,7 @@ def report_save_many(
     user: User | None = None,
     catalogs: dict[int, ReportCatalog] | None = None,
     write: bool = True,
+    reason: str = "",
 ) -> list[SaveResult | ReportError]:
     """Save many reports as :func:`report_save` would one after another, in a fixed number of
     queries: one lock of all their interventions, one read of the stored reports and those of
@@ -349,7 +348,8 @@ def report_save_many(
     :func:`report_save` would have given; a later item sees the ongoing at end that an earlier
     successful item of the period before saved. Runs inside the caller's transaction; with
     ``write`` false (a dry run, or any item failed), only checks. ``catalogs`` by association id
-    are read when missing and filled in.
+    are read when missing and filled in. ``reason`` goes into every history entry written (where
+    the values came from, such as "Från fil: mall.xlsx").
     """
     if catalogs is None:
         catalogs = {}
@@ -405,7 +405,7 @@ def report_save_many(
             )
         )
     if write:
-        reports_write(saves, user=user)
+        reports_write(saves, user=user, reason=reason)
     return results
 
 

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outcomes.models import Membership, PeriodReport, ReportStatus, Role
-from outcomes.organisations.access import association_for, can_write_reports, intervention_for, is_staff_of
+from outcomes.organisations.access import (
+    association_for,
+    can_write_reports,
+    intervention_for,
+    is_staff_of,
+    writable_interventions,
+)
 from outcomes.periods import Period, PeriodError, base_period
 from outcomes.tallies.errors import ReportError, VersionConflict
 from outcomes.tallies.forms import ReopenForm, ReportForm
@@ -43,7 +49,11 @@ def _today():
 @login_required
 @require_GET
 def home(request):
-    """The start page: each visible intervention with its recent base periods and their status."""
+    """The start page: each visible intervention with its recent base periods and their status.
+
+    "Fyll i" is offered only for interventions the user may write (not to viewers); staff and
+    viewers get their associations' pages and summaries from the header's links
+    (``managed_associations``) and here."""
     overview = home_overview(request.user, _today())
     staff_of = set(
         Membership.objects.filter(user=request.user, role=Role.STAFF).values_list("association_id", flat=True)
@@ -54,6 +64,7 @@ def home(request):
         "outcomes/home.html",
         {
             "overview": overview,
+            "writable": writable_interventions(request.user, [i for i, _periods in overview]),
             "staff_associations": sorted(staff_associations, key=lambda a: a.name),
         },
     )

@@ -110,15 +110,16 @@ def _count_rows_replace(saves: list[PlannedSave]) -> None:
     )
 
 
-def _history_insert(saves: list[PlannedSave], user: User | None) -> None:
-    """One history row per changed value of each save, all at the same time."""
+def _history_insert(saves: list[PlannedSave], user: User | None, reason: str = "") -> None:
+    """One history row per changed value of each save, all at the same time, each with
+    ``reason`` (where the values came from, such as a file's name; empty for a form or the API)."""
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     user_id = getattr(user, "pk", None)
     rows_insert(
         ReportHistory,
         ("report_id", "user_id", "at", "kind", "field", "old", "new", "reason", "version"),
         [
-            (s.report.pk, user_id, at, kind, key, old, new, "", s.report.version)
+            (s.report.pk, user_id, at, kind, key, old, new, reason, s.report.version)
             for s in saves
             for kind, key, old, new in history_entries(
                 status=str(s.report.status), before=s.before, after=history_values(s.figures, s.comment)
@@ -127,14 +128,15 @@ def _history_insert(saves: list[PlannedSave], user: User | None) -> None:
     )
 
 
-def reports_write(saves: list[PlannedSave], *, user: User | None) -> None:
-    """Write the changed ``saves``, their rows by reason and category and their history, with a
-    fixed number of queries however many there are, and announce each on commit."""
+def reports_write(saves: list[PlannedSave], *, user: User | None, reason: str = "") -> None:
+    """Write the changed ``saves``, their rows by reason and category and their history (each
+    entry with ``reason``), with a fixed number of queries however many there are, and announce
+    each on commit."""
     saves = [s for s in saves if s.changed]
     if not saves:
         return
     _reports_store(saves)
     _count_rows_replace(saves)
-    _history_insert(saves, user)
+    _history_insert(saves, user, reason)
     for s in saves:
         signals.announce_report_change(report=s.report, action="saved", user=user)

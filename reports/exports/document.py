@@ -14,16 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outcomes.counts import GENDER_LABELS, GENDERS
+from outcomes.counts import GENDER_HEADINGS, GENDERS
 from reports.exports.suppression import MASK, suppress
 from reports.goals import kinds
-from reports.shares import STATUS_LABELS, Share
+from reports.shares import STATUS_LABELS, Share, swedish_number
+
+if TYPE_CHECKING:
+    from reports.goals.selectors import PeriodResult
 
 MEASURE_TITLES = {
     "participants": gettext_lazy("Deltagare under perioden"),
@@ -33,12 +36,19 @@ MEASURE_TITLES = {
     "ongoing_at_end": gettext_lazy("Pågående vid periodens slut"),
 }
 GENDER_HEADERS = {
-    **{g: capfirst(GENDER_LABELS[g]) for g in GENDERS},
+    **GENDER_HEADINGS,
     "total": gettext_lazy("Totalt"),
 }
 COUNT_COLUMNS = (*GENDERS, "total")
 #: Cell kinds that are numbers (written as numbers, never as text that could run as a formula).
-NUMERIC_KINDS = frozenset({"count", "sek", "share"})
+NUMERIC_KINDS = frozenset({"count", "sek", "share", "percent"})
+
+
+def whole(value):
+    """A head count or an amount as a whole number: 45, never "45,0" (stored results may be floats)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def measure_title(name: str) -> str:
@@ -51,7 +61,8 @@ class Cell:
     the counts a derived value is computed from (masked with any of them)."""
 
     value: object = None
-    kind: str = "text"  # text | count | share | sek
+    #: text | count | share | sek | percent (a number in percent) | light (a goal status: green, yellow, red, no_data)
+    kind: str = "text"
     key: object = None
     depends: tuple = ()
     masked: bool = False
@@ -68,19 +79,32 @@ class Cell:
             share: Share = self.value
             if share.value is None:
                 return "–"
-            return f"{share.value}".replace(".", ",") if csv_style else f"{share.percent} %"
+            return swedish_number(share.value) if csv_style else f"{share.percent} %"
         if self.kind in ("count", "sek"):
-            return str(self.value) if csv_style else f"{self.value:,}".replace(",", "\u00a0")
+            return swedish_number(whole(self.value), grouped=not csv_style)
+        if self.kind == "percent":
+            value = swedish_number(whole(self.value))
+            return value if csv_style else f"{value} %"
+        if self.kind == "light":
+            return str(STATUS_LABELS.get(self.value, self.value))
         return str(self.value)
 
 
 @dataclass
 class Section:
+    """A table with its title and note. A document for the word processor also has headings
+    (``level`` 1 for an intervention, 2 for its parts), sentences above the table
+    (``paragraphs``) and more than one chart (``charts``: PNG bytes); a section without a header
+    has no table."""
+
     title: str
     header: list[str]
     rows: list[list[Cell]]
     note: str = ""
     chart_png: bytes | None = None
+    level: int = 2
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[bytes] = field(default_factory=list)
 
 
 @dataclass
@@ -211,7 +235,7 @@ def document_notes(doc: Document, missing: int, include_drafts: bool) -> None:
     doc.notes.append(_("Skapad %(when)s.") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
 
 
-def goal_section(goals_by_name: list[tuple[str, list[dict]]]) -> Section:
+def goal_section(goals_by_name: list[tuple[str, list[PeriodResult]]]) -> Section:
     """Every goal with target, result and light. For publication only the target and the light
     are shown: a result's numerator and denominator are counts that the suppression of the
     other sections does not cover."""
@@ -219,20 +243,20 @@ def goal_section(goals_by_name: list[tuple[str, list[dict]]]) -> Section:
     rows = []
     for name, goals in goals_by_name:
         for goal in goals:
-            if kinds.is_share(goal["kind"]):
-                result = Cell(Share(goal["numerator"] or 0, goal["denominator"] or 0), "share", private=True)
+            if kinds.is_share(goal.kind):
+                result = Cell(Share(goal.numerator or 0, goal.denominator or 0), "share", private=True)
             else:
-                numerator = goal["numerator"]
-                result = Cell(numerator if numerator is not None else goal["value"], "count", private=True)
+                numerator = goal.numerator
+                result = Cell(numerator if numerator is not None else goal.value, "count", private=True)
             rows.append(
                 [
                     Cell(name),
-                    Cell(goal["label"]),
-                    Cell(kinds.target_text(goal["kind"], goal["comparator"], goal["target"])),
+                    Cell(goal.label),
+                    Cell(kinds.target_text(goal.kind, goal.comparator, goal.target)),
                     result,
-                    Cell(goal["numerator"], "count", private=True),
-                    Cell(goal["denominator"], "count", private=True),
-                    Cell(str(STATUS_LABELS.get(goal["status"], goal["status"]))),
+                    Cell(goal.numerator, "count", private=True),
+                    Cell(goal.denominator, "count", private=True),
+                    Cell(goal.status, "light"),
                 ]
             )
     return Section(_("Mål"), header, rows, note="" if rows else _("Inga mål utvärderas för perioden."))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from outcomes.counts import GENDERS, ZERO
+from outcomes.periods import period_name
 from reports.exports.document import (
     COUNT_COLUMNS,
     GENDER_HEADERS,
@@ -37,10 +38,12 @@ from reports.summaries.selectors import InterventionDetail, Summary, step_rules
 def summary_document(summary: Summary, *, publish: bool = False) -> Document:
     """The association summary laid out for export: one section per measure, exits by reason,
     step progression and money, each intervention a row and the association's total last."""
-    period, previous = summary.period.code, summary.previous_period.code
+    previous = summary.previous_period.code
     doc = Document(
-        title=_("Sammanställning %(period)s – %(name)s") % {"period": period, "name": summary.association.name},
-        subtitle=_("Jämförelse (jmf) med samma period %(previous)s.") % {"previous": previous},
+        title=_("Sammanställning %(period)s – %(name)s")
+        % {"period": period_name(summary.period), "name": summary.association.name},
+        subtitle=_("Jämförelse (jmf) med samma period %(previous)s.")
+        % {"previous": period_name(summary.previous_period)},
         publish=publish,
         threshold=summary.association.small_count_threshold,
     )
@@ -190,11 +193,11 @@ def _summary_money(doc: Document, rows, previous: str) -> None:
 def detail_document(detail: InterventionDetail, *, publish: bool = False, with_charts: bool = False) -> Document:
     """One intervention's detail laid out for export: the figures by gender with last year beside
     them, new participants per dimension, exits by reason, step progression and money."""
-    intervention, period, previous = detail.intervention, detail.period.code, detail.previous_period.code
+    intervention, previous = detail.intervention, detail.previous_period.code
     doc = Document(
-        title=_("%(name)s – %(period)s") % {"name": intervention.name, "period": period},
+        title=_("%(name)s – %(period)s") % {"name": intervention.name, "period": period_name(detail.period)},
         subtitle=_("Insatsägare: %(owner)s. Jämförelse (jmf) med samma period %(previous)s.")
-        % {"owner": intervention.owner, "previous": previous},
+        % {"owner": intervention.owner, "previous": period_name(detail.previous_period)},
         publish=publish,
         threshold=intervention.association.small_count_threshold,
     )
@@ -206,7 +209,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
     doc.sections.append(Section(_("Översikt"), _measure_header(_("Mått"), previous), table))
     tables = [(t, "new", ("dim", t.code)) for t in detail.dimensions] + [(detail.exits, "exits", ("reason",))]
     for breakdown, base_measure, kind in tables:
-        _detail_breakdown(doc, row_id, breakdown, base_measure, kind)
+        breakdown_section(doc, row_id, breakdown, base_measure, kind)
     _detail_steps(doc, detail, row_id)
     _detail_money(doc, detail, row_id)
     doc.sections.append(goal_section([(intervention.name, detail.goals)]))
@@ -220,7 +223,7 @@ def detail_document(detail: InterventionDetail, *, publish: bool = False, with_c
     return doc
 
 
-def _detail_breakdown(doc: Document, row_id, breakdown, base_measure: str, kind: tuple) -> None:
+def breakdown_section(doc: Document, row_id, breakdown, base_measure: str, kind: tuple) -> None:
     """New participants by one dimension, or exits by reason, each category's share of the base."""
     header = [
         _("Kategori") if base_measure == "new" else _("Avslutsorsak"),
@@ -236,12 +239,26 @@ def _detail_breakdown(doc: Document, row_id, breakdown, base_measure: str, kind:
             for g in COUNT_COLUMNS
         ]
         rows.append(cells)
-    if not breakdown.multi_valued:
+    if breakdown.has_sum_rule:
         for g in COUNT_COLUMNS:
             doc.relate(("cur", base_measure, row_id, g), [("cur", *kind, row_id, e.code, g) for e in breakdown.rows])
+        # the categories add up to the base: its total row (the same cells, masked alike)
+        total = [Cell(_("Totalt")), *gender_cells(doc, ("cur", base_measure, row_id), breakdown.base)]
+        base_keys = [("cur", base_measure, row_id, g) for g in COUNT_COLUMNS]
+        rows.append(
+            total
+            + [
+                Cell(Share(n, n), "share", depends=(k,))
+                for n, k in zip(_base_counts(breakdown.base), base_keys, strict=True)
+            ]
+        )
     title = breakdown.title if base_measure == "exits" else _("Nya – %(d)s") % {"d": breakdown.title}
-    note = _("En person kan räknas i flera kategorier.") if breakdown.multi_valued else ""
+    note = "" if breakdown.has_sum_rule else _("En person kan räknas i flera kategorier.")
     doc.sections.append(Section(title, header, rows, note=note))
+
+
+def _base_counts(counts) -> list[int]:
+    return [getattr(counts, g) for g in COUNT_COLUMNS]
 
 
 def _detail_steps(doc: Document, detail: InterventionDetail, row_id) -> None:
@@ -322,8 +339,8 @@ def survey_sections(tables: dict) -> list[Section]:
                     Cell(Share(cell["numerator"] or 0, cell["denominator"] or 0), "share"),
                     Cell(cell["numerator"], "count"),
                     Cell(cell["denominator"], "count"),
-                    Cell(cell["national_average"], "text"),
-                    Cell(cell["previous_percent"], "text"),
+                    Cell(cell["national_average"], "percent"),
+                    Cell(cell["previous_percent"], "percent"),
                 ]
             )
     question_header = [
@@ -337,3 +354,52 @@ def survey_sections(tables: dict) -> list[Section]:
         _("Året före %"),
     ]
     return [Section(_("Enkäter"), header, rates), Section(_("Enkätfrågor"), question_header, questions)]
+
+
+# --- Underlag till Uppföljning Finsam ------------------------------------------------------------
+
+
+def followup_document(summary: Summary) -> Document:
+    """Underlag till Uppföljning Finsam: per intervention the figures the national follow-up
+    system asks for. Individual interventions: new and exited participants by gender and the
+    participants during the period; structural ones: participants only. Budget and outcome (spent)
+    for both. Internal figures, to copy into the national system."""
+    doc = Document(
+        title=_("Underlag till Uppföljning Finsam, %(period)s – %(name)s")
+        % {"period": period_name(summary.period), "name": summary.association.name},
+        subtitle="",
+        publish=False,
+        threshold=summary.association.small_count_threshold,
+    )
+    header = [
+        _("Insats"),
+        _("Typ av insats"),
+        *[f"{_('Nya')} {str(GENDER_HEADERS[g]).lower()}" for g in COUNT_COLUMNS],
+        *[f"{_('Avslutade')} {str(GENDER_HEADERS[g]).lower()}" for g in COUNT_COLUMNS],
+        _("Deltagare under perioden"),
+        _("Beviljade medel (kr)"),
+        _("Utfall, förbrukat (kr)"),
+    ]
+    rows = []
+    for row in summary.rows:
+        figures, individual = row.current, row.intervention.kind == "individual"
+        flows = [
+            Cell(getattr(c, g), "count") if individual else Cell()
+            for c in (figures.new, figures.exits)
+            for g in COUNT_COLUMNS
+        ]
+        rows.append(
+            [
+                Cell(row.intervention.name),
+                Cell(row.intervention.get_kind_display()),
+                *flows,
+                Cell(figures.participants.total, "count"),
+                Cell(figures.budget_sek, "sek"),
+                Cell(figures.spent_sek, "sek"),
+            ]
+        )
+    note = _(
+        "Strukturövergripande insatser redovisar bara deltagare; nya och avslutade gäller individinriktade insatser."
+    )
+    doc.sections.append(Section(_("Underlag till Uppföljning Finsam"), header, rows, note=note))
+    return doc

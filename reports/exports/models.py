@@ -31,7 +31,7 @@ class ExportJob(models.Model):
         Intervention, on_delete=models.CASCADE, null=True, blank=True, related_name="export_jobs"
     )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    period = models.CharField(_("period"), max_length=12)
+    period = models.CharField(_("period"), max_length=24)
     format = models.CharField(_("format"), max_length=8)
     publish = models.BooleanField(_("för publicering"), default=False)
     include_drafts = models.BooleanField(_("med utkast"), default=False)
@@ -47,8 +47,7 @@ class ExportJob(models.Model):
     requeued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("exportjobb")
-        verbose_name_plural = _("exportjobb")
+        verbose_name = verbose_name_plural = _("exportjobb")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -8,20 +8,34 @@ import logging
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from reports.exports.document import Document
+from reports.exports.document import NUMERIC_KINDS, Document
+
+#: Tables with more columns than this get a landscape page of their own; all tables wrap their
+#: text columns, so none is wider than its page.
+PORTRAIT_COLUMNS = 8
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
+
+
+def pdf_html(doc: Document) -> str:
+    """The HTML WeasyPrint lays out: every section's table and its chart.
+
+    Text columns are left-aligned and wrap, numbers are right-aligned; a table with many columns
+    is laid out on a landscape page."""
+    sections = []
+    for section in doc.sections:
+        chart = base64.b64encode(section.chart_png).decode("ascii") if section.chart_png else None
+        rows = [[(c.text(), c.kind in NUMERIC_KINDS) for c in row] for row in section.rows]
+        wide = len(section.header) > PORTRAIT_COLUMNS
+        sections.append({"section": section, "rows": rows, "chart": chart, "wide": wide})
+    return render_to_string("reports/summary_pdf.html", {"doc": doc, "sections": sections, "total_label": _("Totalt")})
 
 
 def to_pdf(doc: Document, *, progress=None) -> bytes:
     """An A4 appendix: the title, every section's table and its chart, rendered by WeasyPrint."""
     from weasyprint import HTML  # imported here: it loads Pango, which only PDF exports need
 
-    sections = []
-    for section in doc.sections:
-        chart = base64.b64encode(section.chart_png).decode("ascii") if section.chart_png else None
-        sections.append({"section": section, "rows": [[c.text() for c in row] for row in section.rows], "chart": chart})
-    html = render_to_string("reports/summary_pdf.html", {"doc": doc, "sections": sections, "total_label": _("Totalt")})
+    html = pdf_html(doc)
     if progress:
         progress(60)
     return HTML(string=html).write_pdf()

@@ -17,9 +17,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outcomes.periods import Period, PeriodError
+from outcomes.periods import Period, PeriodError, parse_span
+from reports.exports.annual import annual_report_document
 from reports.exports.csv import to_csv
 from reports.exports.document import Document
+from reports.exports.docx import to_docx
 from reports.exports.layouts import detail_document, summary_document
 from reports.exports.models import ExportJob, ExportStatus
 from reports.exports.pdf import to_pdf
@@ -30,10 +32,14 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+DOCX_CONTENT_TYPE = CONTENT_TYPES["docx"]
 FORMATS = tuple(CONTENT_TYPES)
 #: Files small enough to answer at once; a PDF (layout and charts) runs as a background job.
-DIRECT_FORMATS = ("xlsx", "csv")
+DIRECT_FORMATS = ("xlsx", "csv", "docx")
+#: Formats with internal figures only: the Word document is for staff to edit, never masked.
+INTERNAL_ONLY_FORMATS = ("docx",)
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +68,10 @@ def export_document(
     PDFs of an intervention carry its charts. Raises :class:`~outcomes.periods.PeriodError` for a
     period that does not fit the intervention.
     """
+    if fmt == "docx":
+        return annual_report_docx(
+            association=association, period=period, include_drafts=include_drafts, intervention=intervention
+        )
     if intervention is None:
         doc = summary_document(
             association_summary(association=association, period=period, include_drafts=include_drafts), publish=publish
@@ -72,6 +82,19 @@ def export_document(
     if progress:
         progress(40)
     return render_document(doc, fmt, progress=progress)
+
+
+def annual_report_docx(*, association, period, include_drafts: bool = False, intervention=None) -> bytes:
+    """The association's annual-report section as a Word document, or only ``intervention``'s
+    part of it (internal figures: the document is for staff to edit, not masked for publication)."""
+    doc = annual_report_document(
+        association=association, period=period, include_drafts=include_drafts, intervention=intervention
+    )
+    return to_docx(doc)
+
+
+def annual_report_filename(*, period) -> str:
+    return filename(_("arsredovisning"), period.code.replace("..", "-"), "docx", False)
 
 
 def export_filename(*, association, intervention=None, period: str, fmt: str, publish: bool) -> str:
@@ -147,7 +170,7 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
         content = export_document(
             association=job.association,
             intervention=job.intervention,
-            period=Period.parse(job.period),
+            period=parse_span(job.period),
             fmt=job.format,
             publish=job.publish,
             include_drafts=job.include_drafts,

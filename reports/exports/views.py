@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from outcomes.organisations.access import can_read_summaries
 from outcomes.periods import PeriodError
@@ -13,6 +14,7 @@ from reports.exports.models import ExportJob
 from reports.exports.services import (
     CONTENT_TYPES,
     DIRECT_FORMATS,
+    INTERNAL_ONLY_FORMATS,
     export_document,
     export_filename,
     export_job_create,
@@ -32,6 +34,9 @@ def _export(request, *, association, intervention=None):
     period, error, include_drafts, publish = summary_options(request)
     if period is None:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    if publish and fmt in INTERNAL_ONLY_FORMATS:
+        message = _("Word-dokumentet har exakta tal och görs bara internt; välj XLSX, CSV eller PDF för publicering.")
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     if fmt not in DIRECT_FORMATS and request.method != "POST":
         back = (
             reverse("summary-detail", args=[intervention.pk])

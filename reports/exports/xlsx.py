@@ -8,11 +8,29 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.exports.document import Document
+from reports.exports.document import Document, whole
 from reports.exports.suppression import MASK
 
 #: Number formats by cell kind, shown with the reader's Swedish locale.
-XLSX_FORMATS = {"count": "#,##0", "sek": "#,##0", "share": "0%"}
+XLSX_FORMATS = {"count": "#,##0", "sek": "#,##0", "share": "0%", "percent": "0%"}
+#: Traffic lights as coloured cells with their word.
+LIGHT_FILLS = {"green": "9BD39B", "yellow": "F5DC6E", "red": "EE8F8F", "no_data": "DDDDDD"}
+
+
+def _xlsx_value(cell):
+    """One unit per column: a share and a percent (a national average, last year's percent) are
+    both fractions under a percent format, a count is a whole number, a light is its word."""
+    if cell.masked:
+        return MASK
+    if cell.kind == "share":
+        return float(cell.value.fraction) if cell.value and cell.value.fraction is not None else None
+    if cell.kind == "percent":
+        return None if cell.value is None else float(cell.value) / 100
+    if cell.kind in ("count", "sek"):
+        return whole(cell.value)
+    if cell.kind == "light":
+        return cell.text()
+    return cell.value
 
 
 def _xlsx_text_only(sheet) -> None:
@@ -24,12 +42,21 @@ def _xlsx_text_only(sheet) -> None:
                 cell.data_type = "s"
 
 
+def _cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at the last whole word ("Nya – Unga som varken arbetar"),
+    never inside one; a single long word is cut at the limit."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" –-,(") or text[:limit]
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Blad"
+    name = _cut_at_word("".join(ch for ch in title if ch not in "[]:*?/\\").strip(), 31) or "Blad"
     candidate, n = name, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
-        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = _cut_at_word(name, 31 - len(suffix)) + suffix, n + 1
     used.add(candidate.lower())
     return candidate
 
@@ -53,23 +80,15 @@ def to_xlsx(doc: Document) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [len(str(h)) for h in section.header]
         for row in section.rows:
-            values = []
-            for cell in row:
-                if cell.masked:
-                    values.append(MASK)
-                elif cell.kind == "share":
-                    values.append(
-                        float(cell.value.fraction) if cell.value and cell.value.fraction is not None else None
-                    )
-                else:
-                    values.append(cell.value)
-            sheet.append(values)
+            sheet.append([_xlsx_value(cell) for cell in row])
             for column, cell in enumerate(row, start=1):
                 target = sheet.cell(row=sheet.max_row, column=column)
                 if not cell.masked and cell.kind in XLSX_FORMATS:
                     target.number_format = XLSX_FORMATS[cell.kind]
                 if cell.masked:
                     target.alignment = Alignment(horizontal="right")
+                if cell.kind == "light" and cell.value in LIGHT_FILLS:
+                    target.fill = PatternFill("solid", fgColor=LIGHT_FILLS[cell.value])
                 widths[column - 1] = max(widths[column - 1], len(cell.text()) + 1)
         sheet.freeze_panes = f"B{header_row + 1}"  # header row and the name column stay in view
         for note in [section.note, *doc.notes]:

@@ -1,28 +1,34 @@
 """API of goals, step definitions and goal results (API.md "Goals and results").
 
-Thin views: read with the access checks of :mod:`outcomes.organisations.access`, validate the shape with a
-serializer, call one service, render. Everybody who may read the intervention reads; only the
-association's staff write (403 for other readers, 404 for everybody else).
+Each view reads its query with a small input serializer, validates the body with the input
+serializer, calls one service or selector and answers with the output serializer, the one place
+where each response's shape is written (the schema is generated from it). Who may do what is the
+view's permission class (:mod:`outcomes.api.permissions`): everybody who may read the
+intervention reads; only the association's staff write (403 for other readers, 404 for everybody
+else).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes import limits
-from outcomes.api.params import query_flag
-from outcomes.organisations.access import can_write_reports, intervention_for, is_staff_of
-from outcomes.periods import Period, PeriodError
-from outcomes.violations import RuleViolation
+from outcomes.api.params import FlagField, PeriodField, YearField
+from outcomes.api.permissions import InterventionScoped, PreviewsDrafts, StaffWritesIntervention
+from outcomes.api.serializers import IsoDateTimeField
+from outcomes.periods import PeriodError
 from reports import shares
 from reports.goals import selectors, services
 from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
-from reports.goals.services import GoalError, GoalInput
+from reports.goals.services import GoalInput
 
 
 class StepDefinitionSerializer(serializers.Serializer):
@@ -30,18 +36,20 @@ class StepDefinitionSerializer(serializers.Serializer):
     excluded_reasons = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=True, default=list)
 
 
-class GoalSerializer(serializers.Serializer):
-    """A goal as in API.md; the service checks the rules between the fields."""
+class GoalInputSerializer(serializers.Serializer):
+    """A goal's body as in API.md; the service checks the rules between the fields."""
 
-    id = serializers.IntegerField(read_only=True)
-    intervention = serializers.IntegerField(read_only=True, source="intervention_id")
     year = serializers.IntegerField(min_value=1900, max_value=2999)
     label = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=GoalKind.choices)
     comparator = serializers.ChoiceField(choices=Comparator.choices, default=Comparator.AT_LEAST)
     target = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
     yellow_ratio = serializers.DecimalField(
-        max_digits=4, decimal_places=3, default=str(shares.DEFAULT_YELLOW_RATIO), coerce_to_string=False
+        max_digits=4,
+        decimal_places=3,
+        required=False,
+        coerce_to_string=False,
+        help_text="Utan värde: förbundets standardgräns för nya mål (default_yellow_ratio, 0,8 från början).",
     )
     reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     excluded_reasons = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
@@ -55,37 +63,100 @@ class GoalSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, max_value=limits.MAX_SMALL, required=False, default=0)
 
 
-def goal_as_dict(goal: Goal) -> dict:
+@extend_schema_field(OpenApiTypes.NUMBER)
+class NumberField(serializers.Field):
+    """A number as people typed it: 55 when whole, 55.5 otherwise (:func:`reports.shares.json_number`)."""
+
+    def to_representation(self, value):
+        return shares.json_number(Decimal(value))
+
+
+class CodesField(serializers.ListField):
+    """The codes of a set of catalog entries (a prefetched many-to-many), sorted."""
+
+    child = serializers.CharField()
+
+    def to_representation(self, manager):
+        return sorted(entry.code for entry in manager.all())
+
+
+class GoalOutputSerializer(serializers.Serializer):
     """A goal as the API answers it (reason sets and question prefetched by ``goals_of``)."""
-    return {
-        "id": goal.pk,
-        "intervention": goal.intervention_id,
-        "year": goal.year,
-        "label": goal.label,
-        "kind": goal.kind,
-        "comparator": goal.comparator,
-        "target": shares.json_number(goal.target),
-        "yellow_ratio": float(goal.yellow_ratio),
-        "reasons": sorted(r.code for r in goal.reasons.all()),
-        "excluded_reasons": sorted(r.code for r in goal.excluded_reasons.all()),
-        "measure": goal.measure,
-        "question": goal.question.code if goal.question_id else None,
-        "indicator_number": goal.indicator_number,
-        "group": goal.group,
-        "figure": goal.figure,
-        "position": goal.position,
-    }
+
+    id = serializers.IntegerField(source="pk")
+    intervention = serializers.IntegerField(source="intervention_id")
+    year = serializers.IntegerField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=GoalKind.choices)
+    comparator = serializers.ChoiceField(choices=Comparator.choices)
+    target = NumberField()
+    yellow_ratio = serializers.FloatField()
+    reasons = CodesField()
+    excluded_reasons = CodesField()
+    measure = serializers.ChoiceField(choices=Measure.choices, allow_blank=True)
+    question = serializers.CharField(source="question.code", allow_null=True)
+    indicator_number = serializers.IntegerField(allow_null=True)
+    group = serializers.CharField(allow_blank=True)
+    figure = serializers.ChoiceField(choices=SurveyFigure.choices, allow_blank=True)
+    position = serializers.IntegerField()
 
 
-class InterventionMixin:
-    def intervention(self, request, intervention_id):
-        return intervention_for(request.user, intervention_id)
+class GoalResultOutputSerializer(serializers.Serializer):
+    """A goal's result for one period (:class:`reports.goals.selectors.PeriodResult`), as in
+    API.md; ``preview`` appears only on a preview computed with drafts."""
 
-    def writable_intervention(self, request, intervention_id):
-        intervention = self.intervention(request, intervention_id)
-        if not is_staff_of(request.user, intervention.association_id):
-            raise PermissionDenied
-        return intervention
+    goal = serializers.IntegerField(source="goal.pk")
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    period = serializers.CharField()
+    numerator = serializers.IntegerField(allow_null=True)
+    denominator = serializers.IntegerField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+    target = NumberField()
+    comparator = serializers.CharField()
+    status = serializers.ChoiceField(choices=["green", "yellow", "red", "no_data"])
+    computed_at = IsoDateTimeField(allow_null=True)
+    stale = serializers.BooleanField()
+    preview = serializers.BooleanField(
+        required=False, help_text="true: beräknat nu med utkast (förhandsvisning), inte sparat."
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.preview:
+            del data["preview"]
+        return data
+
+
+class GoalListQuerySerializer(serializers.Serializer):
+    year = YearField(required=False, help_text="Bara årets mål, till exempel 2024.")
+
+
+class GoalResultsQuerySerializer(serializers.Serializer):
+    period = PeriodField(required=False, help_text="Till exempel 2024, 2024H1.")
+    include_drafts = FlagField(
+        help_text="Förhandsvisning med utkast (för den som får rapportera för insatsen; kräver period)."
+    )
+
+    def validate_period(self, period):
+        # The goal's periods are those of the intervention's frequency (no tertial of a quarterly one).
+        try:
+            period.base_periods(self.context["intervention"].frequency)
+        except PeriodError as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from exc
+        return period
+
+    def validate(self, attrs):
+        if attrs["include_drafts"] and "period" not in attrs:
+            raise serializers.ValidationError(
+                {"period": serializers.ErrorDetail("Ange en period för förhandsvisning med utkast.", code="required")}
+            )
+        return attrs
+
+
+class InterventionMixin(InterventionScoped):
+    permission_classes = [IsAuthenticated, StaffWritesIntervention]
 
 
 class StepDefinitionView(InterventionMixin, APIView):
@@ -93,41 +164,37 @@ class StepDefinitionView(InterventionMixin, APIView):
 
     @extend_schema(responses=StepDefinitionSerializer)
     def get(self, request, intervention_id: int):
-        return Response(selectors.step_definition_of(self.intervention(request, intervention_id)))
+        return Response(StepDefinitionSerializer(selectors.step_definition_of(self.get_intervention())).data)
 
     @extend_schema(request=StepDefinitionSerializer, responses=StepDefinitionSerializer)
     def put(self, request, intervention_id: int):
-        intervention = self.writable_intervention(request, intervention_id)
+        intervention = self.get_intervention()
         serializer = StepDefinitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.step_definition_set(intervention=intervention, user=request.user, **serializer.validated_data)
-        return Response(selectors.step_definition_of(intervention))
+        return Response(StepDefinitionSerializer(selectors.step_definition_of(intervention)).data)
 
 
 class GoalListView(InterventionMixin, APIView):
     """The intervention's goals (``?year=`` for one year), and creating one (staff)."""
 
-    @extend_schema(
-        responses=GoalSerializer(many=True),
-        parameters=[OpenApiParameter("year", int, OpenApiParameter.QUERY, required=False)],
-    )
+    @extend_schema(responses=GoalOutputSerializer(many=True), parameters=[GoalListQuerySerializer])
     def get(self, request, intervention_id: int):
-        intervention = self.intervention(request, intervention_id)
-        year = request.query_params.get("year")
-        try:
-            year = int(year) if year else None
-        except ValueError as exc:
-            raise GoalError([RuleViolation("invalid_year", "year", "Ange ett år, till exempel 2024.")]) from exc
-        return Response([goal_as_dict(g) for g in selectors.goals_of(intervention, year=year)])
+        query = GoalListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        goals = selectors.goals_of(self.get_intervention(), year=query.validated_data.get("year"))
+        return Response(GoalOutputSerializer(goals, many=True).data)
 
-    @extend_schema(request=GoalSerializer, responses={201: GoalSerializer})
+    @extend_schema(request=GoalInputSerializer, responses={201: GoalOutputSerializer})
     def post(self, request, intervention_id: int):
-        intervention = self.writable_intervention(request, intervention_id)
-        serializer = GoalSerializer(data=request.data)
+        intervention = self.get_intervention()
+        serializer = GoalInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        goal = services.goal_create(intervention=intervention, data=GoalInput(**serializer.validated_data))
+        goal = services.goal_create(
+            intervention=intervention, data=GoalInput(**serializer.validated_data), user=request.user
+        )
         goal = selectors.goals_of(intervention).get(pk=goal.pk)
-        return Response(goal_as_dict(goal), status=status.HTTP_201_CREATED)
+        return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
 class GoalDetailView(InterventionMixin, APIView):
@@ -136,51 +203,29 @@ class GoalDetailView(InterventionMixin, APIView):
     def goal(self, intervention, goal_id) -> Goal:
         return get_object_or_404(selectors.goals_of(intervention), pk=goal_id)
 
-    @extend_schema(responses=GoalSerializer)
+    @extend_schema(responses=GoalOutputSerializer)
     def get(self, request, intervention_id: int, goal_id: int):
-        return Response(goal_as_dict(self.goal(self.intervention(request, intervention_id), goal_id)))
+        return Response(GoalOutputSerializer(self.goal(self.get_intervention(), goal_id)).data)
 
-    @extend_schema(request=GoalSerializer(partial=True), responses=GoalSerializer)
+    @extend_schema(request=GoalInputSerializer(partial=True), responses=GoalOutputSerializer)
     def patch(self, request, intervention_id: int, goal_id: int):
-        intervention = self.writable_intervention(request, intervention_id)
+        intervention = self.get_intervention()
         goal = self.goal(intervention, goal_id)
-        serializer = GoalSerializer(data=request.data, partial=True)
+        serializer = GoalInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         # Only the fields sent change; defaults of the serializer do not apply to a PATCH.
         changes = {name: value for name, value in serializer.validated_data.items() if name in request.data}
         data = GoalInput(**{**GoalInput.from_goal(goal).__dict__, **changes})
         services.goal_update(goal=goal, data=data, user=request.user)
-        return Response(goal_as_dict(self.goal(intervention, goal_id)))
+        return Response(GoalOutputSerializer(self.goal(intervention, goal_id)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, intervention_id: int, goal_id: int):
-        intervention = self.writable_intervention(request, intervention_id)
-        services.goal_delete(goal=self.goal(intervention, goal_id), user=request.user)
+        services.goal_delete(goal=self.goal(self.get_intervention(), goal_id), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-GOAL_RESULT = inline_serializer(
-    "GoalResult",
-    {
-        "goal": serializers.IntegerField(),
-        "label": serializers.CharField(),
-        "kind": serializers.CharField(),
-        "period": serializers.CharField(),
-        "numerator": serializers.IntegerField(allow_null=True),
-        "denominator": serializers.IntegerField(allow_null=True),
-        "value": serializers.FloatField(allow_null=True),
-        "percent": serializers.IntegerField(allow_null=True),
-        "target": serializers.FloatField(),
-        "comparator": serializers.CharField(),
-        "status": serializers.ChoiceField(choices=["green", "yellow", "red", "no_data"]),
-        "computed_at": serializers.DateTimeField(allow_null=True),
-        "stale": serializers.BooleanField(),
-    },
-    many=True,
-)
-
-
-class GoalResultsView(InterventionMixin, APIView):
+class GoalResultsView(InterventionScoped, APIView):
     """Computed results of the intervention's goals; ``?period=2024`` for one period.
 
     A result carries ``"stale": true`` while a recomputation is pending. With
@@ -188,35 +233,17 @@ class GoalResultsView(InterventionMixin, APIView):
     drafts counted, for a preview, and not stored.
     """
 
-    @extend_schema(
-        responses=GOAL_RESULT,
-        parameters=[
-            OpenApiParameter(
-                "period", str, OpenApiParameter.QUERY, required=False, description="Till exempel 2024, 2024H1."
-            ),
-            OpenApiParameter(
-                "include_drafts",
-                bool,
-                OpenApiParameter.QUERY,
-                required=False,
-                description="Förhandsvisning med utkast (för den som får rapportera för insatsen; kräver period).",
-            ),
-        ],
-    )
+    permission_classes = [IsAuthenticated, PreviewsDrafts]
+
+    @extend_schema(responses=GoalResultOutputSerializer(many=True), parameters=[GoalResultsQuerySerializer])
     def get(self, request, intervention_id: int):
-        intervention = self.intervention(request, intervention_id)
-        code = request.query_params.get("period")
-        if code:
-            try:
-                period = Period.parse(code)
-                period.base_periods(intervention.frequency)
-            except PeriodError as exc:
-                raise GoalError([RuleViolation(exc.code, "period", exc.message)]) from exc
-            code = period.code
-        if query_flag(request, "include_drafts"):
-            if not can_write_reports(request.user, intervention):
-                raise PermissionDenied
-            if not code:
-                raise GoalError([RuleViolation("required", "period", "Ange en period för förhandsvisning med utkast.")])
-            return Response(selectors.goal_results_preview(intervention=intervention, period_code=code))
-        return Response(selectors.goal_results_of(intervention, period_code=code))
+        intervention = self.get_intervention()
+        query = GoalResultsQuerySerializer(data=request.query_params, context={"intervention": intervention})
+        query.is_valid(raise_exception=True)
+        period = query.validated_data.get("period")
+        code = period.code if period else None
+        if query.validated_data["include_drafts"]:
+            results = selectors.goal_results_preview(intervention=intervention, period_code=code)
+        else:
+            results = selectors.goal_results_of(intervention, period_code=code)
+        return Response(GoalResultOutputSerializer(results, many=True).data)

@@ -82,7 +82,7 @@ def reasons_check(intervention: Intervention, codes, name: str, violations, kept
                     _("Avslutsorsaken ”%(code)s” finns inte i förbundets katalog.") % {"code": code},
                 )
             )
-        elif not found[code].active and code not in kept:
+        elif not found[code].is_visible(used=code in kept):
             violations.append(
                 RuleViolation(
                     "retired_reason",

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from outcomes.counts import Counts
 from outcomes.periods import MONTH, Period
+from outcomes.shares import round_half_up
 from reports import shares
 
 
@@ -70,7 +71,7 @@ def period_fraction_of_year(period: Period) -> Fraction:
 def pro_rated(target: Decimal, period: Period) -> Decimal:
     """A yearly ``target`` pro-rated by the months ``period`` covers, to the öre (half up)."""
     share = period_fraction_of_year(period)
-    return (Decimal(target) * share.numerator / share.denominator).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return round_half_up(Decimal(target) * share.numerator, share.denominator, "0.01")
 
 
 def _share_result(share: shares.Share, spec: GoalSpec, target: Decimal) -> Evaluation:

@@ -16,14 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-
 from outcomes.periods import Period
 from reports import shares
 from reports.goals import checks, evaluation
 from reports.goals.evaluation import Evaluation, GoalSpec, PeriodInputs
-from reports.goals.models import GoalKind
+from reports.goals.models import Comparator, GoalKind
 
 #: Count measures whose yearly target is pro-rated: flows (new participants, exits) accumulate
 #: over the year. Participants during the period start from the stock at the beginning of the
@@ -132,13 +129,20 @@ def evaluate(spec: GoalSpec, inputs: PeriodInputs, period: Period) -> Evaluation
     return kind_rule(spec.kind).evaluate(spec, inputs, period_target(spec, period))
 
 
-def target_text(kind: str, comparator: str, target, *, decimal_comma: bool = False) -> str:
-    """How a target reads in Swedish: "minst 50 %", "högst 12 %" or "minst 30" (a count goal).
+def target_number(kind: str, target, *, decimal_comma: bool = False, percent_sign: str = " %") -> str:
+    """A target's number as it reads: "50 %" for a share, "30" for a count goal.
 
-    ``target`` is shown as :func:`reports.shares.json_number` shows it; ``decimal_comma`` writes "12,5".
+    ``target`` is shown as :func:`reports.shares.json_number` shows it; ``decimal_comma`` writes
+    "12,5"; ``percent_sign`` is what follows a share's number.
     """
-    word = _("högst") if comparator == shares.AT_MOST else _("minst")
     number = shares.json_number(target) if isinstance(target, Decimal) else target
-    if decimal_comma:  # for people: "minst 2 500", "minst 12,5 %"
-        return f"{word} {number_format(number, force_grouping=True)}{' %' if is_share(kind) else ''}"
-    return f"{word} {number}{' %' if is_share(kind) else ''}"
+    # for people a decimal comma and grouped thousands: "minst 2 500", "minst 12,5 %"
+    number = shares.swedish_number(number, grouped=True) if decimal_comma else str(number)
+    return f"{number}{percent_sign if is_share(kind) else ''}"
+
+
+def target_text(kind: str, comparator: str, target, *, decimal_comma: bool = False) -> str:
+    """How a target reads in Swedish: "minst 50 %", "högst 12 %" or "minst 30" (a count goal),
+    the number as :func:`target_number` writes it."""
+    word = (Comparator.AT_MOST if comparator == shares.AT_MOST else Comparator.AT_LEAST).label
+    return f"{word} {target_number(kind, target, decimal_comma=decimal_comma)}"

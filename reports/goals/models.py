@@ -14,8 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.catalog.models import RespondentGroup
+from outcomes.catalog.models import catalog_link, respondent_group_field
+from outcomes.model_bases import Timestamped
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
+from outcomes.organisations.models import intervention_link
 from outcomes.validators import validate_no_personal_data
 from reports import shares
 
@@ -73,7 +75,7 @@ class SurveyFigure(models.TextChoices):
     YES = "yes", _("andel ja")
 
 
-class Goal(models.Model):
+class Goal(Timestamped):
     """A target for one intervention and year, with a traffic light (resultatmål).
 
     Shares (step progression, share of exits, indicator, budget) have a target in percent; a count
@@ -84,9 +86,7 @@ class Goal(models.Model):
     :func:`reports.goals.services.goal_check` and the kind's entry in :mod:`reports.goals.kinds`.
     """
 
-    intervention = models.ForeignKey(
-        Intervention, on_delete=models.CASCADE, related_name="goals", verbose_name=_("insats")
-    )
+    intervention = intervention_link("goals")
     year = models.PositiveSmallIntegerField(_("år"), validators=[MinValueValidator(1900), MaxValueValidator(2999)])
     label = models.CharField(_("benämning"), max_length=200, validators=[validate_no_personal_data])
     kind = models.CharField(_("typ av mål"), max_length=20, choices=GoalKind.choices)
@@ -109,24 +109,14 @@ class Goal(models.Model):
         ExitReason, related_name="+", blank=True, verbose_name=_("avslutsorsaker utanför nämnaren")
     )
     measure = models.CharField(_("mått"), max_length=20, choices=Measure.choices, blank=True)
-    question = models.ForeignKey(
-        SurveyQuestion,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("enkätfråga"),
-    )
+    question = catalog_link(SurveyQuestion, _("enkätfråga"), related_name="+", optional=True)
     indicator_number = models.PositiveSmallIntegerField(_("indikator"), null=True, blank=True)
-    group = models.CharField(_("respondentgrupp"), max_length=30, choices=RespondentGroup.choices, blank=True)
+    group = respondent_group_field(blank=True)
     figure = models.CharField(_("nyckeltal"), max_length=20, choices=SurveyFigure.choices, blank=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("mål")
-        verbose_name_plural = _("mål")
+        verbose_name = verbose_name_plural = _("mål")
         ordering = ["intervention", "year", "position", "id"]
         indexes = [models.Index(fields=["intervention", "year"], name="goal_intervention_year_idx")]
         constraints = [
@@ -177,8 +167,7 @@ class GoalResult(models.Model):
     marked_stale_at = models.DateTimeField(null=True, blank=True, editable=False, default=timezone.now)
 
     class Meta:
-        verbose_name = _("målresultat")
-        verbose_name_plural = _("målresultat")
+        verbose_name = verbose_name_plural = _("målresultat")
         ordering = ["goal", "period_end", "period_start"]
         constraints = [models.UniqueConstraint(fields=["goal", "period"], name="one_result_per_goal_period")]
         indexes = [

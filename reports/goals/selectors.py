@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from outcomes.counts import GENDERS, ZERO, Counts, ReportFigures, combine
 from outcomes.models import Budget, ExitCount, ExitReason, Intervention, PeriodReport
-from outcomes.periods import Period
+from outcomes.periods import Period, parse_span
 from outcomes.surveys.figures import SurveyFigures, survey_figures_of
 from outcomes.surveys.selectors import survey_figure
 from reports import shares
@@ -81,41 +81,86 @@ def goals_of(intervention: Intervention, *, year: int | None = None) -> QuerySet
     return goals.prefetch_related("reasons", "excluded_reasons")
 
 
-def result_as_dict(result: GoalResult, *, period_code: str | None = None) -> dict:
-    """A stored result in the shape of API.md (``goal``, ``label``, ``period``, ``numerator`` …).
+@dataclass(frozen=True)
+class PeriodResult:
+    """One goal's result for one period, as pages, exports and the API show it.
 
-    ``result.goal`` must be loaded (``select_related("goal")``).
+    ``result`` is the stored :class:`GoalResult` (or an unsaved one for a preview) with its
+    ``goal`` loaded; ``period`` is the code that was asked for, which may differ from the stored
+    one (``2024YTDQ2`` finds the ``2024H1`` row). The API's shape is
+    :class:`reports.goals.api.GoalResultOutputSerializer`.
     """
-    goal = result.goal
-    return {
-        "goal": goal.pk,
-        "label": goal.label,
-        "kind": goal.kind,
-        "period": period_code or result.period,
-        "numerator": result.numerator,
-        "denominator": result.denominator,
-        "value": float(result.value) if result.value is not None else None,
-        "percent": result.percent,
-        "target": shares.json_number(result.target),
-        "comparator": goal.comparator,
-        "status": result.status,
-        "computed_at": result.computed_at.isoformat() if result.computed_at else None,
-        "stale": result.stale,
-    }
+
+    result: GoalResult
+    period: str
+    preview: bool = False
+
+    @property
+    def goal(self) -> Goal:
+        return self.result.goal
+
+    @property
+    def label(self) -> str:
+        return self.goal.label
+
+    @property
+    def kind(self) -> str:
+        return self.goal.kind
+
+    @property
+    def comparator(self) -> str:
+        return self.goal.comparator
+
+    @property
+    def numerator(self) -> int | None:
+        return self.result.numerator
+
+    @property
+    def denominator(self) -> int | None:
+        return self.result.denominator
+
+    @property
+    def value(self) -> float | None:
+        """The exact percentage (or count); None without data."""
+        return float(self.result.value) if self.result.value is not None else None
+
+    @property
+    def percent(self) -> int | None:
+        return self.result.percent
+
+    @property
+    def target(self) -> int | float:
+        """The period's target, whole numbers as ints (55, not 55.00)."""
+        return shares.json_number(self.result.target)
+
+    @property
+    def status(self) -> str:
+        return self.result.status
+
+    @property
+    def computed_at(self):
+        return self.result.computed_at
+
+    @property
+    def stale(self) -> bool:
+        return self.result.stale
 
 
-def goal_results_for(*, intervention_ids: Iterable[int], period_code: str) -> dict[int, list[dict]]:
+def goal_results_for(*, intervention_ids: Iterable[int], period_code: str) -> dict[int, list[PeriodResult]]:
     """Stored goal results of the given interventions for one period, in one query.
 
-    Answers ``{intervention_id: [result dict, ...]}`` in goal order, each shaped as in API.md with
-    ``period`` set to ``period_code``. A result is found when its period spans the same months
+    Answers ``{intervention_id: [PeriodResult, ...]}`` in goal order, each with ``period`` set to
+    ``period_code``. A result is found when its period spans the same months
     as ``period_code`` (``2024YTDQ2`` finds the ``2024H1`` result, ``2024Q1`` the year-to-date Q1
     one). Periods that are not evaluated (a lone Q3, a tertial) and interventions without goals
-    answer an empty list. Raises :class:`~outcomes.periods.PeriodError` for a bad code.
+    answer an empty list, and so does a range of base periods. Raises
+    :class:`~outcomes.periods.PeriodError` for a bad code.
     """
-    period = Period.parse(period_code)
+    period = parse_span(period_code)
     ids = [int(i) for i in intervention_ids]
-    answer: dict[int, list[dict]] = {pk: [] for pk in ids}
+    answer: dict[int, list[PeriodResult]] = {pk: [] for pk in ids}
+    if period.year is None:  # a range of several years: goals are set per year
+        return answer
     results = (
         GoalResult.objects.filter(
             goal__intervention_id__in=ids,
@@ -127,11 +172,11 @@ def goal_results_for(*, intervention_ids: Iterable[int], period_code: str) -> di
         .order_by("goal__intervention_id", "goal__position", "goal_id")
     )
     for result in results:
-        answer[result.goal.intervention_id].append(result_as_dict(result, period_code=period.code))
+        answer[result.goal.intervention_id].append(PeriodResult(result, period.code))
     return answer
 
 
-def goal_results_of(intervention: Intervention, *, period_code: str | None = None) -> list[dict]:
+def goal_results_of(intervention: Intervention, *, period_code: str | None = None) -> list[PeriodResult]:
     """The intervention's stored results, of one period when given, else of every period."""
     if period_code is not None:
         return goal_results_for(intervention_ids=[intervention.pk], period_code=period_code)[intervention.pk]
@@ -140,7 +185,7 @@ def goal_results_of(intervention: Intervention, *, period_code: str | None = Non
         .select_related("goal")
         .order_by("goal__year", "goal__position", "goal_id", "period_end", "period_start")
     )
-    return [result_as_dict(r) for r in results]
+    return [PeriodResult(r, r.period) for r in results]
 
 
 def goal_spec(
@@ -359,7 +404,7 @@ def goal_evaluate(
     return kinds.evaluate(spec or goal_spec(goal, step_rule=step_rule), inputs, period)
 
 
-def goal_results_preview(*, intervention: Intervention, period_code: str) -> list[dict]:
+def goal_results_preview(*, intervention: Intervention, period_code: str) -> list[PeriodResult]:
     """The intervention's goal results for one period computed now with drafts counted too.
 
     For a coordinator's own preview before submitting: nothing is stored, ``computed_at`` is now,
@@ -387,7 +432,7 @@ def goal_results_preview(*, intervention: Intervention, period_code: str) -> lis
             target=evaluation.target,
             status=evaluation.status,
         )
-        answer.append({**result_as_dict(row, period_code=period.code), "preview": True})
+        answer.append(PeriodResult(row, period.code, preview=True))
     return answer
 
 

@@ -8,7 +8,7 @@ kinds of goal is read from the registry, :mod:`reports.goals.kinds`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,12 +17,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outcomes.models import ExitReason, Intervention, User
+from outcomes.changelog.services import change_record, display_value
+from outcomes.models import ChangeKind, ExitReason, Intervention, User
 from outcomes.periods import Period
 from outcomes.tallies.errors import ReportError
 from outcomes.validators import personal_data_message
 from outcomes.violations import RuleViolation
-from reports import shares
 from reports.goals import checks, evaluation, kinds, selectors, storage
 from reports.goals.models import Comparator, Goal, GoalKind, GoalResult, StepDefinition
 from reports.signals import announce_goals_change
@@ -45,7 +45,9 @@ class GoalInput:
     kind: str
     target: Decimal
     comparator: str = Comparator.AT_LEAST
-    yellow_ratio: Decimal = shares.DEFAULT_YELLOW_RATIO
+    #: None: the association's ``default_yellow_ratio`` for a new goal (:func:`goal_create`), the
+    #: goal's own for a change (:func:`goal_update`).
+    yellow_ratio: Decimal | None = None
     reasons: list[str] = field(default_factory=list)
     excluded_reasons: list[str] = field(default_factory=list)
     measure: str = ""
@@ -187,18 +189,56 @@ def _placeholder_results(goal: Goal) -> None:
     )
 
 
+GOAL_LOGGED = {
+    "year": _("år"),
+    "label": _("benämning"),
+    "kind": _("typ av mål"),
+    "comparator": _("jämförelse"),
+    "target": _("målvärde"),
+    "yellow_ratio": _("gräns för gult"),
+    "reasons": _("avslutsorsaker"),
+    "excluded_reasons": _("utanför nämnaren"),
+    "measure": _("mått"),
+    "question": _("fråga"),
+    "indicator_number": _("indikator"),
+    "group": _("respondentgrupp"),
+    "figure": _("mått i enkäten"),
+}
+
+
+def _goal_snapshot(goal: Goal) -> dict[str, str]:
+    """The goal's definition as the change log shows it (codes of its reason sets)."""
+    data = GoalInput.from_goal(goal)
+    return {str(label): display_value(getattr(data, name)) for name, label in GOAL_LOGGED.items()}
+
+
+def _goal_log(goal: Goal, user, before, after) -> None:
+    change_record(
+        association=goal.intervention.association,
+        user=user,
+        kind=ChangeKind.GOAL,
+        subject=f"{goal.intervention.name}: {goal.label}",
+        before=before,
+        after=after,
+    )
+
+
 def goal_create(*, intervention: Intervention, data: GoalInput, user: User | None = None) -> Goal:
     """Create a goal for one intervention and year, with stale empty results until computed.
 
     Refused with :class:`GoalError` listing every broken rule (nothing stored). The results are
-    computed after the commit.
+    computed after the commit. Without a yellow ratio the goal takes the association's default
+    (``Association.default_yellow_ratio``, 0.8 unless staff changed it).
     """
+    if data.yellow_ratio is None:
+        data = replace(data, yellow_ratio=intervention.association.default_yellow_ratio)
     checked = goal_check(intervention, data)
     with transaction.atomic():
         goal = Goal.objects.create(intervention=intervention, **checked.values)
         goal.reasons.set(checked.reasons)
         goal.excluded_reasons.set(checked.excluded_reasons)
         _placeholder_results(goal)
+        _goal_log(goal, user, None, _goal_snapshot(goal))
         announce_goals_change(intervention_id=intervention.pk, goal_ids=[goal.pk])
     return goal
 
@@ -210,9 +250,13 @@ def goal_update(*, goal: Goal, data: GoalInput, user: User | None = None) -> Goa
     :class:`GoalError` (nothing changes) like :func:`goal_create`.
     """
     intervention = goal.intervention
+    if data.yellow_ratio is None:  # not given: the goal keeps its own
+        data = replace(data, yellow_ratio=goal.yellow_ratio)
     checked = goal_check(intervention, data, stored=GoalInput.from_goal(goal))
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
+        goal.intervention = intervention
+        before = _goal_snapshot(goal)
         year_changed = goal.year != checked.values["year"]
         for name, value in checked.values.items():
             setattr(goal, name, value)
@@ -224,6 +268,7 @@ def goal_update(*, goal: Goal, data: GoalInput, user: User | None = None) -> Goa
             _placeholder_results(goal)
         else:
             goal_results_mark_stale(results=goal.results.all())
+        _goal_log(goal, user, before, _goal_snapshot(goal))
         announce_goals_change(intervention_id=intervention.pk, goal_ids=[goal.pk])
     return goal
 
@@ -231,6 +276,7 @@ def goal_update(*, goal: Goal, data: GoalInput, user: User | None = None) -> Goa
 def goal_delete(*, goal: Goal, user: User | None = None) -> None:
     """Delete a goal and its results."""
     with transaction.atomic():
+        _goal_log(goal, user, _goal_snapshot(goal), None)
         goal.delete()
 
 
@@ -264,6 +310,21 @@ def step_definition_set(
         definition.reasons.set(steps)
         definition.excluded_reasons.set(excluded)
         definition.save(update_fields=["updated_at"])
+        steps_label, excluded_label = str(GOAL_LOGGED["reasons"]), str(GOAL_LOGGED["excluded_reasons"])
+        change_record(
+            association=intervention.association,
+            user=user,
+            kind=ChangeKind.STEP_DEFINITION,
+            subject=intervention.name,
+            before={
+                steps_label: display_value(stored["reasons"]),
+                excluded_label: display_value(stored["excluded_reasons"]),
+            },
+            after={
+                steps_label: display_value([r.code for r in steps]),
+                excluded_label: display_value([r.code for r in excluded]),
+            },
+        )
         step_goals = list(
             Goal.objects.filter(
                 intervention=intervention, kind__in=kinds.kinds_where(lambda k: k.uses_step_rule)

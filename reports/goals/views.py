@@ -174,7 +174,10 @@ def _goal_form_page(request, intervention, form, goal, save, done):
 @login_required
 def goal_create(request, intervention_id: int):
     intervention = _staff_intervention(request, intervention_id)
-    initial = {"year": request.GET.get("year") or dt.date.today().year}
+    initial = {
+        "year": request.GET.get("year") or dt.date.today().year,
+        "yellow_ratio": intervention.association.default_yellow_ratio,
+    }
     form = GoalForm(request.POST or None, intervention=intervention, initial=initial)
 
     def save(data):

@@ -1,59 +1,188 @@
-"""``GET /api/v1/associations/{id}/summary/?period=2024``: the summary page's numbers as JSON."""
+"""``GET /api/v1/associations/{id}/summary/?period=2024``: the summary page's numbers as JSON.
+
+The output serializers below are the one place where the summary's shape is written (API.md
+"Summary body"); the schema is generated from them.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outcomes.api.params import query_flag
-from outcomes.organisations.access import association_for, can_read_summaries
-from outcomes.periods import Period, PeriodError
-from reports.summaries.selectors import association_summary
-
-SUMMARY_SCHEMA = inline_serializer(
-    "AssociationSummary",
-    {
-        "association": serializers.IntegerField(),
-        "period": serializers.CharField(),
-        "include_drafts": serializers.BooleanField(),
-        "missing_reports": serializers.IntegerField(),
-        "interventions": serializers.ListField(child=serializers.DictField()),
-        "totals": serializers.DictField(),
-        "not_aligned": serializers.ListField(child=serializers.DictField()),
-    },
-)
+from outcomes.api.params import FlagField, PeriodField
+from outcomes.api.permissions import AssociationScoped, ReadsSummaries
+from outcomes.api.serializers import GenderCountsWithTotalSerializer, ShareSerializer
+from outcomes.counts import ZERO
+from reports.goals.api import GoalResultOutputSerializer
+from reports.summaries.figures import MEASURES
+from reports.summaries.selectors import Summary, association_summary
 
 
-class AssociationSummaryView(APIView):
+class ReasonCountsSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    women = serializers.IntegerField(source="counts.women")
+    men = serializers.IntegerField(source="counts.men")
+    other = serializers.IntegerField(source="counts.other")
+    total = serializers.IntegerField(source="counts.total")
+
+
+class ExitsByReasonField(serializers.ListField):
+    """Exits by reason with any exits, in the catalog's order (``reason_order`` in the context;
+    by code without it)."""
+
+    child = ReasonCountsSerializer()
+
+    def to_representation(self, by_reason):
+        order = self.context.get("reason_order") or sorted(by_reason)
+        rows = [{"reason": code, "counts": by_reason[code]} for code in order if by_reason.get(code, ZERO).total]
+        return [self.child.to_representation(row) for row in rows]
+
+
+def figure_fields(source: str = "") -> dict[str, serializers.Field]:
+    """The fields of one set of figures (:class:`reports.summaries.figures.Figures`, read from the
+    attribute ``source``, or the instance itself), in the order of API.md: reports, the counts by
+    gender, exits by reason, step progression and the money."""
+
+    def at(name: str) -> dict:
+        return {"source": f"{source}.{name}"} if source else {}
+
+    return {
+        "reports": serializers.IntegerField(**at("reports")),
+        **{name: GenderCountsWithTotalSerializer(**at(name)) for name in MEASURES},
+        "exits_by_reason": ExitsByReasonField(**at("exits_by_reason")),
+        "step_progression": ShareSerializer(**at("step_progression")),
+        "budget_sek": serializers.IntegerField(allow_null=True, **at("budget_sek")),
+        "spent_sek": serializers.IntegerField(**at("spent_sek")),
+        "share_spent": ShareSerializer(allow_null=True, **at("share_spent")),
+        "cost_per_participant_sek": serializers.IntegerField(allow_null=True, **at("cost_per_participant_sek")),
+    }
+
+
+class FiguresSerializer(serializers.Serializer):
+    """One set of figures; the base of the serializers that carry them: ``figures_from`` names
+    the attribute they are read from (none: the instance is a ``Figures``), ``before`` the
+    declared fields that come before them (the others follow them)."""
+
+    figures_from = ""
+    before: tuple[str, ...] = ()
+
+    def get_fields(self):
+        declared = super().get_fields()
+        fields = {name: declared.pop(name) for name in self.before}
+        return {**fields, **figure_fields(self.figures_from), **declared}
+
+
+class PreviousYearSerializer(FiguresSerializer):
+    """The same figures for the same period a year earlier."""
+
+    figures_from = "previous"
+    before = ("period",)
+    period = serializers.SerializerMethodField()
+
+    def get_period(self, _instance) -> str:
+        return self.context["previous_period"]
+
+
+class PreviousTotalsSerializer(PreviousYearSerializer):
+    figures_from = "previous_totals"
+
+
+class SocioEconomicOutputSerializer(serializers.Serializer):
+    """The socio-economic estimate of one row or the totals
+    (:class:`reports.summaries.socio_economic.SocioEconomicEstimate`)."""
+
+    exits_to_self_support = serializers.IntegerField()
+    value_per_person_year_sek = serializers.IntegerField()
+    gross_sek = serializers.IntegerField()
+    cost_sek = serializers.IntegerField()
+    net_sek = serializers.IntegerField()
+
+
+@extend_schema_field(SocioEconomicOutputSerializer)
+class SocioEconomicField(serializers.Field):
+    """The estimate of the figures at ``source`` (``current`` of a row, ``totals`` of the summary),
+    in the association's model (the summary in the context)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, figures):
+        return SocioEconomicOutputSerializer(self.context["summary"].socio_economic(figures)).data
+
+
+class InterventionRowSerializer(FiguresSerializer):
+    """One intervention's row: who it is, its figures, its goal results and last year's figures."""
+
+    figures_from = "current"
+    before = ("id", "name", "owner", "missing_reports")
+    id = serializers.IntegerField(source="intervention.pk")
+    name = serializers.CharField(source="intervention.name")
+    owner = serializers.CharField(source="intervention.owner")
+    missing_reports = serializers.IntegerField()
+    goals = GoalResultOutputSerializer(many=True)
+    socio_economic = SocioEconomicField(source="current")
+    previous_year = PreviousYearSerializer(source="*")
+
+
+class TotalsSerializer(FiguresSerializer):
+    """The figures summed over the interventions."""
+
+    figures_from = "totals"
+    socio_economic = SocioEconomicField(source="totals")
+    previous_year = PreviousTotalsSerializer(source="*")
+
+
+class NotAlignedSerializer(serializers.Serializer):
+    """An intervention whose frequency does not fit the period (a tertial of a quarterly one)."""
+
+    id = serializers.IntegerField(source="intervention.pk")
+    name = serializers.CharField(source="intervention.name")
+    message = serializers.CharField()
+
+
+class SummaryOutputSerializer(serializers.Serializer):
+    """An association's summary (:class:`reports.summaries.selectors.Summary`), as in API.md."""
+
+    association = serializers.IntegerField(source="association.pk")
+    period = PeriodField()
+    include_drafts = serializers.BooleanField()
+    missing_reports = serializers.IntegerField()
+    interventions = InterventionRowSerializer(source="rows", many=True)
+    totals = TotalsSerializer(source="*")
+    not_aligned = NotAlignedSerializer(many=True)
+
+    @classmethod
+    def of(cls, summary: Summary) -> SummaryOutputSerializer:
+        """The serializer of ``summary``, with the catalog's reason order and last year's code."""
+        context = {
+            "reason_order": [r.code for r in summary.exit_reasons],
+            "previous_period": summary.previous_period.code,
+            "summary": summary,
+        }
+        return cls(summary, context=context)
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    period = PeriodField(ranges=True, help_text="Till exempel 2024, 2024H1, 2024Q3 eller intervallet 2014Q3..2024Q2.")
+    include_drafts = FlagField(help_text="Räkna även utkast.")
+
+
+class AssociationSummaryView(AssociationScoped, APIView):
     """The association's summary for any period code; staff and viewers only (others get 404).
 
     ``?period=`` is required; ``?include_drafts=true`` counts drafts too. A bad period answers 400
     with the field ``period`` and the period's own code and Swedish message.
     """
 
-    @extend_schema(
-        responses=SUMMARY_SCHEMA,
-        parameters=[
-            OpenApiParameter(
-                "period", OpenApiTypes.STR, required=True, description="Till exempel 2024, 2024H1, 2024Q3."
-            ),
-            OpenApiParameter("include_drafts", OpenApiTypes.BOOL, description="Räkna även utkast."),
-        ],
-    )
+    permission_classes = [IsAuthenticated, ReadsSummaries]
+
+    @extend_schema(responses=SummaryOutputSerializer, parameters=[SummaryQuerySerializer])
     def get(self, request: Request, association_id: int):
-        association = association_for(request.user, association_id)
-        if not can_read_summaries(request.user, association.pk):
-            raise Http404
-        try:
-            period = Period.parse(request.query_params.get("period", ""))
-        except PeriodError as exc:
-            raise exceptions.ValidationError({"period": [exceptions.ErrorDetail(exc.message, code=exc.code)]}) from exc
-        summary = association_summary(
-            association=association, period=period, include_drafts=query_flag(request, "include_drafts")
-        )
-        return Response(summary.as_api())
+        query = SummaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        summary = association_summary(association=self.get_association(), **query.validated_data)
+        return Response(SummaryOutputSerializer.of(summary).data)

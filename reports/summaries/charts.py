@@ -14,15 +14,14 @@ import textwrap
 from collections.abc import Sequence
 
 import matplotlib
-from django.utils.text import capfirst
 from matplotlib.figure import Figure
 
-from outcomes.counts import GENDER_LABELS, GENDERS
+from outcomes.counts import GENDER_HEADINGS, GENDERS
 from reports.exports.suppression import MASK
+from reports.shares import Share
 
 matplotlib.use("Agg")  # never a display backend, also when pyplot is imported elsewhere
 
-GENDER_NAMES = {g: capfirst(GENDER_LABELS[g]) for g in GENDERS}
 # Greyscale-readable: distinct grey levels and hatches, black outlines.
 GENDER_STYLE = {
     "women": {"color": "#3a3a3a", "hatch": ""},
@@ -38,16 +37,23 @@ def bar_chart(
     categories: Sequence[str],
     values: dict[str, Sequence[int | None]],
     value_label: str = "Antal",
+    percents: dict[str, Sequence[int | None]] | None = None,
+    fast: bool = False,
 ) -> Figure:
     """Horizontal grouped bars: one group per category, one bar per gender.
 
-    ``values`` maps a gender to one number per category; ``None`` is a masked number. A gender
-    with only zeros (typically "annan/ej angivet") is left out to keep the chart readable; with
-    no categories at all the chart says that there is nothing to show.
+    ``values`` maps a gender to one number per category; ``None`` is a masked number. With
+    ``percents`` (the same shape: each count's whole percent of its gender's column) a bar reads
+    "5 (45 %)", as the annual reports print them. A gender with only zeros (typically "annan/ej
+    angivet") is left out to keep the chart readable; with no categories at all the chart says
+    that there is nothing to show. ``fast`` uses fixed margins instead of matplotlib's
+    constrained layout (which draws the figure several times): for documents with many charts.
     """
     genders = [g for g in GENDERS if any(v is None or v for v in values.get(g, []))] or ["women", "men"]
     height = max(2.2, 0.32 * len(categories) * max(len(genders), 1) + 1.4)
-    figure = Figure(figsize=(8, height), dpi=100, layout="constrained")
+    figure = Figure(figsize=(8, height), dpi=100, layout=None if fast else "constrained")
+    if fast:
+        figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.75 / height, bottom=0.9 / height)  # legend below
     axes = figure.add_subplot()
     axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
     if not categories:
@@ -63,15 +69,18 @@ def bar_chart(
             positions,
             [v or 0 for v in numbers],
             height=bar,
-            label=str(GENDER_NAMES[gender]),
+            label=str(GENDER_HEADINGS[gender]),
             edgecolor="black",
             linewidth=0.6,
             **GENDER_STYLE[gender],
         )
-        axes.bar_label(bars, labels=[MASK if v is None else f"{v}" for v in numbers], padding=3, fontsize=8)
+        shares = list((percents or {}).get(gender, [None] * len(categories)))
+        axes.bar_label(
+            bars, labels=[_bar_text(v, p) for v, p in zip(numbers, shares, strict=False)], padding=3, fontsize=8
+        )
     axes.set_yticks(range(len(categories)), [textwrap.fill(c, 38) for c in categories], fontsize=8)
     axes.invert_yaxis()
-    axes.set_xlim(0, largest * 1.15 + 0.5)
+    axes.set_xlim(0, largest * (1.35 if percents else 1.15) + 0.5)
     axes.set_xlabel(value_label)
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
@@ -86,7 +95,47 @@ def in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
-def render(figure: Figure, fmt: str) -> bytes:
+def _bar_text(value: int | None, percent: int | None) -> str:
+    if value is None:
+        return MASK
+    return f"{value}" if percent is None else f"{value} ({percent}\u00a0%)"
+
+
+def trend_chart(
+    *, title: str, periods: Sequence[str], participants: Sequence[int], steps: Sequence, fast: bool = False
+) -> Figure:
+    """A multi-year trend: participants during each period as bars (with their number) and the
+    step progression as a line on a percent axis, each point labelled "45 % (5/11)".
+
+    ``steps`` are :class:`~reports.shares.Share` objects; a period without exits has no point.
+    """
+    figure = Figure(figsize=(8, 3.2), dpi=100, layout=None if fast else "constrained")
+    if fast:
+        figure.subplots_adjust(left=0.08, right=0.92, top=0.86, bottom=0.1)
+    axes = figure.add_subplot()
+    axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    positions = list(range(len(periods)))
+    bars = axes.bar(positions, participants, color="#a6a6a6", edgecolor="black", linewidth=0.6, label="Deltagare")
+    axes.bar_label(bars, labels=[str(n) for n in participants], padding=2, fontsize=8)
+    axes.set_xticks(positions, list(periods), fontsize=8)
+    axes.set_ylabel("Deltagare")
+    axes.set_ylim(0, max([*participants, 1]) * 1.25)
+    axes.spines[["top"]].set_visible(False)
+    line = axes.twinx()
+    points = [(x, share.percent) for x, share in zip(positions, steps, strict=False) if share.denominator]
+    if points:
+        line.plot([x for x, _p in points], [p for _x, p in points], color="black", marker="o", label="Stegförflyttning")
+        for (x, p), share in zip(points, [s for s in steps if s.denominator], strict=False):
+            line.annotate(str(share), (x, p), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
+    line.set_ylim(0, 110)
+    line.set_ylabel("Stegförflyttning %")
+    line.spines[["top"]].set_visible(False)
+    handles = axes.get_legend_handles_labels()[0] + line.get_legend_handles_labels()[0]
+    axes.legend(handles=handles, loc="upper left", ncols=2, fontsize=8, frameon=False)
+    return figure
+
+
+def render(figure: Figure, fmt: str, *, dpi: int | None = None) -> bytes:
     """The figure as SVG (text kept as text) or PNG bytes; metadata without dates so equal
     figures give equal files."""
     if fmt not in FORMATS:
@@ -94,11 +143,11 @@ def render(figure: Figure, fmt: str) -> bytes:
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "finsam"}):
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        figure.savefig(buffer, format=fmt, metadata=metadata, dpi=150 if fmt == "png" else 100)
+        figure.savefig(buffer, format=fmt, metadata=metadata, dpi=dpi or (150 if fmt == "png" else 100))
     return buffer.getvalue()
 
 
-def breakdown_chart(table, *, title: str | None = None, masked: set | None = None) -> Figure:
+def breakdown_chart(table, *, title: str | None = None, masked: set | None = None, fast: bool = False) -> Figure:
     """A chart of a :class:`reports.summaries.selectors.BreakdownTable` (categories with any count only).
 
     ``masked`` holds (category code, gender) pairs to draw as masked.
@@ -109,4 +158,20 @@ def breakdown_chart(table, *, title: str | None = None, masked: set | None = Non
         title=title or table.title,
         categories=[row.label for row in rows],
         values={g: [None if (row.code, g) in masked else getattr(row.counts, g) for row in rows] for g in GENDERS},
+        percents={g: [None if (row.code, g) in masked else row.shares[g].percent for row in rows] for g in GENDERS},
+        fast=fast,
+    )
+
+
+def summary_trend_chart(title: str, trend, figures_of, *, fast: bool = False) -> Figure:
+    """:func:`trend_chart` of a :func:`reports.summaries.selectors.summary_trend`: ``figures_of``
+    picks the figures of one summary (its totals, or one intervention's row; ``None`` when the
+    intervention did not run that year)."""
+    figures = [figures_of(summary) for _period, summary in trend]
+    return trend_chart(
+        title=title,
+        periods=[str(p.year) if getattr(p, "kind", "") == "Y" else p.code for p, _s in trend],
+        participants=[f.participants.total if f else 0 for f in figures],
+        steps=[f.step_progression if f else Share(0, 0) for f in figures],
+        fast=fast,
     )

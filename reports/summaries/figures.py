@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
-from outcomes.counts import GENDERS, ZERO, Counts, ongoing_at_end_of, participants_of, sum_counts
+from outcomes.counts import GENDERS, ZERO, Counts, StockAndFlow, sum_counts
+from outcomes.shares import round_half_up
 from reports.shares import Share
 
 MEASURES = ("participants", "ongoing_at_start", "new", "exits", "ongoing_at_end")
@@ -23,7 +23,7 @@ def gender_shares(counts: Counts) -> dict[str, Share]:
 
 
 @dataclass
-class Figures:
+class Figures(StockAndFlow):
     """The figures of one intervention (or the sum of several) over one period.
 
     ``budget_sek`` is the yearly budget of the period's year, ``None`` when none is set. The share
@@ -40,15 +40,6 @@ class Figures:
     spent_sek: int = 0
     #: For totals: what the interventions that have a budget spent (the share's numerator).
     spent_within_budget_sek: int | None = None
-
-    @property
-    def ongoing_at_end(self) -> Counts:
-        return ongoing_at_end_of(self.ongoing_at_start, self.new, self.exits)
-
-    @property
-    def participants(self) -> Counts:
-        """Participants during the period: ongoing at start plus new (never a sum of periods)."""
-        return participants_of(self.ongoing_at_start, self.new)
 
     def measure(self, name: str) -> Counts:
         return getattr(self, name)
@@ -67,24 +58,7 @@ class Figures:
         participants = self.participants.total
         if not participants:
             return None
-        return int((Decimal(self.spent_sek) / participants).quantize(Decimal("1"), ROUND_HALF_UP))
-
-    def as_dict(self, reason_order: Iterable[str] = ()) -> dict:
-        order = list(reason_order) or sorted(self.exits_by_reason)
-        return {
-            "reports": self.reports,
-            **{name: self.measure(name).as_dict(with_total=True) for name in MEASURES},
-            "exits_by_reason": [
-                {"reason": code, **self.exits_by_reason[code].as_dict(with_total=True)}
-                for code in order
-                if self.exits_by_reason.get(code, ZERO).total
-            ],
-            "step_progression": self.step_progression.as_dict(),
-            "budget_sek": self.budget_sek,
-            "spent_sek": self.spent_sek,
-            "share_spent": self.share_spent.as_dict() if self.share_spent else None,
-            "cost_per_participant_sek": self.cost_per_participant_sek,
-        }
+        return int(round_half_up(self.spent_sek, participants))
 
 
 def sum_figures(items: Iterable[Figures]) -> Figures:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -31,9 +33,17 @@ from outcomes.models import (
 from outcomes.periods import Period, PeriodError
 from outcomes.surveys.tables import survey_tables
 from outcomes.tallies.selectors import period_figures
-from reports.goals.selectors import goal_results_for, step_rules_for
+from reports.goals.selectors import PeriodResult, goal_results_for, step_rules_for
 from reports.shares import Share, StepRule, share_of_exits
 from reports.summaries.figures import Figures, sum_figures
+from reports.summaries.socio_economic import SocioEconomicEstimate, self_support_codes, socio_economic_estimate
+
+
+class NotAligned(NamedTuple):
+    """An intervention left out of a summary because its frequency does not fit the period."""
+
+    intervention: Intervention
+    message: str
 
 
 @dataclass
@@ -43,7 +53,7 @@ class InterventionSummary:
     previous: Figures
     expected_reports: int
     #: Goal results for the period, as in API.md (empty when the period is not evaluated).
-    goals: list[dict] = field(default_factory=list)
+    goals: list[PeriodResult] = field(default_factory=list)
 
     @property
     def missing_reports(self) -> int:
@@ -52,24 +62,26 @@ class InterventionSummary:
 
 @dataclass
 class Summary:
-    """An association's summary for one period, the same period last year and the totals."""
+    """An association's summary for one period, the same period last year and the totals.
+
+    The API's shape of it is :class:`reports.summaries.api.SummaryOutputSerializer`."""
 
     association: Association
     period: Period
     include_drafts: bool
     rows: list[InterventionSummary]
     exit_reasons: list[ExitReason]
-    not_aligned: list[tuple[Intervention, str]] = field(default_factory=list)
+    not_aligned: list[NotAligned] = field(default_factory=list)
 
     @property
     def previous_period(self) -> Period:
         return self.period.same_period_last_year()
 
-    @property
+    @cached_property
     def totals(self) -> Figures:
         return sum_figures(row.current for row in self.rows)
 
-    @property
+    @cached_property
     def previous_totals(self) -> Figures:
         return sum_figures(row.previous for row in self.rows)
 
@@ -81,33 +93,11 @@ class Summary:
     def reason_labels(self) -> dict[str, str]:
         return {r.code: r.label_sv for r in self.exit_reasons}
 
-    def as_api(self) -> dict:
-        """The body of ``GET /api/v1/associations/{id}/summary/`` (see API.md)."""
-        order = [r.code for r in self.exit_reasons]
-        previous = self.previous_period.code
-        return {
-            "association": self.association.pk,
-            "period": self.period.code,
-            "include_drafts": self.include_drafts,
-            "missing_reports": self.missing_reports,
-            "interventions": [
-                {
-                    "id": row.intervention.pk,
-                    "name": row.intervention.name,
-                    "owner": row.intervention.owner,
-                    "missing_reports": row.missing_reports,
-                    **row.current.as_dict(order),
-                    "goals": row.goals,
-                    "previous_year": {"period": previous, **row.previous.as_dict(order)},
-                }
-                for row in self.rows
-            ],
-            "totals": {
-                **self.totals.as_dict(order),
-                "previous_year": {"period": previous, **self.previous_totals.as_dict(order)},
-            },
-            "not_aligned": [{"id": i.pk, "name": i.name, "message": message} for i, message in self.not_aligned],
-        }
+    def socio_economic(self, figures: Figures) -> SocioEconomicEstimate:
+        """The socio-economic estimate of one row's (or the totals') figures."""
+        return socio_economic_estimate(
+            association=self.association, figures=figures, self_support=self_support_codes(self.exit_reasons)
+        )
 
 
 def step_rules(interventions: Iterable[Intervention]) -> dict[int, StepRule]:
@@ -195,7 +185,7 @@ def association_summary(*, association: Association, period: Period, include_dra
         try:
             period.base_periods(intervention.frequency)
         except PeriodError as exc:
-            not_aligned.append((intervention, exc.message))
+            not_aligned.append(NotAligned(intervention, exc.message))
             continue
         empty_now = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
         empty_before = Figures(budget_sek=budgets.get((intervention.pk, previous.year)))
@@ -216,6 +206,21 @@ def association_summary(*, association: Association, period: Period, include_dra
         exit_reasons=reasons,
         not_aligned=not_aligned,
     )
+
+
+def summary_trend(summary: Summary, *, years: int = 5) -> list[tuple[object, Summary]]:
+    """The same period in each of the last ``years`` years, oldest first, each as its own
+    association summary (the last is ``summary`` itself): the multi-year trend of the annual
+    reports. A fixed number of queries per year, however many interventions."""
+    periods, period = [], summary.period
+    for _year in range(years - 1):
+        period = period.same_period_last_year()
+        periods.append(period)
+    earlier = [
+        (p, association_summary(association=summary.association, period=p, include_drafts=summary.include_drafts))
+        for p in reversed(periods)
+    ]
+    return [*earlier, (summary.period, summary)]
 
 
 @dataclass
@@ -273,18 +278,20 @@ class BreakdownTable:
     """Counts per category and gender, with each category's share of the gender's column total.
 
     ``base`` is the column total the shares are taken of (new participants for dimensions, exits
-    for exit reasons); for a multi-valued dimension the shares may add up to more than 100 %.
+    for exit reasons). ``has_sum_rule`` is the dimension's
+    (:attr:`~outcomes.catalog.models.Dimension.has_sum_rule`; exits by reason always add up to the
+    exits): without it the shares may add up to more than 100 %.
     """
 
     code: str
     title: str
     rows: list[BreakdownRow]
     base: Counts
-    multi_valued: bool = False
+    has_sum_rule: bool = True
 
     @classmethod
     def build(
-        cls, *, code, title, entries: Iterable[tuple[str, str]], counts: dict[str, Counts], base, multi_valued=False
+        cls, *, code, title, entries: Iterable[tuple[str, str]], counts: dict[str, Counts], base, has_sum_rule=True
     ):
         rows = []
         for entry_code, label in entries:
@@ -300,7 +307,7 @@ class BreakdownTable:
                     },
                 )
             )
-        return cls(code=code, title=title, rows=rows, base=base, multi_valued=multi_valued)
+        return cls(code=code, title=title, rows=rows, base=base, has_sum_rule=has_sum_rule)
 
 
 @dataclass
@@ -314,7 +321,7 @@ class InterventionDetail:
     dimensions: list[BreakdownTable]
     exits: BreakdownTable
     exit_reasons: list[ExitReason]
-    goals: list[dict] = field(default_factory=list)
+    goals: list[PeriodResult] = field(default_factory=list)
     #: :func:`outcomes.surveys.tables.survey_tables` of the intervention, ``None`` without surveys.
     surveys: dict | None = None
 
@@ -325,6 +332,14 @@ class InterventionDetail:
     @property
     def missing_reports(self) -> int:
         return max(self.expected_reports - self.current.reports, 0)
+
+    @property
+    def socio_economic(self) -> SocioEconomicEstimate:
+        return socio_economic_estimate(
+            association=self.intervention.association,
+            figures=self.current,
+            self_support=self_support_codes(self.exit_reasons),
+        )
 
 
 def _single_figures(intervention, period, include_drafts, rule, budget) -> tuple[Figures, dict]:
@@ -372,9 +387,9 @@ def intervention_detail(
     tables = []
     for dimension in Dimension.objects.filter(association=association).prefetch_related("categories"):
         counts = breakdowns.get(dimension.code, {})
-        if not dimension.active and not counts:
+        if not dimension.is_visible(used=bool(counts)):
             continue
-        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.active or c.code in counts]
+        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.is_visible(used=c.code in counts)]
         tables.append(
             BreakdownTable.build(
                 code=dimension.code,
@@ -382,14 +397,15 @@ def intervention_detail(
                 entries=entries,
                 counts=counts,
                 base=current.new,
-                multi_valued=dimension.multi_valued,
+                has_sum_rule=dimension.has_sum_rule,
             )
         )
+    with_goals_and_surveys = with_goals_and_surveys and period.year is not None  # none for a range
     surveys = survey_tables(intervention=intervention, period=period) if with_goals_and_surveys else None
     exits = BreakdownTable.build(
         code="exits",
         title=_("Avslutsorsaker"),
-        entries=[(r.code, r.label_sv) for r in reasons if r.active or r.code in current.exits_by_reason],
+        entries=[(r.code, r.label_sv) for r in reasons if r.is_visible(used=r.code in current.exits_by_reason)],
         counts=current.exits_by_reason,
         base=current.exits,
     )

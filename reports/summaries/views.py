@@ -12,16 +12,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from outcomes.counts import GENDERS
 from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
 from outcomes.organisations.selectors import associations_visible_to
-from outcomes.periods import Period, PeriodError
-from reports.exports.services import DIRECT_FORMATS
+from outcomes.periods import Period, PeriodError, parse_span, period_name
+from reports.exports.csv import to_csv
+from reports.exports.layouts import followup_document
+from reports.exports.services import DIRECT_FORMATS, INTERNAL_ONLY_FORMATS
 from reports.summaries import charts
 from reports.summaries.figures import MEASURES, gender_shares
-from reports.summaries.selectors import association_summary, intervention_detail
+from reports.summaries.selectors import association_summary, intervention_detail, summary_trend
+from reports.summaries.socio_economic import model_text
 
 
 def default_period() -> Period:
@@ -31,18 +35,17 @@ def default_period() -> Period:
 
 
 def period_choices(year: int) -> list[tuple[str, str]]:
-    codes = [(f"{year}", _("Helår")), (f"{year}H1", _("Första halvåret")), (f"{year}H2", _("Andra halvåret"))]
-    codes += [(f"{year}T{n}", _("Tertial %(n)s") % {"n": n}) for n in (1, 2, 3)]
-    codes += [(f"{year}Q{n}", _("Kvartal %(n)s") % {"n": n}) for n in (1, 2, 3, 4)]
-    codes += [(f"{year}YTDQ{n}", _("Hittills i år t.o.m. kvartal %(n)s") % {"n": n}) for n in (1, 2, 3)]
-    return codes
+    """The period picker's suggestions for ``year``: each code with its Swedish name."""
+    codes = [f"{year}", f"{year}H1", f"{year}H2", *[f"{year}T{n}" for n in (1, 2, 3)]]
+    codes += [f"{year}Q{n}" for n in (1, 2, 3, 4)] + [f"{year}YTDQ{n}" for n in (1, 2, 3)]
+    return [(code, capfirst(period_name(Period.parse(code)))) for code in codes]
 
 
 def summary_options(request) -> tuple[Period | None, str, bool, bool]:
     """The period, its error message (empty when fine), drafts and publication flags from GET."""
     code = request.GET.get("period") or default_period().code
     try:
-        period, error = Period.parse(code), ""
+        period, error = parse_span(code), ""
     except PeriodError as exc:
         period, error = None, exc.message
     return period, error, request.GET.get("utkast") == "1", request.GET.get("publicera") == "1"
@@ -110,7 +113,7 @@ def _period_context(request, period, error, include_drafts) -> dict:
         "period_code": request.GET.get("period") or default_period().code,
         "error": error,
         "include_drafts": include_drafts,
-        "choices": period_choices(period.year if period else timezone.localdate().year),
+        "choices": period_choices(period.end.year if period else timezone.localdate().year),
     }
 
 
@@ -144,9 +147,54 @@ def summary_page(request, association_id: int):
                 _measure_cell(summary.totals.measure(m), summary.previous_totals.measure(m)) for m in MEASURES[1:]
             ],
             "exports": _export_links("summary-export", association.pk, period, include_drafts),
+            "period_name": period_name(period),
+            "previous_name": period_name(summary.previous_period),
+            # "jmf 2023" beside each figure; a range has no single year, so its code
+            "previous_short": summary.previous_period.year or summary.previous_period.code,
+            "socio_economic": [(row.intervention.name, summary.socio_economic(row.current)) for row in summary.rows]
+            + [(_("Totalt"), summary.socio_economic(summary.totals))],
+            "socio_economic_model": model_text(association),
+            "followup": followup_document(summary).sections[0],
+            "followup_csv": reverse("summary-followup", args=[association.pk])
+            + "?"
+            + summary_query(period, include_drafts),
+            "trend_png": reverse("summary-trend", args=[association.pk, "png"])
+            + "?"
+            + summary_query(period, include_drafts),
+            "trend_svg": reverse("summary-trend", args=[association.pk, "svg"])
+            + "?"
+            + summary_query(period, include_drafts),
         }
     )
     return render(request, "reports/summary.html", context)
+
+
+@login_required
+def summary_trend_chart(request, association_id: int, fmt: str):
+    """The association's five-year trend: participants and step progression, as SVG or PNG."""
+    association = readable_association(request.user, association_id)
+    period, _error, include_drafts, _publish = summary_options(request)
+    if period is None or fmt not in charts.FORMATS:
+        raise Http404
+    summary = association_summary(association=association, period=period, include_drafts=include_drafts)
+    figure = charts.summary_trend_chart(
+        _("Förbundets insatser, deltagare och stegförflyttning"), summary_trend(summary), lambda s: s.totals
+    )
+    return HttpResponse(charts.render(figure, fmt), content_type=charts.FORMATS[fmt])
+
+
+@login_required
+def summary_followup_csv(request, association_id: int):
+    """Underlag till Uppföljning Finsam as CSV (the same table as on the summary page)."""
+    association = readable_association(request.user, association_id)
+    period, error, include_drafts, _publish = summary_options(request)
+    if period is None:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    summary = association_summary(association=association, period=period, include_drafts=include_drafts)
+    response = HttpResponse(to_csv(followup_document(summary)), content_type="text/csv; charset=utf-8")
+    name = f"underlag-uppfoljning-finsam-{period.code.replace('..', '-')}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _gender_cells(counts):
@@ -171,11 +219,14 @@ def _export_links(name, pk, period, include_drafts):
     for fmt in (*DIRECT_FORMATS, "pdf"):
         base = reverse(name, args=[pk, fmt])
         links[fmt] = {
-            "format": fmt.upper(),
+            "format": "Word" if fmt == "docx" else fmt.upper(),
             "internal": f"{base}?{summary_query(period, include_drafts)}",
-            "publish": f"{base}?{summary_query(period, include_drafts, publish=True)}",
+            "publish": None
+            if fmt in INTERNAL_ONLY_FORMATS
+            else f"{base}?{summary_query(period, include_drafts, publish=True)}",
         }
-    return {"files": [links[fmt] for fmt in DIRECT_FORMATS], "pdf": links["pdf"]}
+    files = [links[fmt] for fmt in DIRECT_FORMATS]
+    return {"files": files, "publish_files": [link for link in files if link["publish"]], "pdf": links["pdf"]}
 
 
 @login_required
@@ -210,6 +261,8 @@ def detail_page(request, intervention_id: int):
                 for table in tables
             ],
             "summary_url": reverse("summary", args=[intervention.association_id]) + "?" + query,
+            "period_name": period_name(detail.period),
+            "previous_name": period_name(detail.previous_period),
             "exports": _export_links("summary-detail-export", intervention.pk, period, include_drafts),
         }
     )

@@ -2,6 +2,8 @@
 
 from django import template
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from reports.goals import kinds
@@ -12,10 +14,11 @@ register = template.Library()
 
 @register.filter
 def grouped(value):
-    """A whole number with a non-breaking space between thousands; "–" when missing."""
+    """A whole number with the language's thousands separator (Swedish: a non-breaking space);
+    "–" when missing."""
     if value is None or value == "":
         return "–"
-    return f"{int(value):,}".replace(",", "\u00a0")
+    return number_format(int(value), force_grouping=True)
 
 
 @register.filter
@@ -35,11 +38,12 @@ def in_sentence(label: str) -> str:
 
 
 @register.filter
-def goal_share_text(goal: dict) -> str:
+def goal_share_text(goal) -> str:
     """A share goal's result as :func:`reports.shares.share_text_for_goal` writes it (decimals
-    where the whole percent would contradict the light)."""
+    where the whole percent would contradict the light); ``goal`` a
+    :class:`reports.goals.selectors.PeriodResult`."""
     text = share_text_for_goal(
-        Share(int(goal["numerator"]), int(goal["denominator"])), target=goal["target"], comparator=goal["comparator"]
+        Share(int(goal.numerator), int(goal.denominator)), target=goal.target, comparator=goal.comparator
     )
     return mark_safe(text.replace(" %", "&nbsp;%"))  # noqa: S308 - digits, commas and spaces only
 
@@ -57,6 +61,14 @@ def export_retention_days():
 
 
 @register.filter
-def is_share_goal(kind):
-    """Whether goals of ``kind`` are shares in percent (the registry's word, :mod:`reports.goals.kinds`)."""
-    return kinds.is_share(kind)
+def goal_target(goal):
+    """A goal result's target as the registry writes it: "minst 50 %", "högst 12,5 %", "minst 30"
+    (:func:`reports.goals.kinds.target_text`; ``goal`` a :class:`reports.goals.selectors.PeriodResult`)."""
+    return kinds.target_text(goal.kind, goal.comparator, goal.target, decimal_comma=True)
+
+
+@register.filter
+def goal_target_number(goal):
+    """Only the number of :func:`goal_target`, a share's kept on one line with its sign: "50&nbsp;%"."""
+    number = kinds.target_number(goal.kind, goal.target, decimal_comma=True, percent_sign="")
+    return format_html("{}&nbsp;%", number) if kinds.is_share(goal.kind) else number

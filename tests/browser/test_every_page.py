@@ -156,6 +156,8 @@ def test_every_page_of_each_role_passes_axe_and_fits_a_phone(transactional_db, l
     pages = pages_of(world)
     names = {p.name for p in pages}
     assert {"/", "insatser/<int:intervention_id>/<str:period>/", "resultat/forbund/<int:association_id>/"} <= names
+    # the staff pages (issue 14), the change log and the file import (issue 16) are swept too
+    assert {"forbund/<int:association_id>/", "forbund/<int:association_id>/andringslogg/", "las-in/"} <= names
     pages += extra_pages(world)
     problems = sweep(driver, live_server, world, pages)
     print(f"page sweep: {len(pages)} pages × {len(WIDTHS)} widths, {len(problems)} problems")

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomes.periods import MONTH, QUARTER, Period, PeriodError, base_period
+from outcomes.periods import MONTH, QUARTER, Period, PeriodError, base_period, parse_span, period_name
 
 years = st.integers(min_value=1990, max_value=2100)
 periods = st.one_of(
@@ -108,3 +108,35 @@ def test_the_base_periods_of_a_year_partition_it_exactly(year, frequency):
         day = dt.date(year, 1, 1) + dt.timedelta(days=day_offset)
         containing = [b for b in bases if b.start <= day <= b.end]
         assert containing == [Period.for_date(day, frequency)]
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("2024", "helåret 2024"),
+        ("2024H1", "första halvåret 2024"),
+        ("2024H2", "andra halvåret 2024"),
+        ("2024T2", "maj–augusti 2024"),
+        ("2024Q3", "kvartal 3 2024"),
+        ("2024M05", "maj 2024"),
+        ("2026YTDQ3", "januari–september 2026"),
+        ("2026YTDM08", "januari–augusti 2026"),
+        ("2014Q3..2024Q2", "2014-07-01 – 2024-06-30"),
+    ],
+)
+def test_every_period_has_its_swedish_name(code, name):
+    assert period_name(parse_span(code)) == name
+
+
+def test_a_range_covers_every_base_period_from_its_first_through_its_last():
+    span = parse_span("2014Q3..2024Q2")
+    bases = span.base_periods("quarter")
+    assert (len(bases), bases[0].code, bases[-1].code) == (40, "2014Q3", "2024Q2")
+    assert len(parse_span("2023M03..2024M02").base_periods("month")) == 12
+    assert span.same_period_last_year().code == "2013Q3..2023Q2"
+    with pytest.raises(PeriodError, match="slutar innan det börjar"):
+        parse_span("2024Q2..2014Q3")
+    with pytest.raises(PeriodError, match="samma slag"):
+        parse_span("2014Q3..2024")
+    with pytest.raises(PeriodError):
+        parse_span("2023M03..2024M02").base_periods("quarter")  # months do not make whole quarters

@@ -165,6 +165,12 @@ NOT_FREE_TEXT = {
     ("outcomes", "ReportHistory", "field"),
     ("outcomes", "ReportHistory", "old"),  # copies of values already checked on their way in
     ("outcomes", "ReportHistory", "new"),
+    # Copies of values already checked on their way in (names, labels, settings), and the e-mail
+    # address of an invited user account (a person's sign-in by design, as User.email).
+    ("outcomes", "ChangeLogEntry", "subject"),
+    ("outcomes", "ChangeLogEntry", "field"),
+    ("outcomes", "ChangeLogEntry", "old"),
+    ("outcomes", "ChangeLogEntry", "new"),
     ("reports", "ExportJob", "format"),
     ("reports", "ExportJob", "error"),
     ("reports", "ExportJob", "filename"),

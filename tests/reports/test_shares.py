@@ -4,7 +4,11 @@ from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
+from outcomes.counts import Counts
+from outcomes.periods import Period
+from outcomes.surveys.rules import Distribution, light
 from reports import shares
+from reports.goals.evaluation import pro_rated
 from reports.shares import (
     AT_MOST,
     GREEN,
@@ -17,6 +21,7 @@ from reports.shares import (
     share_of_exits,
     traffic_light,
 )
+from reports.summaries.figures import Figures
 
 CATALOG = Path(__file__).resolve().parents[2] / "outcomes" / "catalog" / "exit_reasons.json"
 
@@ -72,3 +77,11 @@ def test_a_share_shows_decimals_where_the_whole_percent_would_contradict_the_lig
     assert shares.share_text_for_goal(shares.Share(1_000_400, 1_000_000), target=100, comparator="at_most") == (
         "100,04 % (1\u00a0000\u00a0400/1\u00a0000\u00a0000)"
     )
+
+
+def test_every_rounded_figure_rounds_half_up_like_the_percent():
+    assert Share(1, 8).value == Decimal("12.5") and Share(1, 16).value == Decimal("6.3")  # 6.25
+    assert Distribution(scale="frequency6", counts=(0, 0, 0, 7, 1, 0)).mean == Decimal("4.13")  # 33/8 = 4.125
+    assert light(60, Decimal("59.5")) == YELLOW  # the reference 59.5 % is 60 %
+    assert Figures(new=Counts(women=2), spent_sek=5).cost_per_participant_sek == 3  # 2.5 kr
+    assert pro_rated(Decimal("0.1"), Period.parse("2024Q1")) == Decimal("0.03")  # 0.025

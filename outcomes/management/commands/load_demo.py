@@ -81,14 +81,7 @@ class Command(BaseCommand):
                 continue
             if position == len(periods) - 1 and intervention.name == "Steget vidare":
                 continue  # one report still missing, as in real life
-            data = ReportInput(
-                ongoing_at_start=quarter.ongoing_at_start,
-                new=quarter.new,
-                exits=quarter.exits,
-                exits_by_reason=quarter.exits_by_reason,
-                breakdowns=quarter.breakdowns,
-                spent_sek=quarter.spent_sek,
-            )
+            data = ReportInput.from_figures(quarter)
             report = report_save(intervention=intervention, period_code=period.code, data=data).report
             if position < len(periods) - 1 or intervention.name != "Unga vuxna i arbete":
                 report = report_submit(report=report)

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if association is None:
             raise CommandError("Demoförbundet saknas: kör manage.py load_demo först.")
         years = [dt.date.today().year - 2, dt.date.today().year - 1]
-        questions = list(SurveyQuestion.objects.filter(association=association, group=SURVEY_GROUP, active=True))
+        questions = list(SurveyQuestion.objects.filter(association=association, group=SURVEY_GROUP).active())
         created = 0
         with transaction.atomic():
             for index, intervention in enumerate(association.interventions.order_by("pk")):

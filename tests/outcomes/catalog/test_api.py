@@ -28,6 +28,7 @@ def test_every_role_reads_the_exit_reasons_with_the_catalog_fields(staff, coordi
         reasons = all_results(client_for(user), "/api/v1/catalog/exit-reasons/")
         employment = next(r for r in reasons if r["code"] == "employment")
         assert employment == {
+            "id": ExitReason.objects.get(association=association, code="employment").pk,
             "association": association.pk,
             "code": "employment",
             "label_sv": "Arbete/anställning",
@@ -88,10 +89,16 @@ def test_a_user_in_two_associations_narrows_the_catalog_with_association(staff, 
     assert {r["association"] for r in mine} == {association.pk}
 
 
-def test_catalogs_are_read_only_in_the_api(staff):
-    response = client_for(staff).post("/api/v1/catalog/exit-reasons/", {"code": "x"}, format="json")
+def test_only_staff_write_the_catalogs_and_entries_are_never_deleted(staff, coordinator, association):
+    body = {"association": association.pk, "code": "x", "label_sv": "X", "outcome_class": "no_step"}
+    refused = client_for(coordinator).post("/api/v1/catalog/exit-reasons/", body, format="json")
+    assert refused.status_code == 403
+    assert not ExitReason.objects.filter(association=association, code="x").exists()
+    employment = ExitReason.objects.get(association=association, code="employment")
+    response = client_for(staff).delete(f"/api/v1/catalog/exit-reasons/{employment.pk}/")
     assert response.status_code == 405
     assert response.json()["errors"][0]["code"] == "method_not_allowed"
+    assert ExitReason.objects.filter(pk=employment.pk).exists()
 
 
 def test_the_dimension_list_takes_the_same_number_of_queries_for_one_association_or_two(staff, association, outsider):

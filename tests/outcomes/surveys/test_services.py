@@ -1,11 +1,13 @@
 """Storing surveys through the service and reading figures and tables through the selectors."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from outcomes import signals
-from outcomes.models import NationalAverage, Survey, SurveyAnswer
+from outcomes.models import NationalAverage, Survey, SurveyAnswer, SurveyQuestion
 from outcomes.surveys.rules import AnswerInput, SurveyInput
 from outcomes.surveys.selectors import survey_figure
 from outcomes.surveys.services import SurveyError, national_averages_set, survey_save
@@ -257,3 +259,31 @@ def test_tables_of_many_interventions_match_one_by_one_in_four_queries(associati
         5.08,
     ]
     assert [len(many[i.pk]["groups"]) for i in interventions] == [2, 2, 2]
+
+
+def test_a_retired_question_is_kept_where_it_was_answered_and_refused_in_new_surveys(association, intervention):
+    other = InterventionFactory(association=association)
+    save(intervention, "2024", "participant_ongoing", ongoing(p1=((0, 1, 2, 6, 8, 7), 0), p2=((0, 0, 0, 0, 0, 24), 0)))
+    save(other, "2024", "participant_ongoing", ongoing(p2=((0, 0, 0, 0, 0, 24), 0)))
+    SurveyQuestion.objects.filter(association=association, code="p1").update(active=False)
+    # The survey that answered it is saved again with it; a new survey is refused.
+    save(intervention, "2024", "participant_ongoing", ongoing(p1=((0, 1, 2, 6, 9, 6), 0)))
+    assert survey_figure(
+        intervention=intervention, period="2024", figure="positive", group="participant_ongoing", question_code="p1"
+    ) == (21, 24)
+    with pytest.raises(SurveyError) as error:
+        save(intervention, "2025", "participant_ongoing", ongoing(p1=((0, 1, 2, 6, 8, 7), 0)))
+    assert [(v.field, v.code) for v in error.value.violations] == [("answers[0].question", "unknown_question")]
+
+    def columns(of, period):
+        tables = survey_tables(intervention=of, period=period)
+        return [q["code"] for q in tables["groups"][0]["questions"]]
+
+    # Its table keeps the column while the answered year is shown; the other intervention's has none.
+    assert "p1" in columns(intervention, "2025") and "p2" in columns(intervention, "2025")
+    assert "p1" not in columns(other, "2024") and "p2" in columns(other, "2024")
+
+
+def test_national_averages_are_rounded_half_up_to_one_decimal_like_every_figure(association):
+    stored = national_averages_set(association=association, year=2024, values={"p1": "62.25", "e6": "59.35"})
+    assert stored == {"p1": Decimal("62.3"), "e6": Decimal("59.4")}

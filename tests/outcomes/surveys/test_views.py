@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from outcomes.models import NationalAverage, Survey
+from outcomes.models import NationalAverage, Survey, SurveyQuestion
 from outcomes.surveys.selectors import survey_figure
 from tests.factories import PASSWORD, MembershipFactory
 
@@ -178,6 +178,8 @@ def test_board_surveys_and_national_averages_are_for_staff(client, association, 
     assert client.post(averages, {"avg_p1": "76", "avg_e6": "59,5"}).status_code == 302
     stored = {a.question.code: float(a.percent) for a in NationalAverage.objects.select_related("question")}
     assert stored == {"p1": 76.0, "e6": 59.5}
+    # Shown back as typed in Swedish, with the decimal comma.
+    assert 'value="59,5"' in client.get(averages).content.decode()
 
 
 def test_the_start_page_links_to_the_surveys(client, coordinator, intervention):
@@ -216,3 +218,14 @@ def test_a_national_average_may_be_typed_with_a_percent_sign(client, association
     assert response.status_code == 302
     stored = {a.question.code: float(a.percent) for a in NationalAverage.objects.select_related("question")}
     assert stored == {"p1": 70.0, "e6": 59.5}
+
+
+def test_a_retired_question_shows_only_on_the_form_of_a_survey_that_answered_it(client, coordinator, intervention):
+    client = signed_in(client, coordinator)
+    assert client.post(edit_url(intervention), post_data(p1=((0, 1, 2, 6, 8, 7), 0))).status_code == 302
+    SurveyQuestion.objects.filter(association=intervention.association, code="p1").update(active=False)
+    answered = client.get(edit_url(intervention)).content.decode()
+    new = client.get(edit_url(intervention, period="2025")).content.decode()
+    assert answered.count('<fieldset class="grid') == 1 + 7
+    assert new.count('<fieldset class="grid') == 1 + 6
+    assert 'name="q_p1_1"' in answered and 'name="q_p1_1"' not in new

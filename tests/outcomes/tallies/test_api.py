@@ -72,6 +72,25 @@ def test_a_stale_if_match_answers_412_and_changes_nothing(coordinator, intervent
     assert PeriodReport.objects.get().spent_sek == 1
 
 
+@pytest.mark.parametrize("if_match", ['"1"', 'W/"1"', "1", " 1 ", "*"])
+def test_if_match_takes_the_etag_in_each_form_clients_send(coordinator, intervention, if_match):
+    client = client_for(coordinator)
+    client.put(url(intervention), BODY, format="json")
+    response = client.put(url(intervention), {**BODY, "spent_sek": 1}, format="json", HTTP_IF_MATCH=if_match)
+    assert response.status_code == 200, response.json()
+    assert PeriodReport.objects.get().spent_sek == 1
+
+
+@pytest.mark.parametrize("if_match", ['"one"', '"1", "2"', "W/", '"1.5"'])
+def test_an_if_match_that_names_no_version_answers_412_saying_what_it_should_be(coordinator, intervention, if_match):
+    client = client_for(coordinator)
+    client.put(url(intervention), BODY, format="json")
+    response = client.put(url(intervention), {**BODY, "spent_sek": 1}, format="json", HTTP_IF_MATCH=if_match)
+    assert response.status_code == 412
+    assert 'If-Match ska vara en version som ETag anger, till exempel "3".' in response.json()["errors"][0]["message"]
+    assert PeriodReport.objects.get().spent_sek == 590000
+
+
 def test_bad_input_is_refused_with_the_field_and_rule_named_and_nothing_stored(coordinator, intervention):
     client = client_for(coordinator)
     body = {**BODY, "new": {"women": -1}, "exits": [*BODY["exits"], {"reason": "teleported", "women": 1}]}

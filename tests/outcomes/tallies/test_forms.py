@@ -3,7 +3,8 @@ outcomes.tallies.rules and are only called here, through the services."""
 
 import pytest
 
-from outcomes.models import PeriodReport, ReportStatus
+from outcomes.counts import Counts
+from outcomes.models import DimensionCategory, PeriodReport, ReportStatus
 from outcomes.tallies.forms import ReportForm
 from outcomes.tallies.rules import CONTINUITY, DIMENSION_SUM, EXITS_SUM, NEGATIVE_ONGOING_AT_END
 from outcomes.tallies.services import report_save
@@ -65,6 +66,21 @@ def test_a_retired_exit_reason_stays_on_the_form_of_a_report_that_used_it(interv
     intervention.association.exit_reasons.filter(code="moved").update(active=False)
     assert "reason__moved__women" not in form(intervention).fields
     assert "reason__moved__women" in ReportForm(intervention=intervention, report=report).fields
+
+
+def test_a_retired_dimension_and_category_stay_on_the_form_of_a_report_that_counted_them(intervention):
+    data = report_input(new=(1, 0, 0))
+    data.breakdowns["age_band"] = {"16_19": Counts(1, 0, 0)}
+    report = report_save(intervention=intervention, period_code="2024Q1", data=data).report
+    intervention.association.dimensions.filter(code="uvas").update(active=False)
+    DimensionCategory.objects.filter(dimension__association=intervention.association, code="16_19").update(active=False)
+    new_form, old_form = form(intervention), ReportForm(intervention=intervention, report=report)
+    for gone in ("dim__uvas__unknown__women", "dim__age_band__16_19__women"):
+        assert gone not in new_form.fields
+        assert gone in old_form.fields
+    # A retired category the report did not count stays off its form.
+    DimensionCategory.objects.filter(dimension__association=intervention.association, code="20_24").update(active=False)
+    assert "dim__age_band__20_24__women" not in ReportForm(intervention=intervention, report=report).fields
 
 
 def test_more_exits_than_participants_blocks_submission_at_the_exits_cell(intervention, coordinator):

@@ -51,3 +51,15 @@ def test_the_task_runs_the_reminders_and_is_scheduled_daily(intervention, coordi
     assert overdue_reminders_send_task.delay().get() == 0
     schedule = app.conf.beat_schedule["outcomes-overdue-reminders"]
     assert schedule["task"] == "outcomes.tasks.overdue_reminders_send_task"
+
+
+def test_an_association_that_turned_reminders_off_gets_none(intervention, coordinator, staff):
+    from outcomes.organisations.services import association_settings_update
+
+    intervention.start = dt.date(2024, 1, 1)
+    intervention.save()
+    association_settings_update(association=intervention.association, user=staff, reminder_emails=False)
+    assert overdue_reminders_send(today=dt.date(2024, 7, 16)) == 0
+    assert mail.outbox == []
+    association_settings_update(association=intervention.association, user=staff, reminder_emails=True)
+    assert overdue_reminders_send(today=dt.date(2024, 7, 16)) == 2  # 2024Q1 and 2024Q2

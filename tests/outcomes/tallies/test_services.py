@@ -7,7 +7,14 @@ from outcomes.counts import Counts
 from outcomes.models import ExitReason, PeriodReport, ReportStatus
 from outcomes.organisations.services import association_create, user_create
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
-from outcomes.tallies.services import report_approve, report_recall, report_reopen, report_save, report_submit
+from outcomes.tallies.services import (
+    report_approve,
+    report_check,
+    report_recall,
+    report_reopen,
+    report_save,
+    report_submit,
+)
 from tests.conftest import report_input
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +75,21 @@ def test_a_draft_may_break_the_sum_rules_but_submit_lists_every_broken_rule(inte
         report_submit(report=result.report)
     assert {v.code for v in error.value.violations} == {"exits_sum", "dimension_sum"}
     assert PeriodReport.objects.get().status == ReportStatus.DRAFT
+
+
+def test_the_sum_rule_is_checked_for_the_active_single_valued_dimensions_only(intervention):
+    data = report_input(new=(2, 0, 0))
+    data.breakdowns = {d: cats for d, cats in data.breakdowns.items() if d not in ("uvas", "education")}
+    figures = report_save(intervention=intervention, period_code="2024Q1", data=data).report.figures()
+
+    def broken():
+        found = report_check(intervention=intervention, period_code="2024Q1", figures=figures)
+        return {v.field.split(".")[1] for v in found if v.code == "dimension_sum"}
+
+    # agency_contacts (multi-valued) was left out as well and is never summed.
+    assert broken() == {"uvas", "education"}
+    intervention.association.dimensions.filter(code="uvas").update(active=False)
+    assert broken() == {"education"}
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ import io
 import re
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -70,9 +71,18 @@ def test_the_csv_export_is_utf8_with_bom_and_semicolons_and_decimal_commas(assoc
     data = render_document(summary_doc(association), "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][0] == "Sammanställning 2024 – " + association.name
+    assert rows[0][0] == "Sammanställning helåret 2024 – " + association.name
     step_header = rows.index(["Stegförflyttning"])
     lekeberg_step = rows[step_header + 2]
+    assert lekeberg_step[:4] == ["Coachingteamet Lekeberg", "5", "11", "45,5"]
+
+
+def test_the_csv_keeps_its_decimal_comma_when_the_reader_asks_for_english(association):
+    lekeberg(association)
+    with translation.override("en"):
+        data = render_document(summary_doc(association), "csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    lekeberg_step = rows[rows.index(["Stegförflyttning"]) + 2]
     assert lekeberg_step[:4] == ["Coachingteamet Lekeberg", "5", "11", "45,5"]
 
 
@@ -88,7 +98,7 @@ def test_the_pdf_appendix_is_a4_and_holds_the_summary_numbers(association):
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = pdf_text(data)
-    assert "Sammanställning 2024" in text
+    assert "Sammanställning helåret 2024" in text
     assert "Coachingteamet Lekeberg" in text
     assert re.search(r"Coachingteamet Lekeberg\s+14\s+13\s+0\s+27", text)
     assert "2 356 616" in text
@@ -101,7 +111,7 @@ def test_the_intervention_pdf_has_its_tables_and_bar_charts(association):
     detail = intervention_detail(intervention=intervention, period=Period.parse("2024"))
     data = render_document(detail_document(detail, with_charts=True), "pdf")
     text = pdf_text(data)
-    assert "Coachingteamet Lekeberg – 2024" in text
+    assert "Coachingteamet Lekeberg – helåret 2024" in text
     assert re.search(r"Åter till remittent/anvisande part\s+3\s+3\s+0\s+6", text)
     images = {image.name for page in PdfReader(io.BytesIO(data)).pages for image in page.images}
     assert len(images) == len(detail.dimensions) + 1  # one chart per dimension and exits by reason
@@ -112,3 +122,16 @@ def test_internal_exports_keep_the_small_numbers(association):
     doc = summary_doc(association)
     assert not doc.masked
     assert MASK not in render_document(doc, "csv").decode("utf-8-sig")
+
+
+def test_the_xlsx_cuts_sheet_names_at_a_word_and_gives_breakdowns_a_total_row(association):
+    intervention = lekeberg(association)
+    detail = intervention_detail(intervention=intervention, period=Period.parse("2024"))
+    workbook = load_workbook(io.BytesIO(render_document(detail_document(detail), "xlsx")))
+    assert "Nya – Försörjning vid" in workbook.sheetnames  # "… vid inskrivning" is 33 characters
+    assert all(len(name) <= 31 and not name.endswith(("–", " ")) for name in workbook.sheetnames)
+    exits = sheet_rows(workbook["Avslutsorsaker"])
+    assert exits[-1][:5] == ["Totalt", 5, 6, 0, 11]  # the reasons add up to the exits
+    assert exits[-1][5:] == [1.0, 1.0, None, 1.0]
+    assert sum(row[4] for row in exits[:-1]) == 11
+    assert workbook["Avslutsorsaker"]["E4"].number_format == "#,##0"

@@ -160,6 +160,15 @@ def test_a_bad_period_for_results_names_the_period(staff, intervention):
     assert response.json()["errors"][0]["field"] == "period"
 
 
+@pytest.mark.parametrize("year", ["abc", "24", "20245"])
+def test_a_year_that_is_not_a_year_is_refused_naming_it(staff, intervention, year):
+    response = client_for(staff).get(base(intervention) + f"goals/?year={year}")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("year", "invalid_year")
+    assert error["message"] == "Ange ett år, till exempel 2024."
+
+
 @pytest.mark.parametrize("value", ["ja", "-5.5", "2", ""])
 def test_a_flag_that_is_not_true_or_false_is_refused_naming_it(staff, intervention, value):
     for url in (

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from outcomes.tallies.services import report_save, report_submit
 from reports import shares
 from reports.goals import selectors, services
+from reports.goals.api import GoalResultOutputSerializer
 from reports.goals.services import GoalInput
 from reports.models import GoalResult
 from tests.conftest import report_input
@@ -78,11 +79,11 @@ def test_goal_results_for_answers_api_shaped_results_in_one_query(association):
     assert len(queries) == 1
     first = results[interventions[0].pk]
     assert len(first) == 1
-    assert first[0]["period"] == "2024"
-    assert (first[0]["numerator"], first[0]["denominator"], first[0]["percent"]) == (1, 3, 33)
-    assert first[0]["status"] == "red"
-    assert first[0]["stale"] is False
-    assert set(first[0]) >= {
+    assert first[0].period == "2024"
+    assert (first[0].numerator, first[0].denominator, first[0].percent) == (1, 3, 33)
+    assert first[0].status == "red"
+    assert first[0].stale is False
+    assert set(GoalResultOutputSerializer(first[0]).data) >= {
         "goal",
         "label",
         "period",
@@ -104,8 +105,8 @@ def test_a_period_with_the_same_months_finds_the_stored_result(intervention):
     enter(intervention, "2024Q2", exits={"returned": (1, 0, 0)})
     ytd_q2 = selectors.goal_results_for(intervention_ids=[intervention.pk], period_code="2024YTDQ2")[intervention.pk]
     q1 = selectors.goal_results_for(intervention_ids=[intervention.pk], period_code="2024Q1")[intervention.pk]
-    assert (ytd_q2[0]["period"], ytd_q2[0]["numerator"], ytd_q2[0]["denominator"]) == ("2024YTDQ2", 1, 2)
-    assert (q1[0]["numerator"], q1[0]["denominator"], q1[0]["status"]) == (1, 1, "green")
+    assert (ytd_q2[0].period, ytd_q2[0].numerator, ytd_q2[0].denominator) == ("2024YTDQ2", 1, 2)
+    assert (q1[0].numerator, q1[0].denominator, q1[0].status) == (1, 1, "green")
 
 
 def test_an_intervention_without_goals_or_a_period_not_evaluated_answers_an_empty_list(intervention):
@@ -128,6 +129,6 @@ def test_a_monthly_intervention_gets_each_months_year_to_date_and_quarter_codes_
     enter(monthly, "2024M02", exits={"employment": (1, 0, 0)})
     enter(monthly, "2024M08", exits={"returned": (1, 0, 0)})
     through_q3 = selectors.goal_results_for(intervention_ids=[monthly.pk], period_code="2024YTDQ3")[monthly.pk]
-    assert (through_q3[0]["numerator"], through_q3[0]["denominator"]) == (1, 2)
+    assert (through_q3[0].numerator, through_q3[0].denominator) == (1, 2)
     january = selectors.goal_results_for(intervention_ids=[monthly.pk], period_code="2024M01")[monthly.pk]
-    assert january[0]["status"] == "no_data"
+    assert january[0].status == "no_data"

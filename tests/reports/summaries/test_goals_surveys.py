@@ -12,6 +12,7 @@ from outcomes.surveys.services import survey_save
 from reports.exports.layouts import detail_document, summary_document
 from reports.exports.services import render_document
 from reports.goals.services import GoalInput, goal_create, step_definition_set
+from reports.summaries.api import SummaryOutputSerializer
 from reports.summaries.selectors import association_summary, intervention_detail
 from tests.factories import PASSWORD
 from tests.reports.summary_data import lekeberg
@@ -36,9 +37,9 @@ def lekeberg_with_goal(association, django_capture_on_commit_callbacks):
 def test_the_summary_carries_the_goal_result_and_its_yellow_light(association, lekeberg_with_goal):
     summary = association_summary(association=association, period=Period.parse("2024"))
     (goal,) = summary.rows[0].goals
-    assert (goal["label"], goal["numerator"], goal["denominator"], goal["percent"]) == ("Stegförflyttning", 5, 11, 45)
-    assert (goal["target"], goal["status"]) == (50, "yellow")
-    assert summary.as_api()["interventions"][0]["goals"][0]["status"] == "yellow"
+    assert (goal.label, goal.numerator, goal.denominator, goal.percent) == ("Stegförflyttning", 5, 11, 45)
+    assert (goal.target, goal.status) == (50, "yellow")
+    assert SummaryOutputSerializer.of(summary).data["interventions"][0]["goals"][0]["status"] == "yellow"
 
 
 def test_the_summary_uses_the_interventions_own_step_definition(association, lekeberg_with_goal):
@@ -56,6 +57,31 @@ def test_the_pages_show_the_goal_with_target_result_and_light(association, staff
     detail_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/?period=2024").content.decode()
     assert "Mål och måluppfyllelse" in detail_html
     assert "minst 50 %" in detail_html and "Delvis uppnått" in detail_html
+
+
+def test_the_pages_write_at_most_targets_decimals_and_counts_as_the_goal_page_does(
+    association, staff, client, lekeberg_with_goal, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for data in (
+            GoalInput(
+                year=2024,
+                label="Till vård",
+                kind="share_of_exits",
+                comparator="at_most",
+                target=Decimal("12.5"),
+                reasons=["care"],
+            ),
+            GoalInput(year=2024, label="Nya", kind="count", measure="new", target=Decimal(30), position=2),
+        ):
+            goal_create(intervention=lekeberg_with_goal, data=data)
+    assert client.login(email=staff.email, password=PASSWORD)
+    summary_html = client.get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
+    assert "mål 12,5&nbsp;%" in summary_html and "mål 30 " in summary_html
+    detail_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/?period=2024").content.decode()
+    assert "högst 12,5 %" in detail_html and "minst 30<" in detail_html
+    goals_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/mal/?period=2024").content.decode()
+    assert "högst 12,5 %" in goals_html and "minst 30<" in goals_html
 
 
 def test_the_exports_have_a_goal_sheet_and_publication_keeps_only_target_and_light(association, lekeberg_with_goal):

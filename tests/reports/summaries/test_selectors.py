@@ -7,7 +7,8 @@ from outcomes.counts import Counts
 from outcomes.organisations.services import api_token_create
 from outcomes.periods import Period
 from reports.goals.services import GoalInput, goal_create, step_definition_set
-from reports.summaries.selectors import association_summary
+from reports.summaries.api import SummaryOutputSerializer
+from reports.summaries.selectors import association_summary, intervention_detail
 from tests.factories import InterventionFactory, MembershipFactory
 from tests.reports.summary_data import LEKEBERG_2024, enter, lekeberg, small
 
@@ -84,7 +85,7 @@ def test_the_number_of_queries_does_not_grow_with_the_interventions(
                 step_definition_set(intervention=intervention, reasons=["employment"], excluded_reasons=[])
     with django_assert_num_queries(13):
         summary = summary_of(association, "2024Q1")
-        body = summary.as_api()
+        body = SummaryOutputSerializer.of(summary).data
     assert len(body["interventions"]) == count
     assert body["totals"]["participants"]["total"] == 15 * count
     assert body["totals"]["previous_year"]["participants"]["total"] == 15 * count
@@ -133,3 +134,18 @@ def test_a_bad_period_is_refused_naming_the_field(association, staff):
     error = response.json()["errors"][0]
     assert error["field"] == "period"
     assert "2024Q5" in error["message"]
+
+
+def test_the_detail_shows_a_retired_reason_or_dimension_only_in_a_period_that_counts_it(association):
+    intervention = small(association)  # 2024: exits to care and moved in H1, no uvas "yes"
+    association.exit_reasons.filter(code__in=["care", "studies"]).update(active=False)
+    association.dimensions.filter(code="uvas").update(active=False)
+    association.dimensions.filter(code="referrer").update(active=False)
+    detail = intervention_detail(intervention=intervention, period=Period.parse("2024"))
+    reasons = [row.code for row in detail.exits.rows]
+    assert "care" in reasons and "studies" not in reasons and "employment" in reasons
+    dimensions = {table.code for table in detail.dimensions}
+    assert {"uvas", "referrer", "age_band"} <= dimensions  # counted ("unknown") in 2024
+    later = intervention_detail(intervention=intervention, period=Period.parse("2025"))
+    assert "care" not in [row.code for row in later.exits.rows]
+    assert not {"uvas", "referrer"} & {table.code for table in later.dimensions}

@@ -163,4 +163,15 @@ def test_the_summary_opens_on_the_last_ended_quarter(association, staff, logged_
     monkeypatch.setattr(views.timezone, "localdate", lambda: dt.date(2024, 8, 20))
     lekeberg(association)
     html = logged_in(staff).get(f"/resultat/forbund/{association.pk}/").content.decode()
-    assert 'value="2024Q2"' in html and "Period 2024Q2" in html
+    assert 'value="2024Q2"' in html and "Period: kvartal 2 2024," in html
+
+
+def test_the_summary_and_detail_tables_head_their_count_columns_with_the_three_genders(association, staff, logged_in):
+    intervention = lekeberg(association)
+    client = logged_in(staff)
+    headings = "".join(f'<th scope="col" class="num">{g}</th>' for g in ("Kvinnor", "Män", "Annan/ej angivet"))
+    for url in (
+        f"/resultat/forbund/{association.pk}/?period=2024",
+        f"/resultat/insatser/{intervention.pk}/?period=2024",
+    ):
+        assert headings in client.get(url).content.decode(), url
