@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make run shows the service's own 403/404/500 pages; `make run DEBUG=true` shows Django's debug page.
+DEBUG ?= false
 
 .PHONY: run test lint format check messages bench clean
 
@@ -17,15 +19,22 @@ $(STAMP): requirements.txt requirements-dev.txt
 var:
 	mkdir -p var
 
+# axe-core for the accessibility sweep of tests/browser/test_every_page.py (npm, into var/, not git).
+AXE_VERSION := 4.11.0
+AXE := var/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	mkdir -p var/axe
+	npm install --prefix var/axe --no-audit --no-fund --no-save --silent axe-core@$(AXE_VERSION)
+
 run: $(STAMP) var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_results
 	@echo "Tjänsten startar på http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=$(DEBUG) $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=finsam.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -25,6 +25,15 @@ def round_half_up(numerator, denominator=1, places: str = "1") -> Decimal:
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), ROUND_HALF_UP)
 
 
+def without_percent_sign(typed: str) -> str:
+    """A percentage as people type it, without its trailing percent sign: "70 %", "70%" and
+    "12,5 %" are 70, 70 and 12,5 (the sign says what the field already means)."""
+    text = typed.strip()
+    if text.endswith("%"):
+        text = text[:-1].rstrip().rstrip("\u00a0\u202f")
+    return text
+
+
 @dataclass(frozen=True)
 class Share:
     """A numerator over a denominator. With a zero denominator there is no value (``no_data``)."""

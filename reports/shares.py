@@ -15,7 +15,7 @@ from fractions import Fraction
 from django.utils import numberformat
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.shares import DEFAULT_YELLOW_RATIO, GREEN, NO_DATA, RED, YELLOW, Share
+from outcomes.shares import DEFAULT_YELLOW_RATIO, GREEN, NO_DATA, RED, YELLOW, Share, round_half_up
 
 #: Outcome classes whose exit reasons count as a step unless an intervention says otherwise.
 DEFAULT_STEP_CLASSES = frozenset({"self_support", "continued_rehab"})
@@ -86,6 +86,23 @@ def swedish_number(value, *, grouped: bool = False) -> str:
     """A number as a Swedish document writes it, whatever the reader's language: decimal comma
     ("45,5"), and with ``grouped`` a non-breaking space between thousands ("2 403 500")."""
     return numberformat.format(value, ",", grouping=3 if grouped else 0, thousand_sep="\u00a0", force_grouping=grouped)
+
+
+def share_text_for_goal(share: Share, *, target, comparator: str = AT_LEAST) -> str:
+    """ "45 % (5/11)" as :class:`Share` writes it, unless the whole percent would contradict the
+    light: 100,09 % against "högst 100 %" is not green, so it reads "100,1 % (…)" (as many
+    decimals as it takes to differ from the target, at most four). Counts are grouped."""
+    if not share.denominator:
+        return "–"
+    exact = Fraction(share.numerator * 100, share.denominator)
+    shown = Decimal(share.percent)
+    for places in range(1, 5):
+        met_exact = traffic_light(exact, target=target, comparator=comparator) == GREEN
+        if (traffic_light(shown, target=target, comparator=comparator) == GREEN) == met_exact:
+            break
+        shown = round_half_up(share.numerator * 100, share.denominator, str(Decimal(1).scaleb(-places)))
+    grouped = "/".join(swedish_number(n, grouped=True) for n in (share.numerator, share.denominator))
+    return f"{swedish_number(shown)} % ({grouped})"
 
 
 def json_number(value):

@@ -160,7 +160,7 @@ def is_api(request) -> bool:
 
 
 def server_error(request, *args, **kwargs):
-    """``handler500``: JSON for ``/api/`` requests, Django's plain server error page otherwise."""
+    """``handler500``: JSON for ``/api/`` requests, the site's Swedish ``500.html`` otherwise."""
     if is_api(request):
         return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", _("Ett oväntat fel uppstod."))
     from django.views.defaults import server_error as html_server_error
@@ -184,7 +184,7 @@ def bad_request(request, exception, *args, **kwargs):
 
 
 def permission_denied(request, exception, *args, **kwargs):
-    """``handler403``: JSON for ``/api/`` requests, Django's page otherwise."""
+    """``handler403``: JSON for ``/api/`` requests, the site's Swedish ``403.html`` otherwise."""
     if is_api(request):
         return json_error(status.HTTP_403_FORBIDDEN)
     from django.views.defaults import permission_denied as html_permission_denied
@@ -193,7 +193,7 @@ def permission_denied(request, exception, *args, **kwargs):
 
 
 def page_not_found(request, exception, *args, **kwargs):
-    """``handler404``: JSON for ``/api/`` requests, Django's page otherwise."""
+    """``handler404``: JSON for ``/api/`` requests, the site's Swedish ``404.html`` otherwise."""
     if is_api(request):
         return json_error(status.HTTP_404_NOT_FOUND)
     from django.views.defaults import page_not_found as html_page_not_found

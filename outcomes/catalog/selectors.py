@@ -33,6 +33,8 @@ class ReportCatalog:
     #: The dimensions a save checks the sum rule for: the active ones that have it
     #: (:attr:`~outcomes.catalog.models.Dimension.has_sum_rule`), in catalog order.
     single_valued_dimensions: list[str]
+    #: The Swedish label of each single-valued dimension, for the messages people read.
+    dimension_labels: dict[str, str] = field(default_factory=dict)
     #: Retired exit reasons by code, with their labels.
     retired_reasons: dict[str, str] = field(default_factory=dict)
     #: Retired categories (or categories of a retired dimension) by ``(dimension, category)``,
@@ -66,7 +68,7 @@ def report_catalog(*, association_id: int) -> ReportCatalog:
         f" SELECT 'c', d.code, c.code, c.id, 0, c.active AND d.active, c.label_sv, d.label_sv FROM {category} c"
         f" INNER JOIN {dimension} d ON d.id = c.dimension_id WHERE d.association_id = %s"
         " UNION ALL"
-        f" SELECT 'd', code, '', id, position, active, '', '' FROM {dimension}"
+        f" SELECT 'd', code, '', id, position, active, label_sv, '' FROM {dimension}"
         " WHERE association_id = %s AND NOT multi_valued AND active"
         " ORDER BY 1, 5, 2"
     )
@@ -84,6 +86,7 @@ def report_catalog(*, association_id: int) -> ReportCatalog:
                     catalog.retired_categories[(code, subcode)] = (dimension_label, label)
             else:
                 catalog.single_valued_dimensions.append(code)
+                catalog.dimension_labels[code] = label
     return catalog
 
 

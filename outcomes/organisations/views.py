@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,8 +44,22 @@ def token_list(request):
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
-    """Revoke one of the user's own tokens; another user's token is 404."""
+    """Revoke one of the user's own tokens after a confirmation page (a POST without
+    ``confirm=yes`` only asks); another user's token is 404."""
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "question": _("Återkalla nyckeln ”%(name)s”?") % {"name": token.name},
+                "consequence": _(
+                    "System som använder nyckeln kan inte längre rapportera eller läsa. Det går inte att ångra."
+                ),
+                "confirm_label": _("Ja, återkalla nyckeln"),
+                "cancel_url": reverse("api-tokens"),
+            },
+        )
     api_token_revoke(token=token)
     messages.success(request, _("Nyckeln ”%(name)s” är återkallad och fungerar inte längre.") % {"name": token.name})
     return redirect("api-tokens")

@@ -104,9 +104,10 @@ class SurveyForm(forms.Form):
         )
 
     def add_violations(self, violations, data: survey_rules.SurveyInput) -> None:
-        """Show each broken rule at its input (or its question's grid) with the rule named."""
+        """Show each broken rule at its input (or its question's grid), in words: the rule's code
+        is for API clients, not for the people reading the form."""
         for v in violations:
-            message = f"{v.message} ({_('regel')}: {v.code})"
+            message = v.message
             match = re.match(r"answers\[(\d+)\]\.(counts|blank|question)(?:\[(\d+)\])?", v.field or "")
             if match:
                 code = data.answers[int(match[1])].question

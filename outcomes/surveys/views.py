@@ -29,6 +29,7 @@ from outcomes.organisations.access import (
 )
 from outcomes.organisations.selectors import associations_visible_to, interventions_visible_to
 from outcomes.periods import Period, PeriodError
+from outcomes.shares import without_percent_sign
 from outcomes.surveys import rules as survey_rules
 from outcomes.surveys.api import SurveyOutputSerializer
 from outcomes.surveys.forms import SurveyForm
@@ -251,13 +252,15 @@ def national_averages(request, pk: int, year: int):
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
-        values = {q.code: sanitize_separators(request.POST.get(f"avg_{q.code}", "").strip()) for q in questions}
+        values = {
+            q.code: sanitize_separators(without_percent_sign(request.POST.get(f"avg_{q.code}", ""))) for q in questions
+        }
         try:
             national_averages_set(association=association, year=year, values=values, user=request.user)
         except SurveyError as error:
             status = 400
             for v in error.violations:
-                message = f"{v.message} ({_('regel')}: {v.code})"
+                message = v.message
                 if v.field in values:
                     errors[v.field] = message
                 else:

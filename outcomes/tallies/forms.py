@@ -26,7 +26,7 @@ from outcomes.tallies import measure_form
 from outcomes.tallies.rules import EXITS_SUM
 from outcomes.tallies.services import ReportInput
 from outcomes.validators import validate_no_personal_data
-from outcomes.violations import ERROR, RuleViolation
+from outcomes.violations import ERROR, WARNING, RuleViolation
 
 PARTICIPANT_ROWS = (
     ("start", "ongoing_at_start", gettext_lazy("Pågående vid periodens början")),
@@ -334,8 +334,8 @@ class ReportForm(forms.Form):
     def field_for(self, violation_field: str) -> str | None:
         """The input a rule violation's ``field`` points to, or ``None`` for the whole report.
 
-        A dimension's sum rule (``breakdowns.<dimension>.<gender>``) points to the dimension's
-        first category in that gender's column.
+        A dimension's sum rule (``breakdowns.<dimension>.<gender>``) points to no input: no one
+        category is wrong, so it is shown at the dimension's sum row (:meth:`anchor_for`).
         """
         parts = violation_field.split(".")
         mapping = {"ongoing_at_start": "start", "new": "new", "exits": "exits"}
@@ -345,10 +345,6 @@ class ReportForm(forms.Form):
             return f"reason{SEP}{parts[1]}{SEP}{parts[2]}"
         if parts[0] == "breakdowns" and len(parts) == 4:
             return f"dim{SEP}{parts[1]}{SEP}{parts[2]}{SEP}{parts[3]}"
-        if parts[0] == "breakdowns" and len(parts) == 3:
-            for dimension, categories in self.dimensions:
-                if dimension.code == parts[1]:
-                    return f"dim{SEP}{dimension.code}{SEP}{categories[0].code}{SEP}{parts[2]}"
         if parts[0] == "measures" and len(parts) == 3:
             return measure_form.field_name(parts[1], parts[2])
         if parts[0].startswith("measures[") and len(parts) == 2:
@@ -361,6 +357,15 @@ class ReportForm(forms.Form):
         if violation_field in ("spent_sek", "comment"):
             return violation_field
         return None
+
+    def anchor_for(self, violation_field: str) -> str | None:
+        """The id a message links to: its input, or for a dimension's sum rule the dimension's
+        sum cell in that gender's column (``dim__<dimension>__sum__<gender>``)."""
+        parts = violation_field.split(".")
+        if parts[0] == "breakdowns" and len(parts) == 3:
+            return f"dim{SEP}{parts[1]}{SEP}sum{SEP}{parts[2]}"
+        name = self.field_for(violation_field)
+        return self[name].auto_id if name in self.fields else None
 
     def attach_violations(self, violations: list[RuleViolation]) -> None:
         """Show each violation next to its cell (and, for a sum rule, at its grid)."""
@@ -384,15 +389,22 @@ class ReportForm(forms.Form):
                 bound = self[name] if name in self.fields else None
                 items.append({"anchor": bound.auto_id if bound else None, "message": error, "severity": ERROR})
         for violation in self.violations:
-            name = self.field_for(violation.field)
             items.append(
                 {
-                    "anchor": self[name].auto_id if name in self.fields else None,
+                    "anchor": self.anchor_for(violation.field),
                     "message": violation.message,
                     "severity": violation.severity,
                 }
             )
         return items
+
+    def error_items(self) -> list[dict]:
+        """The summary's problems that keep the report from being submitted."""
+        return [item for item in self.summary() if item["severity"] != WARNING]
+
+    def warning_items(self) -> list[dict]:
+        """The summary's warnings: worth a look, but submitting works (DHIS2 keeps them apart)."""
+        return [item for item in self.summary() if item["severity"] == WARNING]
 
     def has_blocking(self) -> bool:
         return bool(self.errors) or any(v.severity == ERROR for v in self.violations)

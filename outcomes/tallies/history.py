@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as gettext
 
 from outcomes.counts import GENDER_LABELS, Counts, ReportFigures
@@ -74,18 +75,19 @@ def report_values(*, report: PeriodReport) -> dict[str, str]:
 
 
 def field_labels(association_id: int) -> dict[str, str]:
-    """Swedish labels for the history's field keys (``new.women`` → "Nya deltagare, kvinnor")."""
-    labels = {"spent_sek": gettext("Förbrukat (kr)"), "comment": gettext("Kommentar"), "status": gettext("Status")}
+    """Swedish labels for the history's field keys (``new.women`` → "Nya deltagare, kvinnor"), in
+    the order of the report form (status, participants, exit reasons and categories in catalog
+    order, spent, comment), which is the order the history lists one version's changes in."""
+    labels = {"status": gettext("Status")}
     groups = {
         "ongoing_at_start": gettext("Pågående vid periodens början"),
         "new": gettext("Nya deltagare"),
         "exits": gettext("Avslutade"),
     }
-    for reason in ExitReason.objects.filter(association_id=association_id):
+    for reason in ExitReason.objects.filter(association_id=association_id).order_by("position", "code"):
         groups[f"exits_by_reason.{reason.code}"] = gettext("Avslutade, %(reason)s") % {"reason": reason.label_sv}
-    for category in DimensionCategory.objects.filter(dimension__association_id=association_id).select_related(
-        "dimension"
-    ):
+    categories = DimensionCategory.objects.filter(dimension__association_id=association_id).select_related("dimension")
+    for category in categories.order_by("dimension__position", "dimension__code", "position", "code"):
         groups[f"breakdowns.{category.dimension.code}.{category.code}"] = (
             f"{category.dimension.label_sv}: {category.label_sv}"
         )
@@ -95,20 +97,32 @@ def field_labels(association_id: int) -> dict[str, str]:
     for prefix, label in groups.items():
         for gender, gender_label in GENDER_LABELS.items():
             labels[f"{prefix}.{gender}"] = f"{label}, {gender_label}"
+    labels |= {"spent_sek": gettext("Förbrukat (kr)"), "comment": gettext("Kommentar")}
     return labels
 
 
 def report_history(report: PeriodReport) -> list[ReportHistory]:
     """The report's history, newest first, each entry with ``label`` (the field in Swedish) and
-    for status entries ``old_label``/``new_label``. Empty for a report never changed."""
+    for status entries ``old_label``/``new_label``; numbers with thousands separators. The changes
+    of one save (one version, one second) are listed in the form's order. Empty for a report
+    never changed."""
     labels = field_labels(report.intervention.association_id)
+    place = {key: index for index, key in enumerate(labels)}
     statuses = dict(ReportStatus.choices)
     entries = list(report.history.select_related("user").order_by("-at", "-id"))
+    entries.sort(key=lambda e: (-e.version, -int(e.at.timestamp()), place.get(e.field, len(place))))
     for entry in entries:
         entry.label = labels.get(entry.field, entry.field)
         if entry.kind == "status":
             entry.old_label = str(statuses.get(entry.old, "")) if entry.old else gettext("(ny rapport)")
             entry.new_label = str(statuses.get(entry.new, entry.new))
         else:
-            entry.old_label, entry.new_label = entry.old, entry.new
+            entry.old_label, entry.new_label = _grouped(entry.field, entry.old), _grouped(entry.field, entry.new)
     return entries
+
+
+def _grouped(field: str, value: str) -> str:
+    """A count or an amount as people read it (2 402 195); a comment as it was written."""
+    if field != "comment" and value.isdigit():
+        return number_format(int(value), force_grouping=True)
+    return value

@@ -4,7 +4,7 @@ Each rule has a stable English code (see :mod:`outcomes.violations`) and a Swedi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -87,6 +87,7 @@ def check_report(
     *,
     single_valued_dimensions: Iterable[str] = (),
     previous_ongoing_at_end: Counts | None = None,
+    dimension_labels: Mapping[str, str] | None = None,
 ) -> list[RuleViolation]:
     """Every rule the figures of one base period break, errors first.
 
@@ -95,7 +96,10 @@ def check_report(
     treated as all zero, so it must still add up when there are new participants).
     ``previous_ongoing_at_end`` is the end of the base period before; a difference from this
     period's start is a warning, and with ``None`` (the first period) nothing is compared.
+    ``dimension_labels`` gives each dimension's Swedish label for the messages (people never read
+    a code such as ``age_band``); a dimension without one is named by its code.
     """
+    dimension_labels = dimension_labels or {}
     violations = _negative_counts(figures)
 
     reasons_total = sum_counts(figures.exits_by_reason.values())
@@ -117,11 +121,16 @@ def check_report(
                     DIMENSION_SUM,
                     f"breakdowns.{dimension}.{gender}",
                     _(
-                        "Bakgrundsvariabeln %(dimension)s (%(gender)s) summerar till %(got)s "
+                        "Bakgrundsvariabeln ”%(dimension)s” (%(gender)s) summerar till %(got)s "
                         "men antalet nya deltagare är %(expected)s. Använd ”Uppgift saknas” "
                         "för dem du inte vet."
                     )
-                    % {"dimension": dimension, "gender": GENDER_LABELS[gender], "got": got, "expected": expected},
+                    % {
+                        "dimension": dimension_labels.get(dimension, dimension),
+                        "gender": GENDER_LABELS[gender],
+                        "got": got,
+                        "expected": expected,
+                    },
                 )
             )
 

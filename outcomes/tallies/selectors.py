@@ -186,13 +186,26 @@ def recent_base_periods(intervention: Intervention, today: dt.date, count: int =
     return periods
 
 
+def _older_base_periods(intervention: Intervention, window: list[Period]) -> list[Period]:
+    """The intervention's base periods from its start up to (not including) ``window``'s oldest."""
+    if not window:
+        return []
+    periods, period = [], window[-1].previous()
+    while period.end >= intervention.start:
+        periods.append(period)
+        period = period.previous()
+    return periods
+
+
 def home_overview(user: User, today: dt.date) -> list[tuple[Intervention, list[PeriodStatus]]]:
     """Every visible active intervention with the status of its recent base periods, plus any
-    older period whose report is still a draft or submitted (work not yet approved), newest first.
+    older period whose report is still a draft or submitted (work not yet approved) and every
+    older period that is overdue (no report at all since the intervention started), newest first.
 
-    Two queries whatever the number of interventions: the interventions, and their reports in
-    the window or not approved. A period without a report is *not started*; one not submitted
-    some days after it ended (``Association.overdue_days``) is *overdue*.
+    Three queries whatever the number of interventions: the interventions, their reports in the
+    window or not approved, and the periods of their older approved reports. A period without a
+    report is *not started*; one not submitted some days after it ended
+    (``Association.overdue_days``) is *overdue*.
     """
     interventions = list(
         interventions_visible_to(user).active().select_related("association").order_by("association__name", "name")
@@ -204,12 +217,20 @@ def home_overview(user: User, today: dt.date) -> list[tuple[Intervention, list[P
         Q(period_start__gte=earliest) | ~Q(status=ReportStatus.APPROVED)
     ):
         reports[(report.intervention_id, report.period)] = report
+    approved_before = set(
+        PeriodReport.objects.filter(
+            intervention__in=interventions, period_start__lt=earliest, status=ReportStatus.APPROVED
+        ).values_list("intervention_id", "period")
+    )
     overview = []
     for intervention in interventions:
         periods = {p.code: p for p in windows[intervention.pk]}
         for intervention_id, code in reports:
             if intervention_id == intervention.pk and code not in periods:
                 periods[code] = Period.parse(code)
+        for period in _older_base_periods(intervention, windows[intervention.pk]):
+            if (intervention.pk, period.code) not in approved_before:
+                periods.setdefault(period.code, period)  # no report, long overdue
         ordered = sorted(periods.values(), key=lambda p: p.start, reverse=True)
         overview.append(
             (

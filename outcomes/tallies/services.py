@@ -72,6 +72,7 @@ def report_check(
     violations = check_report(
         figures,
         single_valued_dimensions=catalog.single_valued_dimensions,
+        dimension_labels=catalog.dimension_labels,
         previous_ongoing_at_end=previous_end,
     )
     if budget is not None:

@@ -30,6 +30,7 @@ from outcomes.periods import Period, PeriodError, base_period
 from outcomes.tallies.errors import ReportError, VersionConflict
 from outcomes.tallies.forms import ReopenForm, ReportForm
 from outcomes.tallies.history import field_labels, report_history, report_values
+from outcomes.tallies.reopening import latest_reopening
 from outcomes.tallies.selectors import home_overview, previous_ongoing_at_end, report_deadline, reporting_completeness
 from outcomes.tallies.services import (
     report_approve,
@@ -126,6 +127,7 @@ def report_form(request, intervention_id, period):
         "previous_end": previous_end,
         "deadline": report_deadline(period, intervention.association),
         "reopen_form": ReopenForm(),
+        "reopening": latest_reopening(report),
     }
 
     if request.method == "POST":

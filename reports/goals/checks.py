@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outcomes.catalog.models import RespondentGroup
 from outcomes.catalog.selectors import UNKNOWN_CODE
@@ -66,10 +67,25 @@ def overlap_check(counted, excluded, violations, message) -> None:
         )
 
 
+#: What a count goal may count in the activity log, with the words the goal form shows.
+ACTIVITY_COUNT_CHOICES = [
+    ("attendees", gettext_lazy("deltagare i aktiviteter")),
+    ("activities", gettext_lazy("antal aktiviteter")),
+    ("occasions", gettext_lazy("tillfällen")),
+    ("exhibitors", gettext_lazy("utställare")),
+]
+
+
 def choice_check(value, choices, field: str, message, violations) -> None:
-    """A value outside ``choices`` is an ``invalid_choice`` violation; ``message`` lists them with ``%(choices)s``."""
-    if value not in choices:
-        violations.append(RuleViolation("invalid_choice", field, message % {"choices": ", ".join(choices)}))
+    """A value outside ``choices`` (a ``TextChoices``, or ``(code, label)`` pairs) is an
+    ``invalid_choice`` violation;
+    ``message`` lists the choices with ``%(choices)s`` by their Swedish labels, since people read
+    it on the goal form (API clients have the codes in the schema and the error's ``code``)."""
+    pairs = choices.choices if hasattr(choices, "choices") else list(choices)
+    if value not in [code for code, _label in pairs]:
+        labels = [str(label) for _code, label in pairs]
+        listed = ", ".join(labels[:-1]) + " " + _("eller") + " " + labels[-1]
+        violations.append(RuleViolation("invalid_choice", field, message % {"choices": listed}))
 
 
 def reasons_check(intervention: Intervention, codes, name: str, violations, kept=()) -> list[ExitReason]:
@@ -126,7 +142,11 @@ def count_check(intervention: Intervention, data: GoalInput, stored: GoalInput |
         return kind_values
     catalog = _catalog_measures(intervention)
     if data.measure not in catalog:
-        choices = [*Measure.values, *ACTIVITY_COUNTS, *(code for code, m in catalog.items() if m.active)]
+        choices = [
+            *Measure.choices,
+            *ACTIVITY_COUNT_CHOICES,
+            *((code, m.label_sv) for code, m in catalog.items() if m.active),
+        ]
         choice_check(data.measure, choices, "measure", _("Ange vad som räknas: %(choices)s."), violations)
         return kind_values
     _measure_check(catalog, data.measure, "measure", stored.measure if stored else "", violations)
@@ -182,7 +202,7 @@ def indicator_check(intervention: Intervention, data: GoalInput, stored: GoalInp
     kind_values = KindValues()
     values = kind_values.values
     values.update(group=data.group or "", figure=data.figure)
-    choice_check(data.figure, SurveyFigure.values, "figure", _("Ange nyckeltal: %(choices)s."), violations)
+    choice_check(data.figure, SurveyFigure, "figure", _("Ange nyckeltal: %(choices)s."), violations)
     if bool(data.question) == (data.indicator_number is not None):
         violations.append(
             RuleViolation(

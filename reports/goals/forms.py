@@ -10,18 +10,12 @@ from outcomes.catalog.models import RespondentGroup
 from outcomes.limits import MAX_SMALL
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
 from outcomes.models import Measure as CatalogMeasure
+from outcomes.shares import without_percent_sign
 from outcomes.tallies.forms import too_large_message
 from reports import shares
+from reports.goals.checks import ACTIVITY_COUNT_CHOICES
 from reports.goals.models import Comparator, Goal, GoalKind, Measure, SurveyFigure
 from reports.goals.services import GoalError, GoalInput
-
-#: What a count goal may count in the activity log.
-ACTIVITY_COUNT_CHOICES = [
-    ("attendees", _("deltagare i aktiviteter")),
-    ("activities", _("antal aktiviteter")),
-    ("occasions", _("tillfällen")),
-    ("exhibitors", _("utställare")),
-]
 
 #: Class-level fields are built at import, before a language is active: translate when shown.
 lazy_too_large = lazy(too_large_message, str)
@@ -57,12 +51,19 @@ class StepDefinitionForm(ServiceErrorsMixin, forms.Form):
         self.fields["excluded_reasons"].choices = choices
 
 
+class PercentOrNumberField(forms.DecimalField):
+    """A number that may be typed with a trailing percent sign ("10 %"), as targets of shares are."""
+
+    def to_python(self, value):
+        return super().to_python(without_percent_sign(value) if isinstance(value, str) else value)
+
+
 class GoalForm(ServiceErrorsMixin, forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2999)
     label = forms.CharField(label=_("Benämning"), max_length=200)
     kind = forms.ChoiceField(label=_("Typ av mål"), choices=GoalKind.choices)
     comparator = forms.ChoiceField(label=_("Jämförelse"), choices=Comparator.choices, initial=Comparator.AT_LEAST)
-    target = forms.DecimalField(
+    target = PercentOrNumberField(
         label=_("Målvärde"),
         max_digits=12,
         decimal_places=2,

@@ -148,7 +148,8 @@ def target_number(kind: str, target, *, decimal_comma: bool = False, percent_sig
     "12,5"; ``percent_sign`` is what follows a share's number.
     """
     number = shares.json_number(target) if isinstance(target, Decimal) else target
-    number = shares.swedish_number(number) if decimal_comma else str(number)
+    # for people a decimal comma and grouped thousands: "minst 2 500", "minst 12,5 %"
+    number = shares.swedish_number(number, grouped=True) if decimal_comma else str(number)
     return f"{number}{percent_sign if is_share(kind) else ''}"
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,13 +43,16 @@ def _staff_intervention(request, intervention_id):
     return intervention
 
 
-def _shown(kind: str, numerator, denominator, value) -> str:
-    """ "45 % (5/11)" for shares, the number for counts, "–" without data."""
+def _shown(goal, numerator, denominator, value, target) -> str:
+    """ "45 % (5/11)" for shares (more decimals where the whole percent would contradict the
+    light), the head count for counts (whole, grouped: "2 402 195", never "45,0"), "–" without
+    data."""
     if value is None:
         return "–"
-    if not kinds.is_share(kind):
-        return str(numerator)
-    return str(shares.Share(numerator, denominator))
+    if not kinds.is_share(goal.kind):
+        return number_format(int(numerator), force_grouping=True)
+    share = shares.Share(int(numerator), int(denominator))
+    return shares.share_text_for_goal(share, target=target, comparator=goal.comparator)
 
 
 def _selected_period(request, intervention, goals) -> Period:
@@ -92,9 +96,10 @@ def goal_page(request, intervention_id: int):
         result = stored.get(goal.pk)
         if preview_inputs is not None:
             evaluation = selectors.goal_evaluate(goal=goal, period=period, inputs=preview_inputs, step_rule=step_rule)
+            e = evaluation
             current = {
                 "status": evaluation.status,
-                "shown": _shown(goal.kind, evaluation.numerator, evaluation.denominator, evaluation.value),
+                "shown": _shown(goal, e.numerator, e.denominator, e.value, e.target),
                 "target": evaluation.target,
                 "stale": False,
                 "computed_at": None,
@@ -102,7 +107,7 @@ def goal_page(request, intervention_id: int):
         elif result is not None:
             current = {
                 "status": result.status,
-                "shown": _shown(goal.kind, result.numerator, result.denominator, result.value),
+                "shown": _shown(goal, result.numerator, result.denominator, result.value, result.target),
                 "target": result.target,
                 "stale": result.stale,
                 "computed_at": result.computed_at,
@@ -122,7 +127,7 @@ def goal_page(request, intervention_id: int):
                 "target_text": kinds.target_text(goal.kind, goal.comparator, current["target"], decimal_comma=True),
                 "light": shares.STATUS_LABELS[current["status"]],
                 "colour": LIGHT_COLOURS[current["status"]],
-                "last_year": _shown(goal.kind, before.numerator, before.denominator, before.value),
+                "last_year": _shown(goal, before.numerator, before.denominator, before.value, before.target),
                 **current,
             }
         )
@@ -201,6 +206,18 @@ def goal_delete(request, intervention_id: int, goal_id: int):
     intervention = _staff_intervention(request, intervention_id)
     goal = get_object_or_404(selectors.goals_of(intervention), pk=goal_id)
     year = goal.year
+    if request.POST.get("confirm") != "yes":  # the first click only asks
+        return render(
+            request,
+            "confirm.html",
+            {
+                "question": _("Ta bort målet ”%(label)s”?") % {"label": goal.label},
+                "consequence": _("Målet och dess resultat tas bort för %(year)s. Det går inte att ångra.")
+                % {"year": year},
+                "confirm_label": _("Ja, ta bort målet"),
+                "cancel_url": _page_url(intervention, year),
+            },
+        )
     services.goal_delete(goal=goal, user=request.user)
     messages.success(request, _("Målet är borttaget."))
     return redirect(_page_url(intervention, year))

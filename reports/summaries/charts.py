@@ -53,7 +53,7 @@ def bar_chart(
     height = max(2.2, 0.32 * len(categories) * max(len(genders), 1) + 1.4)
     figure = Figure(figsize=(8, height), dpi=100, layout=None if fast else "constrained")
     if fast:
-        figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.75 / height, bottom=0.55 / height)
+        figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.75 / height, bottom=0.9 / height)  # legend below
     axes = figure.add_subplot()
     axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
     if not categories:
@@ -84,9 +84,15 @@ def bar_chart(
     axes.set_xlabel(value_label)
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
-    # above the bars, right of the title, so that it never hides a bar or its number
-    axes.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=len(genders), fontsize=8, frameon=False)
+    # under the chart, apart from the title (beside it a long title ran into it) and the bars
+    figure.legend(loc="outside lower center", ncols=len(genders), fontsize=8, frameon=False)
     return figure
+
+
+def in_sentence(label: str) -> str:
+    """A catalog label inside a sentence: its first letter in lower case, acronyms kept
+    ("Unga som varken arbetar eller studerar (UVAS)" → "unga som … (UVAS)", never "(uvas)")."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _bar_text(value: int | None, percent: int | None) -> str:

@@ -30,11 +30,9 @@ from reports.summaries.socio_economic import model_text
 
 
 def default_period() -> Period:
-    """Last year until the first quarter has ended, then this year so far."""
-    today = timezone.localdate()
-    if today.month <= 3:
-        return Period(today.year - 1, "Y")
-    return Period(today.year, "YTDQ", (today.month - 1) // 3)
+    """The last ended quarter: the latest period that has data (the running quarter has none
+    yet, and a year so far hides which quarter a number belongs to)."""
+    return Period.for_date(timezone.localdate(), "quarter").previous()
 
 
 def period_choices(year: int) -> list[tuple[str, str]]:
@@ -300,7 +298,7 @@ def chart(request, intervention_id: int, chart: str, fmt: str):
         raise Http404
     table = tables[chart]
     title = _("Avslutade per orsak, %(p)s") if chart == "exits" else _("Nya deltagare per %(d)s, %(p)s")
-    figure = charts.breakdown_chart(table, title=title % {"p": period.code, "d": table.title.lower()})
+    figure = charts.breakdown_chart(table, title=title % {"p": period.code, "d": charts.in_sentence(table.title)})
     response = HttpResponse(charts.render(figure, fmt), content_type=charts.FORMATS[fmt])
     if request.GET.get("ladda_ner") == "1":
         response["Content-Disposition"] = f'attachment; filename="{intervention.pk}-{chart}-{period.code}.{fmt}"'

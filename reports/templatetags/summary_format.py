@@ -4,8 +4,10 @@ from django import template
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from reports.goals import kinds
+from reports.shares import Share, share_text_for_goal
 
 register = template.Library()
 
@@ -25,6 +27,25 @@ def percent(share):
     if share is None or share.percent is None:
         return "–"
     return f"{share.percent}\u00a0%"
+
+
+@register.filter
+def in_sentence(label: str) -> str:
+    """``reports.summaries.charts.in_sentence``: a label inside a sentence, acronyms kept."""
+    from reports.summaries.charts import in_sentence as written_in_sentence
+
+    return written_in_sentence(str(label))
+
+
+@register.filter
+def goal_share_text(goal) -> str:
+    """A share goal's result as :func:`reports.shares.share_text_for_goal` writes it (decimals
+    where the whole percent would contradict the light); ``goal`` a
+    :class:`reports.goals.selectors.PeriodResult`."""
+    text = share_text_for_goal(
+        Share(int(goal.numerator), int(goal.denominator)), target=goal.target, comparator=goal.comparator
+    )
+    return mark_safe(text.replace(" %", "&nbsp;%"))  # noqa: S308 - digits, commas and spaces only
 
 
 @register.filter

@@ -80,7 +80,7 @@ def test_a_coordinator_fills_checks_corrects_and_submits_a_quarterly_report(live
     # open the period's form and fill it; exits by reason for women add up to 1, not 2
     row.find_element(By.TAG_NAME, "a").click()
     wait_for(browser, "#report-form")
-    assert browser.find_element(By.TAG_NAME, "h1").text == f"Coachingteamet – {period.code}"
+    assert browser.find_element(By.TAG_NAME, "h1").text == f"Coachingteamet – kvartal {period.number} {period.year}"
     for name, value in {
         "new__women": 3,
         "new__men": 2,

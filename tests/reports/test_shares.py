@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from outcomes.counts import Counts
 from outcomes.periods import Period
 from outcomes.surveys.rules import Distribution, light
+from reports import shares
 from reports.goals.evaluation import pro_rated
 from reports.shares import (
     AT_MOST,
@@ -60,6 +61,22 @@ def test_lights_compare_exact_values_and_honour_the_yellow_ratio_and_at_most():
     assert traffic_light(12, target=10, comparator=AT_MOST) == YELLOW
     assert traffic_light(13, target=10, comparator=AT_MOST) == RED
     assert traffic_light(10, target=10, comparator=AT_MOST) == GREEN
+
+
+def test_a_share_shows_decimals_where_the_whole_percent_would_contradict_the_light():
+    """Defect 5: 100,09 % of the budget against "högst 100 %" is not green; "100 %" would say it is."""
+    over = shares.Share(1_000_900, 1_000_000)
+    assert shares.traffic_light(over.fraction * 100, target=100, comparator=shares.AT_MOST) != shares.GREEN
+    assert shares.share_text_for_goal(over, target=100, comparator=shares.AT_MOST) == (
+        "100,1 % (1\u00a0000\u00a0900/1\u00a0000\u00a0000)"
+    )
+    # 49,6 % against "minst 50 %" would read "50 %" beside a yellow light
+    assert shares.share_text_for_goal(shares.Share(496, 1000), target=50).startswith("49,6 % ")
+    # where the whole percent agrees with the light it stays whole
+    assert shares.share_text_for_goal(shares.Share(5, 11), target=50) == "45 % (5/11)"
+    assert shares.share_text_for_goal(shares.Share(1_000_400, 1_000_000), target=100, comparator="at_most") == (
+        "100,04 % (1\u00a0000\u00a0400/1\u00a0000\u00a0000)"
+    )
 
 
 def test_every_rounded_figure_rounds_half_up_like_the_percent():

@@ -51,6 +51,14 @@
     var form = document.getElementById("report-form");
     if (!form) return;
     form.addEventListener("input", updateAll);
+    // A warning was about the value as saved: once the value is changed it no longer applies
+    // (the server checks again on saving), so its note at the cell goes.
+    form.addEventListener("input", function (event) {
+      var cell = event.target.closest("td.cell");
+      if (!cell) return;
+      cell.querySelectorAll(".cell-msg .warning").forEach(function (note) { note.hidden = true; });
+      cell.classList.add("warning-changed");
+    });
     updateAll();
     var summary = document.getElementById("felsammanfattning");
     if (summary) {

@@ -69,8 +69,10 @@ def test_a_user_lists_only_their_own_tokens(staff, coordinator):
 def test_a_user_revokes_their_own_token_and_it_stops_working(coordinator, intervention):
     token, secret = api_token_create(user=coordinator, name="Gammalt system")
     client = signed_in(coordinator)
-    response = client.post(f"/api-nycklar/{token.pk}/aterkalla/", follow=True)
-    assert "är återkallad" in response.content.decode()
+    response = client.post(f"/api-nycklar/{token.pk}/aterkalla/", {"confirm": "yes"}, follow=True)
+    assert response.content.decode().count("är återkallad") == 1  # the flash message, once
+    # the live region wraps the list, so the list keeps its role and its items (axe's listitem)
+    assert '<div role="status"><ul class="messages"><li class="success">' in response.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
     api = APIClient()
@@ -96,3 +98,23 @@ def test_a_token_carries_its_users_roles(coordinator, intervention, teammate_int
         api.post("/api/v1/interventions/", {"association": intervention.association_id}, format="json").status_code
         == 403
     )
+
+
+def test_revoking_a_token_asks_first_and_one_click_revokes_nothing(coordinator):
+    token, _secret = api_token_create(user=coordinator, name="Kommunens system")
+    asked = signed_in(coordinator).post(f"/api-nycklar/{token.pk}/aterkalla/")
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Återkalla nyckeln ”Kommunens system”?" in page and "Ja, återkalla nyckeln" in page
+    assert 'name="confirm" value="yes"' in page and "Avbryt" in page
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_every_described_by_on_the_token_page_names_an_element_of_the_page(coordinator):
+    page = signed_in(coordinator).get("/api-nycklar/").content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described
+    for ids in described:
+        for element_id in ids.split():
+            assert f'id="{element_id}"' in page, f"aria-describedby names {element_id}, which is not on the page"

@@ -76,6 +76,6 @@ def test_it_refuses_a_token_past_the_cap_of_live_tokens_with_a_swedish_message(c
 
     # Revoking one makes room again.
     first = ApiToken.objects.filter(user=coordinator).first()
-    client.post(reverse("api-token-revoke", args=[first.pk]))
+    client.post(reverse("api-token-revoke", args=[first.pk]), {"confirm": "yes"})
     assert client.post("/api-nycklar/", {"name": "Ett till"}).status_code == 200
     assert ApiToken.objects.usable().filter(user=coordinator).count() == 3

@@ -27,7 +27,6 @@ def form(intervention, data=None):
         (NEGATIVE_COUNT, "breakdowns.uvas.yes.women", "dim__uvas__yes__women"),
         (NEGATIVE_COUNT, "spent_sek", "spent_sek"),
         (EXITS_SUM, "exits.women", "exits__women"),
-        (DIMENSION_SUM, "breakdowns.age_band.men", "dim__age_band__16_19__men"),
         (NEGATIVE_ONGOING_AT_END, "exits.other", "exits__other"),
         (CONTINUITY, "ongoing_at_start.women", "start__women"),
     ],
@@ -38,6 +37,18 @@ def test_each_rule_is_shown_at_its_cell_and_linked_from_the_summary(intervention
     report_form.attach_violations([violation])
     assert report_form.cell(cell).messages == [violation]
     assert {"anchor": f"id_{cell}", "message": violation.message, "severity": violation.severity} in (
+        report_form.summary()
+    )
+
+
+def test_a_dimensions_sum_rule_is_shown_at_its_sum_row_not_at_a_category_cell(intervention):
+    report_form = form(intervention)
+    violation = RuleViolation(DIMENSION_SUM, "breakdowns.age_band.men", "summerar fel")
+    report_form.attach_violations([violation])
+    assert report_form.cell("dim__age_band__16_19__men").messages == []
+    grid = next(g for g in report_form.dimension_grids() if g.key == "dim__age_band")
+    assert grid.messages == [violation]
+    assert {"anchor": "dim__age_band__sum__men", "message": "summerar fel", "severity": "error"} in (
         report_form.summary()
     )
 
@@ -86,9 +97,22 @@ def test_a_start_that_differs_from_the_previous_end_is_a_warning_that_does_not_b
     assert PeriodReport.objects.get(period="2024Q1").status == ReportStatus.SUBMITTED
     # the warning is still visible on the submitted report
     html = signed_in(coordinator).get(report_url(intervention)).content.decode()
-    assert "Kontrollera följande:" in html
+    assert "Kontrollera gärna – rapporten kan ändå skickas in:" in html
     assert '<a href="#id_start__women">Pågående vid periodens början (kvinnor) är 3, men föregående' in html
     assert response.status_code == 200
+
+
+def test_a_warning_stands_under_its_own_heading_apart_from_the_errors(intervention, coordinator):
+    """Defect 3: the continuity warning is not listed under "Rätta följande …" beside the errors."""
+    report_save(intervention=intervention, period_code="2023Q4", data=report_input(start=(4, 0, 0)))
+    data = form_data(start=(3, 0, 0), new=(1, 0, 0), reasons={"employment": (2, 0, 0)}, exits=(1, 0, 0))
+    html = signed_in(coordinator).post(report_url(intervention), data, follow=True).content.decode()
+    errors = html.split('id="felsammanfattning"')[1].split("</div>")[0]
+    warnings = html.split('id="varningar"')[1].split("</div>")[0]
+    assert "Rätta följande innan rapporten kan skickas in:" in errors and "Avslutade per orsak" in errors
+    assert "föregående period slutade med 4" in warnings and "Kontrollera gärna" in warnings
+    assert "föregående period slutade med" not in errors
+    assert 'class="warning-summary"' in html and 'role="status"' in html
 
 
 def test_a_draft_that_satisfies_every_rule_shows_no_error_summary(intervention, coordinator):

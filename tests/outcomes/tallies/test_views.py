@@ -72,8 +72,14 @@ def test_a_dimension_that_does_not_add_up_blocks_submission_and_names_the_dimens
     response = signed_in(coordinator).post(report_url(intervention), data, follow=True)
     html = response.content.decode()
     assert PeriodReport.objects.get(intervention=intervention).status == ReportStatus.DRAFT
-    assert "Bakgrundsvariabeln education (kvinnor) summerar till 1" in html
-    assert 'href="#id_dim__education__none__women"' in html
+    # the label people know, never the code; the message links to the sum row, no category is
+    # marked wrong
+    assert "Bakgrundsvariabeln ”Utbildningsnivå” (kvinnor) summerar till 1" in html
+    assert "education" not in re.sub(r'(name|id|for|href|data-\w+|aria-\w+)="[^"]*"', "", html)
+    assert 'href="#dim__education__sum__women"' in html
+    assert 'id="dim__education__sum__women"' in html
+    assert 'aria-invalid="true"' not in html
+    assert 'id="id_dim__education__none__women-msg"' not in html
 
 
 @pytest.mark.parametrize(
@@ -273,6 +279,73 @@ def test_it_warns_after_saving_when_the_year_spends_more_than_its_budget(interve
     assert "mer än årets budget" not in client.get(report_url(intervention, "2024Q2")).content.decode()
     client.post(report_url(intervention, "2025Q1"), form_data(spent="9000000"))
     assert "mer än årets budget" not in client.get(report_url(intervention, "2025Q1")).content.decode()
+
+
+def test_the_start_page_and_the_form_say_sista_dag_and_name_periods_in_swedish(intervention, coordinator):
+    signed_in(coordinator).post(report_url(intervention, "2024Q1"), form_data())
+    home = signed_in(coordinator).get("/").content.decode()
+    assert "Sista dag" in home and "Senast inskickad" not in home
+    assert re.search(r'<tr data-period="2024Q1"[^>]*>\s*<th scope="row">kvartal 1 2024</th>', home)
+    form = signed_in(coordinator).get(report_url(intervention, "2024Q1")).content.decode()
+    assert "– kvartal 1 2024</h1>" in form and "Sista dag 2024-" in form and "Skickas in senast" not in form
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("2024", "helåret 2024"),
+        ("2024H1", "första halvåret 2024"),
+        ("2024T2", "maj–augusti 2024"),
+        ("2024Q3", "kvartal 3 2024"),
+        ("2024M05", "maj 2024"),
+        ("not a period", "not a period"),
+    ],
+)
+def test_the_period_name_filter_writes_the_names_people_read(code, name):
+    from outcomes.templatetags.period_names import period_name
+
+    assert period_name(code) == name
+
+
+def test_the_history_lists_one_versions_changes_in_the_forms_order_with_separators(intervention, coordinator):
+    client = signed_in(coordinator)
+    client.post(report_url(intervention), form_data(new=(2, 1, 0), reasons={"studies": (0, 1, 0)}, spent="2402195"))
+    html = client.get(report_url(intervention, suffix="historik/")).content.decode()
+    fields = re.findall(r'<tr class="history-value">.*?<th scope="row">([^<]+)</th>', html)
+    expected_order = [
+        "Nya deltagare, kvinnor",
+        "Nya deltagare, män",
+        "Avslutade, män",
+        "Avslutade, Studier, män",
+    ]
+    assert [f for f in fields if f in expected_order] == expected_order
+    assert fields[-1] == "Förbrukat (kr)"
+    assert "Utbildningsnivå: Uppgift saknas, kvinnor" in fields
+    age, education = "Åldersgrupp: Uppgift saknas, kvinnor", "Utbildningsnivå: Uppgift saknas, kvinnor"
+    assert fields.index(age) < fields.index(education)
+    assert re.search(r"Förbrukat \(kr\)</th><td></td><td>2\xa0402\xa0195</td>", html)
+
+
+def test_a_reopened_report_shows_why_on_its_form_and_mails_the_coordinators(
+    intervention, coordinator, staff, django_capture_on_commit_callbacks, mailoutbox
+):
+    report = report_save(intervention=intervention, period_code="2024Q1", data=report_input(new=(1, 0, 0))).report
+    report_submit(report=report, user=coordinator)
+    report_approve(report=report, user=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(staff).post(report_url(intervention, suffix="reopen/"), {"reason": "Avslutade saknas för mars"})
+    html = signed_in(coordinator).get(report_url(intervention)).content.decode()
+    assert 'id="oppnad-igen"' in html and "”Avslutade saknas för mars”" in html
+    assert staff.email in html.split('id="oppnad-igen"')[1].split("</div>")[0]
+    assert [m.to for m in mailoutbox] == [[coordinator.email]]
+    assert "Avslutade saknas för mars" in mailoutbox[0].body
+    assert f"/insatser/{intervention.pk}/2024Q1/" in mailoutbox[0].body
+    # a report recalled by its writer is a draft again too, but nobody reopened it
+    report_submit(report=PeriodReport.objects.get(), user=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(coordinator).post(report_url(intervention, suffix="recall/"))
+    assert 'id="oppnad-igen"' not in signed_in(coordinator).get(report_url(intervention)).content.decode()
+    assert len(mailoutbox) == 1
 
 
 def test_every_grid_of_the_form_heads_its_columns_with_the_three_genders(intervention, coordinator):

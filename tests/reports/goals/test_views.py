@@ -154,7 +154,7 @@ def test_staff_edit_a_goal_and_the_step_definition_in_forms(client, staff, lekeb
     assert selectors.step_definition_of(lekeberg)["reasons"] == ["employment", "returned"]
     assert "64 % (7/11)" in client.get(page(lekeberg, "mal/?period=2024")).content.decode()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/")).status_code == 302
+        assert client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/"), {"confirm": "yes"}).status_code == 302
     assert not Goal.objects.exists()
 
 
@@ -185,3 +185,73 @@ def test_it_refuses_a_number_too_large_for_its_column_in_the_goal_form(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Goal.objects.exists()
+
+
+def test_deleting_a_goal_asks_first_and_one_click_deletes_nothing(client, lekeberg):
+    staff = MembershipFactory(association=lekeberg.association, role="staff").user
+    client.force_login(staff)
+    goal = Goal.objects.get()
+    asked = client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/"))
+    text = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Ta bort målet ”Stegförflyttning”?" in text and "Ja, ta bort målet" in text and "Avbryt" in text
+    assert Goal.objects.filter(pk=goal.pk).exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        done = client.post(page(lekeberg, f"mal/{goal.pk}/ta-bort/"), {"confirm": "yes"}, follow=True)
+    assert not Goal.objects.exists()
+    assert done.content.decode().count("Målet är borttaget.") == 1  # the flash message, shown once
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("count", "Ange vad som räknas: deltagare under perioden, nya deltagare eller avslutade deltagare."),
+        ("indicator", "Ange nyckeltal: andel positiva, andel tydligt positiva, nätverkets nyckeltal eller andel ja."),
+    ],
+)
+def test_the_goal_form_names_the_choices_by_their_labels_never_their_codes(client, intervention, kind, message):
+    staff = MembershipFactory(association=intervention.association, role="staff").user
+    client.force_login(staff)
+    body = {"year": "2024", "label": "Nytt mål", "kind": kind, "comparator": "at_least", "target": "10"}
+    body |= {"yellow_ratio": "0,8", "position": "0"}
+    response = client.post(page(intervention, "mal/nytt/"), body)
+    text = response.content.decode()
+    assert message in text
+    assert "participants, new" not in text and "clearly_positive, key_figure" not in text
+    assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["10 %", "10%", "10\u00a0%"])
+def test_a_goal_target_may_be_typed_with_a_percent_sign(client, intervention, typed):
+    staff = MembershipFactory(association=intervention.association, role="staff").user
+    client.force_login(staff)
+    body = {"year": "2024", "label": "Till arbete", "kind": "step_progression", "comparator": "at_least"}
+    body |= {"target": typed, "yellow_ratio": "0,8", "position": "0"}
+    response = client.post(page(intervention, "mal/nytt/"), body)
+    assert response.status_code == 302, response.content.decode()[-800:]
+    assert Goal.objects.get().target == Decimal(10)
+
+
+def test_a_count_goal_shows_whole_head_counts_with_thousands_separators(client, intervention):
+    staff = MembershipFactory(association=intervention.association, role="staff").user
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report = report_save(
+            intervention=intervention,
+            period_code="2024Q1",
+            data=ReportInput(
+                ongoing_at_start=Counts(0, 0),
+                new=Counts(1000, 502),
+                breakdowns={d: {"unknown": Counts(1000, 502)} for d in DIMENSIONS},
+            ),
+        ).report
+        report_submit(report=report)
+        services.goal_create(
+            intervention=intervention,
+            data=GoalInput(year=2024, label="Nya", kind="count", measure="new", target=Decimal(2500)),
+        )
+    client.force_login(staff)
+    html = client.get(page(intervention, "mal/?period=2024Q1")).content.decode()
+    assert "1\u00a0502" in html  # the result, grouped
+    assert "1502" not in html and "1\u00a0502,0" not in html
+    year = client.get(page(intervention, "mal/?period=2024")).content.decode()
+    assert "minst 2\u00a0500" in year and "1\u00a0502" in year  # the year's target, grouped

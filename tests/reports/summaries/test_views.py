@@ -117,6 +117,55 @@ def test_another_associations_staff_cannot_fetch_an_export_job(association, staf
     assert Membership.objects.filter(user=outsider, association=association).count() == 0
 
 
+def test_a_period_that_fits_no_intervention_never_says_all_reports_are_in(association, staff, logged_in):
+    """Defect 6: 2024T2 of a quarterly intervention is refused; the page does not also claim that
+    every report has come in, and its help text does not suggest a tertial as if it always fit."""
+    lekeberg(association)
+    html = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024T2").content.decode()
+    assert "hela kvartal" in html  # the refusal, beside the intervention
+    assert "Alla rapporter för perioden har kommit in." not in html
+    assert "Till exempel 2024, 2024H1, 2024Q3 eller 2024YTDQ3." in html
+    assert "bara för insatser som rapporterar per månad" in html
+    complete = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
+    assert "Alla rapporter för perioden har kommit in." in complete
+
+
+def test_chart_titles_keep_acronyms_and_the_legend_stays_clear_of_the_title(association, staff, logged_in):
+    """Defect 15: headings said "(uvas)", and the exits chart's legend ran into its title."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from outcomes.periods import Period
+    from reports.summaries import charts
+    from reports.summaries.selectors import intervention_detail
+
+    intervention = lekeberg(association)
+    client = logged_in(staff)
+    html = client.get(f"/resultat/insatser/{intervention.pk}/?period=2024").content.decode()
+    assert "(UVAS)" in html and "(uvas)" not in html
+    svg = client.get(f"/resultat/insatser/{intervention.pk}/diagram/uvas.svg?period=2024").content.decode()
+    assert "Nya deltagare per unga som varken arbetar eller studerar (UVAS), 2024" in svg
+    detail = intervention_detail(intervention=intervention, period=Period.parse("2024"))
+    figure = charts.breakdown_chart(detail.exits, title="Avslutade per orsak, 2024")
+    FigureCanvasAgg(figure).draw()
+    renderer = figure.canvas.get_renderer()
+    title = figure.axes[0].title.get_window_extent(renderer)
+    legend = figure.legends[0].get_window_extent(renderer)
+    assert not title.overlaps(legend)
+    assert legend.y1 < figure.axes[0].get_window_extent(renderer).y0  # under the chart
+
+
+def test_the_summary_opens_on_the_last_ended_quarter(association, staff, logged_in, monkeypatch):
+    """Defect 13: the default period is one with data, the quarter that ended last."""
+    import datetime as dt
+
+    from reports.summaries import views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: dt.date(2024, 8, 20))
+    lekeberg(association)
+    html = logged_in(staff).get(f"/resultat/forbund/{association.pk}/").content.decode()
+    assert 'value="2024Q2"' in html and "Period: kvartal 2 2024," in html
+
+
 def test_the_summary_and_detail_tables_head_their_count_columns_with_the_three_genders(association, staff, logged_in):
     intervention = lekeberg(association)
     client = logged_in(staff)
