@@ -205,7 +205,12 @@ def test_deleting_a_goal_asks_first_and_one_click_deletes_nothing(client, lekebe
 @pytest.mark.parametrize(
     ("kind", "message"),
     [
-        ("count", "Ange vad som räknas: deltagare under perioden, nya deltagare eller avslutade deltagare."),
+        # Count goals count participants, the activity log and the catalog's measures (issue 15).
+        (
+            "count",
+            "Ange vad som räknas: deltagare under perioden, nya deltagare, avslutade deltagare, "
+            "deltagare i aktiviteter, antal aktiviteter, tillfällen, utställare, Rådgivande samtal",
+        ),
         ("indicator", "Ange nyckeltal: andel positiva, andel tydligt positiva, nätverkets nyckeltal eller andel ja."),
     ],
 )
