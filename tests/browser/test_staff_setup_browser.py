@@ -46,7 +46,10 @@ def sign_in(driver, base: str, email: str, password: str = PASSWORD) -> None:
     driver.get(f"{base}/konto/login/")
     type_into(driver, "username", email)
     type_into(driver, "password", password)
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # The login page has a main h1 too: wait until the start page has replaced it.
+    WebDriverWait(driver, 20).until(staleness_of(page))
     wait_for(driver, "main h1")
 
 
