@@ -27,6 +27,18 @@ CONTINUITY = "continuity"
 OVER_BUDGET = "over_budget"
 
 
+UNUSUAL_VALUE = "unusual_value"
+
+#: A value is unusual when it is more than this many times the largest value of the same field
+#: in the intervention's earlier base-period reports ...
+UNUSUAL_FACTOR = 3
+
+#: ... and at least this large (so that 0 → 2 or 3 → 10 new participants, or 0 → 5 000 kr, are
+#: not questioned): for a count, and for ``spent_sek`` in kronor.
+UNUSUAL_FLOOR_COUNT = 10
+UNUSUAL_FLOOR_SEK = 100_000
+
+
 def _below_zero(counts: Counts) -> Iterator[tuple[str, int]]:
     """``(gender, count)`` for each gender whose count is negative."""
     for gender in GENDERS:
@@ -178,13 +190,65 @@ def check_budget(*, year: int, budget_sek: int | None, year_spent_sek: int, spen
             OVER_BUDGET,
             "spent_sek",
             _("Förbrukat under %(year)s blir %(spent)s kr, mer än årets budget på %(budget)s kr.")
-            % {"year": year, "spent": _kronor(year_spent_sek), "budget": _kronor(budget_sek)},
+            % {"year": year, "spent": _grouped(year_spent_sek), "budget": _grouped(budget_sek)},
             severity=WARNING,
         )
     ]
 
 
-def _kronor(amount: int) -> str:
+def checked_values(figures: ReportFigures) -> dict[str, int]:
+    """The values the unusual-value rule compares, by history field key (``new.women``,
+    ``exits_by_reason.<reason>.men``, ``breakdowns.<dimension>.<category>.other``, ``spent_sek``).
+
+    Ongoing at start is left out: it continues from the period before (the continuity rule checks
+    it), so a growing intervention's start would be questioned every period. Measures are left out
+    too: they have their own catalog and often no history yet."""
+    values = {}
+    for key, counts in figures.count_rows():
+        if key[0] == "ongoing_at_start":
+            continue
+        for gender, value in counts.as_dict().items():
+            values[".".join((*key, gender))] = value
+    values["spent_sek"] = figures.spent_sek
+    return values
+
+
+def check_unusual(
+    values: Mapping[str, int], earlier_largest: Mapping[str, int] | None, labels: Mapping[str, str]
+) -> list[RuleViolation]:
+    """A warning (``unusual_value``, never a refusal) for each value far outside the
+    intervention's own history: more than :data:`UNUSUAL_FACTOR` times the largest value of the
+    same field in its earlier base-period reports, and at least the floor
+    (:data:`UNUSUAL_FLOOR_COUNT`, :data:`UNUSUAL_FLOOR_SEK` for ``spent_sek``).
+
+    ``values`` are this report's (:func:`checked_values`); ``earlier_largest`` the largest earlier
+    value per field key, a field missing there never having been above 0, or ``None`` when the
+    intervention has no earlier report (then nothing is unusual: there is nothing to compare
+    with). ``labels`` name each field key for people (``new.women`` → "Nya deltagare, kvinnor").
+    """
+    if earlier_largest is None:
+        return []
+    found = []
+    for key, value in values.items():
+        largest = earlier_largest.get(key, 0)
+        floor = UNUSUAL_FLOOR_SEK if key == "spent_sek" else UNUSUAL_FLOOR_COUNT
+        if value >= floor and value > UNUSUAL_FACTOR * largest:
+            found.append(
+                RuleViolation(
+                    UNUSUAL_VALUE,
+                    key,
+                    _(
+                        "%(label)s: %(value)s är mer än tre gånger det största värdet i insatsens "
+                        "tidigare rapporter (%(largest)s). Är detta rätt?"
+                    )
+                    % {"label": labels.get(key, key), "value": _grouped(value), "largest": _grouped(largest)},
+                    severity=WARNING,
+                )
+            )
+    return found
+
+
+def _grouped(amount: int) -> str:
     return number_format(amount, force_grouping=True)
 
 
