@@ -133,15 +133,25 @@ def count_labels(catalog: ReportCatalog) -> dict[str, str]:
     return _by_gender(groups) | _money_and_comment()
 
 
-def report_history(report: PeriodReport) -> list[ReportHistory]:
+def fields_with_history(report: PeriodReport) -> set[str]:
+    """The field keys of the values that have history entries (one query)."""
+    return set(report.history.filter(kind=HistoryKind.VALUE).values_list("field", flat=True).distinct())
+
+
+def report_history(
+    report: PeriodReport, *, labels: dict[str, str] | None = None, field: str = ""
+) -> list[ReportHistory]:
     """The report's history, newest first, each entry with ``label`` (the field in Swedish) and
     for status entries ``old_label``/``new_label``; numbers with thousands separators. The changes
     of one save (one version, one second) are listed in the form's order. Empty for a report
-    never changed."""
-    labels = field_labels(report.intervention.association_id)
+    never changed. ``field`` (a history field key) keeps only that value's entries; ``labels``
+    (:func:`field_labels`) may be passed by a caller that has them."""
+    if labels is None:
+        labels = field_labels(report.intervention.association_id)
     place = {key: index for index, key in enumerate(labels)}
     statuses = dict(ReportStatus.choices)
-    entries = list(report.history.select_related("user").order_by("-at", "-id"))
+    entries = report.history.select_related("user").order_by("-at", "-id")
+    entries = list(entries.filter(field=field) if field else entries)
     entries.sort(key=lambda e: (-e.version, -int(e.at.timestamp()), place.get(e.field, len(place))))
     for entry in entries:
         entry.label = labels.get(entry.field, entry.field)

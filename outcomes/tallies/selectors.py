@@ -84,9 +84,10 @@ def year_budget(*, intervention: Intervention, period_code: str) -> YearBudget:
     return year_budget_from(period, row)
 
 
-def _maxima(queryset, part: str, columns, code=Value(""), sub=Value("")):
+def _maxima(queryset, part: str, columns, code=None, sub=None):
     """One part of :func:`earlier_largest`: rows ``(part, code, subcode, rows counted, largest
-    women, men, other)`` of ``queryset`` grouped by ``code`` and ``sub``."""
+    women, men, other)`` of ``queryset`` grouped by ``code`` and ``sub`` (expressions; none: '')."""
+    code, sub = code or Value(""), sub or Value("")
     largest = [Coalesce(Max(c), 0) if isinstance(c, str) else c for c in columns]
     return (
         queryset.order_by()
