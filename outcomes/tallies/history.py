@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.formats import number_format
 from django.utils.translation import gettext as gettext
 
-from outcomes.catalog.selectors import ReportCatalog
 from outcomes.counts import GENDER_LABELS, Counts, ReportFigures
 from outcomes.models import (
     DimensionCategory,
@@ -83,14 +82,6 @@ def _participant_groups() -> dict[str, str]:
     }
 
 
-def _reason_group(label: str) -> str:
-    return gettext("Avslutade, %(reason)s") % {"reason": label}
-
-
-def _category_group(dimension_label: str, label: str) -> str:
-    return f"{dimension_label}: {label}"
-
-
 def _by_gender(groups: dict[str, str]) -> dict[str, str]:
     return {
         f"{prefix}.{gender}": f"{label}, {gender_label}"
@@ -110,11 +101,11 @@ def field_labels(association_id: int) -> dict[str, str]:
     labels = {"status": gettext("Status")}
     groups = _participant_groups()
     for reason in ExitReason.objects.filter(association_id=association_id).order_by("position", "code"):
-        groups[f"exits_by_reason.{reason.code}"] = _reason_group(reason.label_sv)
+        groups[f"exits_by_reason.{reason.code}"] = gettext("Avslutade, %(reason)s") % {"reason": reason.label_sv}
     categories = DimensionCategory.objects.filter(dimension__association_id=association_id).select_related("dimension")
     for category in categories.order_by("dimension__position", "dimension__code", "position", "code"):
-        groups[f"breakdowns.{category.dimension.code}.{category.code}"] = _category_group(
-            category.dimension.label_sv, category.label_sv
+        groups[f"breakdowns.{category.dimension.code}.{category.code}"] = (
+            f"{category.dimension.label_sv}: {category.label_sv}"
         )
     for measure in Measure.objects.filter(association_id=association_id):
         labels[f"measures.{measure.code}.total"] = f"{measure.label_sv}, {gettext('totalt')}"
@@ -122,15 +113,10 @@ def field_labels(association_id: int) -> dict[str, str]:
     return labels | _by_gender(groups) | _money_and_comment()
 
 
-def count_labels(catalog: ReportCatalog) -> dict[str, str]:
-    """The labels of :func:`field_labels` for the counts and the spending, from a catalog in hand
-    (no query, in no particular order): for the messages of a report save's rules."""
-    groups = _participant_groups()
-    for code, label in catalog.reason_labels.items():
-        groups[f"exits_by_reason.{code}"] = _reason_group(label)
-    for (dimension, category), (dimension_label, label) in catalog.category_labels.items():
-        groups[f"breakdowns.{dimension}.{category}"] = _category_group(dimension_label, label)
-    return _by_gender(groups) | _money_and_comment()
+def participant_labels() -> dict[str, str]:
+    """The labels of :func:`field_labels` for the participant counts and the spending (no
+    query): for the messages of a report save's rules."""
+    return _by_gender(_participant_groups()) | _money_and_comment()
 
 
 def fields_with_history(report: PeriodReport) -> set[str]:

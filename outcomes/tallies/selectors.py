@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as gettext
 
 from outcomes.counts import GENDERS, Counts, ReportFigures, ongoing_at_end_of
@@ -84,51 +83,23 @@ def year_budget(*, intervention: Intervention, period_code: str) -> YearBudget:
     return year_budget_from(period, row)
 
 
-def _maxima(queryset, part: str, columns, code=None, sub=None):
-    """One part of :func:`earlier_largest`: rows ``(part, code, subcode, rows counted, largest
-    women, men, other)`` of ``queryset`` grouped by ``code`` and ``sub`` (expressions; none: '')."""
-    code, sub = code or Value(""), sub or Value("")
-    largest = [Coalesce(Max(c), 0) if isinstance(c, str) else c for c in columns]
-    return (
-        queryset.order_by()
-        .annotate(part=Value(part), code=code, sub=sub)
-        .values("part", "code", "sub")
-        .annotate(rows=Count("pk"), w=largest[0], m=largest[1], o=largest[2])
-        .values_list("part", "code", "sub", "rows", "w", "m", "o")
-    )
+#: The fields :func:`outcomes.tallies.rules.checked_values` names, as columns of a report.
+_CHECKED_COLUMNS = {
+    **{f"{flow}.{g}": f"{flow}_{g}" for flow in ("new", "exits") for g in GENDERS},
+    "spent_sek": "spent_sek",
+}
 
 
 def earlier_largest(*, intervention_id: int, period) -> dict[str, int] | None:
-    """The largest value of each field (by history field key, as
-    :func:`outcomes.tallies.rules.checked_values` names them) over the intervention's base-period
-    reports before ``period``, for the unusual-value warning; ``None`` when there is none.
-
-    One query, whatever the number of fields: the maxima of the report's own columns, by exit
-    reason and by category, as one ``UNION ALL``."""
-    reports = PeriodReport.objects.filter(intervention_id=intervention_id, period_start__lt=period.start)
-    rows = {"report__intervention_id": intervention_id, "report__period_start__lt": period.start}
-    parts = [
-        _maxima(reports, "new", [f"new_{g}" for g in GENDERS]),
-        _maxima(reports, "exits", [f"exits_{g}" for g in GENDERS]),
-        _maxima(reports, "spent_sek", ["spent_sek", Value(0), Value(0)]),
-        _maxima(ExitCount.objects.filter(**rows), "exits_by_reason", GENDERS, code=F("reason__code")),
-        _maxima(
-            BreakdownCount.objects.filter(**rows),
-            "breakdowns",
-            GENDERS,
-            code=F("category__dimension__code"),
-            sub=F("category__code"),
-        ),
-    ]
-    largest: dict[str, int] = {}
-    any_report = False
-    for part, code, sub, count, *values in parts[0].union(*parts[1:], all=True):
-        if part == "spent_sek":
-            any_report, largest[part] = bool(count), values[0]
-            continue
-        for gender, value in zip(GENDERS, values, strict=True):
-            largest[".".join(p for p in (part, code, sub, gender) if p)] = value
-    return largest if any_report else None
+    """The largest value of each field that :func:`outcomes.tallies.rules.checked_values` names,
+    over the intervention's base-period reports before ``period`` (any status), for the
+    unusual-value warning; ``None`` when there is none. One query."""
+    row = PeriodReport.objects.filter(intervention_id=intervention_id, period_start__lt=period.start).aggregate(
+        reports=Count("pk"), **{key: Max(column) for key, column in _CHECKED_COLUMNS.items()}
+    )
+    if not row.pop("reports"):
+        return None
+    return row
 
 
 def period_figures(*, intervention: Intervention, period: Period, include_drafts: bool = False) -> ReportFigures:

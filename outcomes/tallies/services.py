@@ -29,7 +29,7 @@ from outcomes.models import (
 from outcomes.organisations.models import InterventionKind
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
-from outcomes.tallies.history import count_labels, history_values
+from outcomes.tallies.history import history_values, participant_labels
 from outcomes.tallies.inputs import ReportInput, SaveResult
 from outcomes.tallies.rules import check_budget, check_report, check_unusual, checked_values, normalised
 from outcomes.tallies.selectors import (
@@ -89,7 +89,7 @@ def report_check(
             year_spent_sek=budget.spent_elsewhere_sek + figures.spent_sek,
             spent_sek=figures.spent_sek,
         )
-    return violations + check_unusual(checked_values(figures), earlier, count_labels(catalog))
+    return violations + check_unusual(checked_values(figures), earlier, participant_labels())
 
 
 def report_save(
