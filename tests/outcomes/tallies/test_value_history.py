@@ -53,7 +53,9 @@ def test_the_history_filtered_to_one_value_lists_only_its_versions_with_who_and_
 
 def test_the_unfiltered_history_and_an_unknown_key_show_every_change(intervention, coordinator, changed):
     client = signed_in(coordinator)
-    every = rows(client.get(history_url(intervention)).content.decode())
+    page = client.get(history_url(intervention)).content.decode()
+    assert f"<h1>Historik för {intervention.name}, kvartal 1 2024</h1>" in page  # the period in Swedish
+    every = rows(page)
     assert len(every) > 3 and any("Förbrukat (kr)" in row for _kind, row in every)
     for key in ("nonsense", "status", "new.women%00"):
         response = client.get(history_url(intervention, key))
