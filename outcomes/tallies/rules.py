@@ -53,7 +53,13 @@ def _differing(expected: Counts, got: Counts) -> Iterator[tuple[str, int, int]]:
             yield gender, getattr(expected, gender), getattr(got, gender)
 
 
-def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
+def _negative_counts(
+    figures: ReportFigures,
+    reason_labels: Mapping[str, str],
+    category_labels: Mapping[tuple[str, str], tuple[str, str]],
+) -> list[RuleViolation]:
+    """``negative_count`` for every count below zero, named by the labels people know (an entry
+    missing from the labels by its code)."""
     found = []
 
     def check(field_name: str, label: str, counts: Counts) -> None:
@@ -71,12 +77,14 @@ def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
     check("new", _("Nya deltagare"), figures.new)
     check("exits", _("Avslutade"), figures.exits)
     for reason, counts in figures.exits_by_reason.items():
-        check(f"exits_by_reason.{reason}", _("Avslutade av orsak %(r)s") % {"r": reason}, counts)
+        label = reason_labels.get(reason, reason)
+        check(f"exits_by_reason.{reason}", _("Avslutade av orsak ”%(r)s”") % {"r": label}, counts)
     for dimension, categories in figures.breakdowns.items():
         for category, counts in categories.items():
+            labels = category_labels.get((dimension, category), (dimension, category))
             check(
                 f"breakdowns.{dimension}.{category}",
-                _("Antal i %(d)s/%(c)s") % {"d": dimension, "c": category},
+                _("Antal i ”%(d)s: %(c)s”") % {"d": labels[0], "c": labels[1]},
                 counts,
             )
     for code, value in figures.measures.items():
@@ -100,6 +108,8 @@ def check_report(
     single_valued_dimensions: Iterable[str] = (),
     previous_ongoing_at_end: Counts | None = None,
     dimension_labels: Mapping[str, str] | None = None,
+    reason_labels: Mapping[str, str] | None = None,
+    category_labels: Mapping[tuple[str, str], tuple[str, str]] | None = None,
 ) -> list[RuleViolation]:
     """Every rule the figures of one base period break, errors first.
 
@@ -109,10 +119,12 @@ def check_report(
     ``previous_ongoing_at_end`` is the end of the base period before; a difference from this
     period's start is a warning, and with ``None`` (the first period) nothing is compared.
     ``dimension_labels`` gives each dimension's Swedish label for the messages (people never read
-    a code such as ``age_band``); a dimension without one is named by its code.
+    a code such as ``age_band``); a dimension without one is named by its code. ``reason_labels``
+    and ``category_labels`` (as :class:`~outcomes.catalog.selectors.ReportCatalog` has them) name
+    the exit reasons and categories likewise in the messages about negative counts.
     """
     dimension_labels = dimension_labels or {}
-    violations = _negative_counts(figures)
+    violations = _negative_counts(figures, reason_labels or {}, category_labels or {})
 
     reasons_total = sum_counts(figures.exits_by_reason.values())
     for gender, expected, got in _differing(figures.exits, reasons_total):

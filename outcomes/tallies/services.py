@@ -80,6 +80,8 @@ def report_check(
         figures,
         single_valued_dimensions=catalog.single_valued_dimensions,
         dimension_labels=catalog.dimension_labels,
+        reason_labels=catalog.reason_labels,
+        category_labels=catalog.category_labels,
         previous_ongoing_at_end=previous_end,
     )
     if budget is not None:
@@ -448,11 +450,8 @@ def report_submit(*, report: PeriodReport, user: User | None = None) -> PeriodRe
     """Draft to submitted; :class:`ReportError` lists every broken rule and nothing changes."""
     with transaction.atomic():
         report = PeriodReport.objects.select_for_update().get(pk=report.pk)
-        broken = blocking(
-            report_check(
-                intervention=report.intervention, period_code=report.period, figures=report.figures(), earlier=None
-            )
-        )
+        figures, period_code = report.figures(), report.period
+        broken = blocking(report_check(intervention=report.intervention, period_code=period_code, figures=figures))
         if report.status == ReportStatus.DRAFT and broken:
             raise ReportError(broken)
         return _transition(

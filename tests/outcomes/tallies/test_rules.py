@@ -195,3 +195,22 @@ def test_the_checked_values_are_new_and_exits_by_gender_and_the_spending_not_the
         "exits.other": 0,
         "spent_sek": 1000,
     }
+
+
+def test_negative_counts_by_reason_and_category_are_named_by_their_labels():
+    figures = ReportFigures(
+        exits_by_reason={"employment": Counts(-1, 0, 0)},
+        breakdowns={"education": {"unknown": Counts(0, -2, 0)}},
+    )
+    found = check_report(
+        figures,
+        reason_labels={"employment": "Arbete/anställning"},
+        category_labels={("education", "unknown"): ("Utbildningsnivå", "Uppgift saknas")},
+    )
+    messages = {v.field: v.message for v in found if v.code == NEGATIVE_COUNT}
+    assert messages["exits_by_reason.employment.women"] == (
+        "Avslutade av orsak ”Arbete/anställning” (kvinnor) får inte vara negativt."
+    )
+    assert messages["breakdowns.education.unknown.men"] == (
+        "Antal i ”Utbildningsnivå: Uppgift saknas” (män) får inte vara negativt."
+    )
