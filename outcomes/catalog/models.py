@@ -4,11 +4,12 @@ Entries are never deleted once counts refer to them (``PROTECT``); staff retire 
 (``active = False``), which hides them from new entry while every earlier report keeps its counts.
 Codes are stable identifiers used by the API; labels may be renamed freely."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.organisations.models import association_link
+from outcomes.organisations.models import InterventionKind, association_link
 from outcomes.validators import validate_no_personal_data
 
 
@@ -207,3 +208,22 @@ class Measure(CatalogEntry):
 
     def offered_for(self, kind: str) -> bool:
         return kind in (self.kinds or [])
+
+    def clean(self):
+        # None of them is refused as a blank field; a list of unknown kinds (or no list) here.
+        kinds = self.kinds if isinstance(self.kinds, list) else None
+        if kinds is None or not set(kinds) <= set(InterventionKind.values):
+            raise ValidationError(
+                {"kinds": ValidationError(_("Välj en eller flera av insatstyperna."), code="invalid_kinds")}
+            )
+
+    @property
+    def kind_labels(self) -> str:
+        """The intervention kinds it is offered for, as the catalog page lists them."""
+        return ", ".join(str(label) for value, label in InterventionKind.choices if value in (self.kinds or []))
+
+    @property
+    def in_use(self) -> bool:
+        """Whether any report counts it: then its split and aggregation stay as they are
+        (:func:`outcomes.catalog.services.catalog_entry_update`), so stored values keep their meaning."""
+        return self.pk is not None and self.counts.exists()
