@@ -42,6 +42,14 @@ class MeasureForm(forms.ModelForm):
         error_messages={"required": _("Välj en eller flera av insatstyperna.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.in_use:  # said before anyone tries; the service refuses the change
+            for name in ("split", "aggregation"):
+                self.fields[name].help_text = _("%(hint)s Måttet finns redan i rapporter och kan inte ändras här.") % {
+                    "hint": self.fields[name].help_text
+                }
+
 
 #: The base form of a catalog whose extra fields need their own widgets.
 BASE_FORMS = {Measure: MeasureForm}

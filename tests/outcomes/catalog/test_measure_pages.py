@@ -3,8 +3,11 @@ split and aggregation as radio buttons, the intervention kinds as checkboxes; a 
 counts keeps its split and aggregation."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from outcomes.catalog.registry import MEASURES
+from outcomes.catalog.services import catalog_entry_create
 from outcomes.models import ChangeLogEntry, Measure, MeasureCount
 from outcomes.tallies.services import report_save
 from tests.conftest import report_input
@@ -130,6 +133,9 @@ def test_a_measure_used_in_a_report_keeps_its_split_and_aggregation_but_is_renam
     measure = Measure.objects.get(association=association, code="work_training")
     assert MeasureCount.objects.filter(measure=measure).exists()
     client = signed_in(staff)
+    assert "Måttet finns redan i rapporter och kan inte ändras här." in client.get(_entry_url(measure)).content.decode()
+    unused = Measure.objects.get(association=association, code="referrals")
+    assert "kan inte ändras här" not in client.get(_entry_url(unused)).content.decode()
 
     refused = client.post(_entry_url(measure), _edit(measure, label_sv="Nytt namn", split="total", aggregation="sum"))
     assert refused.status_code == 400
@@ -175,3 +181,18 @@ def test_a_coordinator_and_other_associations_staff_are_refused_and_a_viewer_onl
     measure.refresh_from_db()
     assert (measure.label_sv, measure.active) == ("Inkomna anmälningar", True)
     assert not Measure.objects.filter(code="x_measure").exists()
+
+
+def test_the_service_refuses_unknown_intervention_kinds_whoever_calls_it(association):
+    with pytest.raises(ValidationError) as refused:
+        catalog_entry_create(
+            kind=MEASURES,
+            association=association,
+            code="calls",
+            label="Samtal",
+            split="total",
+            aggregation="sum",
+            kinds=["everyone"],
+        )
+    assert refused.value.message_dict == {"kinds": ["Välj en eller flera av insatstyperna."]}
+    assert not Measure.objects.filter(association=association, code="calls").exists()
