@@ -12,8 +12,8 @@ from selenium.webdriver.support.ui import Select
 from outcomes.models import Activity, Measure, MeasureCount, PeriodReport
 from outcomes.periods import Period
 from outcomes.tallies.services import report_save
-from tests.conftest import report_input
 from tests.browser.test_report_form_browser import ARTIFACTS, SINGLE_VALUED, browser, type_into, wait_for
+from tests.conftest import report_input
 from tests.factories import PASSWORD, InterventionFactory, MembershipFactory
 
 __all__ = ["browser"]  # the fixture, imported for the tests below
