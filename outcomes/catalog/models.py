@@ -4,6 +4,7 @@ Entries are never deleted once counts refer to them (``PROTECT``); staff retire 
 (``active = False``), which hides them from new entry while every earlier report keeps its counts.
 Codes are stable identifiers used by the API; labels may be renamed freely."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -224,6 +225,12 @@ class Measure(CatalogEntry):
 
     @property
     def in_use(self) -> bool:
-        """Whether any report counts it: then its split and aggregation stay as they are
-        (:func:`outcomes.catalog.services.catalog_entry_update`), so stored values keep their meaning."""
-        return self.pk is not None and self.counts.exists()
+        """Whether any report counts it or once did (its report history has a value of it): then
+        its split and aggregation stay as they are (:func:`outcomes.catalog.services.catalog_entry_update`),
+        so stored values and their history keep their meaning."""
+        if self.pk is None:
+            return False
+        history = apps.get_model("outcomes", "ReportHistory").objects.filter(
+            report__intervention__association_id=self.association_id, field__startswith=f"measures.{self.code}."
+        )
+        return self.counts.exists() or history.exists()

@@ -196,3 +196,18 @@ def test_the_service_refuses_unknown_intervention_kinds_whoever_calls_it(associa
         )
     assert refused.value.message_dict == {"kinds": ["Välj en eller flera av insatstyperna."]}
     assert not Measure.objects.filter(association=association, code="calls").exists()
+
+
+def test_a_measure_a_report_once_counted_stays_locked_after_the_report_left_it_blank(association, intervention, staff):
+    data = report_input()
+    data.measures = {"advisory_calls": {"total": 22}}
+    saved = report_save(intervention=intervention, period_code="2024Q1", data=data)
+    report_save(
+        intervention=intervention, period_code="2024Q1", data=report_input(), expected_version=saved.report.version
+    )
+    measure = Measure.objects.get(association=association, code="advisory_calls")
+    assert not MeasureCount.objects.filter(measure=measure).exists()
+    refused = signed_in(staff).post(_entry_url(measure), _edit(measure, split="gender"))
+    assert refused.status_code == 400 and "split" in refused.context["form"].errors
+    other = Measure.objects.get(association=association, code="coordinated_plans")
+    assert signed_in(staff).post(_entry_url(other), _edit(other, split="gender")).status_code == 302
