@@ -21,12 +21,12 @@ from reports.exports.layouts import breakdown_section
 from reports.goals import kinds
 from reports.shares import Share
 from reports.summaries import charts
+from reports.summaries.breakdowns import summary_breakdowns
 from reports.summaries.figures import Figures
 from reports.summaries.selectors import (
     InterventionSummary,
     Summary,
     association_summary,
-    intervention_detail,
     summary_trend,
 )
 from reports.summaries.socio_economic import model_text
@@ -66,8 +66,10 @@ def annual_report_document(
         if period.year is not None
         else {}
     )
+    breakdowns = summary_breakdowns(summary)
     for row in summary.rows:
-        _intervention_sections(doc, summary, row, trend, surveys.get(row.intervention.pk), with_charts)
+        parts = (surveys.get(row.intervention.pk), breakdowns[row.intervention.pk])
+        _intervention_sections(doc, summary, row, trend, parts, with_charts)
     return doc
 
 
@@ -162,11 +164,12 @@ def _socio_economic(summary: Summary) -> Section:
     return Section(_("Samhällsekonomisk uppskattning"), header, rows, paragraphs=paragraphs)
 
 
-def _intervention_sections(doc: Document, summary: Summary, row: InterventionSummary, trend, surveys, with_charts):
+def _intervention_sections(doc: Document, summary: Summary, row: InterventionSummary, trend, parts, with_charts):
     """One intervention: its heading and sentences, goals, background, counted measures, the
     activity log, indicators and money. A structural intervention has no participants: its
     sentences are about its activities, and it has no participant tables or trend."""
     intervention, current, previous = row.intervention, row.current, row.previous
+    surveys, (exits, dimensions) = parts
     heading = Section(intervention.name, [], [], level=1, paragraphs=_sentences(summary, row))
     if with_charts and not current.structural:
         heading.charts.append(
@@ -179,7 +182,7 @@ def _intervention_sections(doc: Document, summary: Summary, row: InterventionSum
     doc.sections.append(heading)
     doc.sections.append(_goals(row.goals, summary.period))
     if not current.structural:
-        _background(doc, summary, intervention, with_charts)
+        _background(doc, intervention, exits, dimensions, with_charts)
     beyond_rows = [(intervention.pk, intervention.name, current, row.activity_log_text)]
     beyond.measure_section(doc, beyond_rows, summary.shown_measures)
     beyond.activity_section(doc, beyond_rows)
@@ -206,22 +209,16 @@ def _sentences(summary: Summary, row: InterventionSummary) -> list[str]:
     ]
 
 
-def _background(doc: Document, summary: Summary, intervention, with_charts: bool) -> None:
+def _background(doc: Document, intervention, exits, dimensions, with_charts: bool) -> None:
     """The exits by reason and every dimension of the new participants as tables; the exits (the
     step progression's background) also as a chart. The dimensions' charts are on the
     intervention's page and PDF: drawing one per dimension made the document take seconds per
     intervention."""
-    detail = intervention_detail(
-        intervention=intervention,
-        period=summary.period,
-        include_drafts=summary.include_drafts,
-        with_goals_and_surveys=False,
-    )
-    tables = [(detail.exits, "exits", ("reason",))] + [(t, "new", ("dim", t.code)) for t in detail.dimensions]
+    tables = [(exits, "exits", ("reason",))] + [(t, "new", ("dim", t.code)) for t in dimensions]
     for breakdown, base_measure, kind in tables:
         breakdown_section(doc, intervention.pk, breakdown, base_measure, kind)
         section = doc.sections[-1]
-        if with_charts and breakdown is detail.exits and any(r.counts.total for r in breakdown.rows):
+        if with_charts and breakdown is exits and any(r.counts.total for r in breakdown.rows):
             data = charts.breakdown_chart_data(breakdown, title=section.title)
             section.charts.append(charts.cached_png(charts.bar_chart, data, dpi=CHART_DPI))
 
