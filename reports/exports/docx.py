@@ -9,6 +9,7 @@ shaded cells with their word; charts are PNG images. A4 portrait with 2 cm margi
 
 from __future__ import annotations
 
+import functools
 import io
 from xml.sax.saxutils import escape
 
@@ -49,48 +50,55 @@ def _longest(text: str) -> int:
     return max((len(piece) for piece in text.split(" ")), default=0)
 
 
-def _syllables(word: str) -> list[str]:
+@functools.lru_cache(maxsize=2048)
+def _syllables(word: str) -> tuple[str, ...]:
     """A heading's word cut where a Swedish word may be hyphenated ("Steg", "för", "flytt", "ning")."""
-    return HYPHENATION.inserted(word, hyphen=SOFT_HYPHEN).split(SOFT_HYPHEN)
+    return tuple(HYPHENATION.inserted(word, hyphen=SOFT_HYPHEN).split(SOFT_HYPHEN))
 
 
 def _chars_dxa(chars: int) -> int:
     return max(chars, 4) * CHAR_DXA + CELL_PADDING_DXA
 
 
-def column_widths(section, numeric: list[bool]) -> tuple[list[int], list[bool]]:
+def _column_chars(heading: str, texts: list[str], numeric: bool) -> tuple[int, int, int]:
+    """A column's width in characters with every word whole, the same with its words hyphenated
+    (a number column: its heading only; a number never wraps), and its longest text."""
+    if numeric:
+        body = max((len(t) if "(" not in t else _longest(t) for t in texts), default=0)  # "45 % (5/11)" may wrap
+        whole = max(_longest(heading), body)
+        hyphenated = max([len(s) + 1 for w in heading.split() for s in _syllables(w)] + [body])
+    else:
+        whole = max([_longest(heading)] + [_longest(t) for t in texts])
+        hyphenated = TEXT_MIN_CHARS
+    return whole, min(hyphenated, whole), max(map(len, texts), default=0)
+
+
+def column_widths(section, texts: list[list[str]], numeric: list[bool]) -> tuple[list[int], list[bool]]:
     """Each column's width (twentieths of a point) and whether its words may be hyphenated.
 
     A number never wraps. When the columns fit the page with every word whole, they get that;
     a table with more columns hyphenates the number columns' headings at syllables (soft
     hyphens), and if that is not enough, the text columns' words too, rather than let the word
     processor break words anywhere. Text columns (names, labels) take the room that is left, in
-    proportion to their longest text."""
-    columns = range(len(section.header))
-    cells = [[cell_text(row[i]) for row in section.rows if i < len(row)] for i in columns]
-    body = [max((len(t) if numeric[i] and "(" not in t else _longest(t) for t in cells[i]), default=0) for i in columns]
-    words = [max(_longest(str(h)), body[i]) for i, h in enumerate(section.header)]
-    syllables = [
-        max([len(s) + 1 for w in str(h).split() for s in _syllables(w)] + [body[i] if numeric[i] else 0])
-        for i, h in enumerate(section.header)
+    proportion to their longest text. ``texts`` are the rows' cell texts (:func:`cell_text`)."""
+    measures = [
+        _column_chars(str(heading), [row[i] for row in texts if i < len(row)], numeric[i])
+        for i, heading in enumerate(section.header)
     ]
-    text_syllables = [min(words[i], TEXT_MIN_CHARS) for i in columns]
-    attempts = (
-        [False] * len(words),
-        [numeric[i] and syllables[i] < words[i] for i in columns],
-        [syllables[i] < words[i] if numeric[i] else text_syllables[i] < words[i] for i in columns],
-    )
-    for hyphenate in attempts:
-        chars = [(syllables[i] if numeric[i] else text_syllables[i]) if hyphenate[i] else words[i] for i in columns]
-        widths = [_chars_dxa(c) for c in chars]
+    for stage in ((), (True,), (True, False)):  # nothing, then number columns, then all hyphenated
+        hyphenate = [numeric[i] in stage and hyphenated < whole for i, (whole, hyphenated, _n) in enumerate(measures)]
+        widths = [_chars_dxa(m[1] if h else m[0]) for m, h in zip(measures, hyphenate, strict=True)]
         if sum(widths) <= TEXT_WIDTH_DXA:
-            break
-    else:  # even so too wide: narrower in proportion, the last resort
-        return [int(w * TEXT_WIDTH_DXA / sum(widths)) for w in widths], [True] * len(widths)
+            wants = [0 if numeric[i] else max(_chars_dxa(m[2]) - widths[i], 0) for i, m in enumerate(measures)]
+            return _spread(widths, wants), hyphenate
+    return [int(w * TEXT_WIDTH_DXA / sum(widths)) for w in widths], [True] * len(widths)  # the last resort
+
+
+def _spread(widths: list[int], wants: list[int]) -> list[int]:
+    """The page's spare width shared by what the text columns still want (or by every column)."""
     spare = TEXT_WIDTH_DXA - sum(widths)
-    wants = [0 if numeric[i] else max(_chars_dxa(max(map(len, cells[i]), default=0)) - widths[i], 0) for i in columns]
     shares = wants if sum(wants) else widths
-    return [w + int(spare * share / sum(shares)) for w, share in zip(widths, shares, strict=True)], hyphenate
+    return [w + int(spare * share / sum(shares)) for w, share in zip(widths, shares, strict=True)]
 
 
 def _runs_xml(text: str, hyphenate: bool) -> str:
@@ -100,7 +108,7 @@ def _runs_xml(text: str, hyphenate: bool) -> str:
         return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
     words = []
     for word in text.split(" "):
-        pieces = _syllables(word) if len(word) > 4 else [word]
+        pieces = _syllables(word) if len(word) > 4 else (word,)
         words.append("<w:softHyphen/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in pieces))
     return '<w:t xml:space="preserve"> </w:t>'.join(words)
 
@@ -128,16 +136,17 @@ def _table_xml(section) -> str:
         bool(section.rows) and all(row[i].kind in NUMERIC_KINDS for row in section.rows if i < len(row))
         for i in columns
     ]
-    widths, hyphenate = column_widths(section, numeric)
+    texts = [[cell_text(cell) for cell in row] for row in section.rows]
+    widths, hyphenate = column_widths(section, texts, numeric)
     head = "".join(
         _cell_xml(str(t), widths[i], numeric=numeric[i], bold=True, hyphenate=hyphenate[i])
         for i, t in enumerate(section.header)
     )
     rows = [f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>']
-    for row in section.rows:
+    for row, row_texts in zip(section.rows, texts, strict=True):
         cells = "".join(
             _cell_xml(
-                cell_text(cell),
+                row_texts[i],
                 widths[i],
                 numeric=cell.kind in NUMERIC_KINDS,
                 fill=LIGHT_FILLS.get(cell.value) if cell.kind == "light" else None,
