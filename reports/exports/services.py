@@ -138,7 +138,9 @@ def _export_job_queue(job: ExportJob) -> None:
     from reports.tasks import export_job_run_task
 
     if settings.EXPORT_JOBS_IN_THREAD:
-        threading.Thread(target=_export_job_make_in_thread, args=(job.pk,), daemon=True).start()
+        threading.Thread(
+            target=_export_job_make_in_thread, args=(job.pk,), name=f"export-job-{job.pk}", daemon=True
+        ).start()
         return
     if enqueue(export_job_run_task, str(job.pk), then="the file is made in the web process instead"):
         return

@@ -5,7 +5,6 @@ once, the progress page shows the running job, and the file is made in a thread 
 """
 
 import threading
-import time
 from unittest import mock
 
 import pytest
@@ -19,30 +18,31 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def job_when_finished(pk) -> ExportJob:
-    """The job once its thread has finished it (polled; the thread ends within the test)."""
-    for _ in range(600):
-        job = ExportJob.objects.get(pk=pk)
-        if job.is_finished:
-            return job
-        time.sleep(0.05)
-    raise AssertionError("the export job's thread never finished it")
+    """The job once its thread has ended (joined, so that no read of the test meets a write of
+    the thread: SQLite's shared test database refuses those instead of waiting)."""
+    thread = next(t for t in threading.enumerate() if t.name == f"export-job-{pk}")
+    thread.join(120)
+    assert not thread.is_alive(), "the export job's thread never finished"
+    return ExportJob.objects.get(pk=pk)
 
 
 def test_the_progress_page_is_answered_while_the_file_is_still_being_made(association, staff, settings):
     settings.EXPORT_JOBS_IN_THREAD = True
     intervention = lekeberg(association)
     client = signed_in(staff)
-    release = threading.Event()
+    reached, release = threading.Event(), threading.Event()
     real_render = exports.render_document
 
     def slowed(*args, **kwargs):
-        assert release.wait(30), "the test never let the generator go on"
+        reached.set()
+        assert release.wait(60), "the test never let the generator go on"
         return real_render(*args, **kwargs)
 
     with mock.patch.object(exports, "render_document", side_effect=slowed):
         response = client.post(f"/resultat/insatser/{intervention.pk}/export.pdf?period=2024")
         job = ExportJob.objects.get()
         assert response.status_code == 302 and response["Location"] == f"/resultat/export/{job.pk}/"
+        assert reached.wait(60), "the job's thread never started making the file"
         page = client.get(response["Location"]).content.decode()
         assert "Filen skapas…" in page and 'http-equiv="refresh"' in page
         assert "Filen är klar." not in page
