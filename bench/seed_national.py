@@ -7,6 +7,9 @@ memory stays flat. Run against an empty, migrated database:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finsam_bench .venv/bin/python bench/seed_national.py
 
 ``--associations``, ``--interventions`` and ``--years`` make it smaller (SQLite works for small sets).
+``--extra-associations 200,20`` (the default; empty for none) adds associations after those, with
+that many interventions each: the summary of a large association (200) and the exports of one of
+20 interventions, measured by ``bench/run.py``.
 """
 
 from __future__ import annotations
@@ -239,6 +242,12 @@ def main(argv=None) -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--last-year", type=int, default=dt.date.today().year - 1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--extra-associations",
+        default="200,20",
+        metavar="N,M",
+        help="more associations after the others, with these numbers of interventions ('' for none)",
+    )
     args = parser.parse_args(argv)
     if Association.objects.exists():
         parser.error("the database already holds associations; seed an empty, migrated database")
@@ -249,8 +258,13 @@ def main(argv=None) -> None:
     for index in range(args.associations):
         with transaction.atomic():
             total += seed_association(index, interventions=args.interventions, years=years, rng=rng)
+    extra = [int(n) for n in args.extra_associations.split(",") if n.strip()]
+    for index, interventions in enumerate(extra, start=args.associations):
+        with transaction.atomic():
+            total += seed_association(index, interventions=interventions, years=years, rng=rng)
     print(
-        f"seeded {args.associations} associations, {args.associations * args.interventions} interventions, "
+        f"seeded {args.associations} associations, {args.associations * args.interventions} interventions"
+        f"{''.join(f' + {n}' for n in extra)}, "
         f"{total} period reports ({years[0]}–{years[-1]}) in {time.perf_counter() - started:.1f} s"
     )
 
