@@ -45,6 +45,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from outcomes.models import Association, Intervention, PeriodReport, ReportStatus, Role  # noqa: E402
+from outcomes.organisations.models import InterventionKind  # noqa: E402
 from outcomes.organisations.services import api_token_create, association_create, user_create  # noqa: E402
 from outcomes.periods import Period  # noqa: E402
 from reports.models import GoalResult  # noqa: E402
@@ -464,7 +465,11 @@ def measure_submitted_puts(table: Table, port: int, association: Association, pe
     no goal result of those interventions is stale."""
     interventions = list(
         Intervention.objects.filter(
-            association=association, reports__period=period, reports__status=ReportStatus.SUBMITTED, goals__isnull=False
+            association=association,
+            kind=InterventionKind.INDIVIDUAL,
+            reports__period=period,
+            reports__status=ReportStatus.SUBMITTED,
+            goals__isnull=False,
         )
         .distinct()
         .values_list("pk", flat=True)
@@ -571,7 +576,12 @@ def main(argv=None) -> None:
     try:
         processes.start({**os.environ, "API_THROTTLE_RATE": "", "DJANGO_DEBUG": "false"})
         api = Api(args.port, token)
-        interventions = list(Intervention.objects.filter(association=association).values_list("pk", flat=True))
+        # Individual interventions: a structural one has no participants, and the PUT body has some.
+        interventions = list(
+            Intervention.objects.filter(association=association, kind=InterventionKind.INDIVIDUAL).values_list(
+                "pk", flat=True
+            )
+        )
         last = PeriodReport.objects.order_by("-period_start").values_list("period_start", flat=True).first()
         if not args.skip_recompute:
             measure_recompute(table)
