@@ -30,7 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from outcomes.catalog.services import catalog_load  # noqa: E402
 from outcomes.counts import Counts  # noqa: E402
@@ -262,6 +262,10 @@ def main(argv=None) -> None:
     for index, interventions in enumerate(extra, start=args.associations):
         with transaction.atomic():
             total += seed_association(index, interventions=interventions, years=years, rng=rng)
+    # The planner's statistics, as autovacuum would have them in a while: right after bulk inserts
+    # it takes every table for empty and picks nested loops over thousands of rows.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(
         f"seeded {args.associations} associations, {args.associations * args.interventions} interventions"
         f"{''.join(f' + {n}' for n in extra)}, "
