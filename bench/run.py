@@ -582,7 +582,14 @@ def main(argv=None) -> None:
                 "pk", flat=True
             )
         )
-        last = PeriodReport.objects.order_by("-period_start").values_list("period_start", flat=True).first()
+        # The seed's last year: its approved reports end in its third quarter (the fourth is
+        # submitted); the drafts that earlier runs PUT into the next year must not move it.
+        last = (
+            PeriodReport.objects.filter(status=ReportStatus.APPROVED)
+            .order_by("-period_start")
+            .values_list("period_start", flat=True)
+            .first()
+        )
         if not args.skip_recompute:
             measure_recompute(table)
         measure_summaries(table, api, association, last.year, args.repeats)
