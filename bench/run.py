@@ -76,6 +76,7 @@ class Table:
     def add(self, name: str, values_ms: list[float] | None = None, *, baseline_ms=None, text=None, target=""):
         if values_ms is None:
             self.rows.append((name, text or "", "", "", target))
+            print(f"  {name}: {text}", flush=True)
             return
         median, p95 = statistics.median(values_ms), percentile(values_ms, 0.95)
         ratio = f"{median / statistics.median(baseline_ms):.2f} ×" if baseline_ms else ""
@@ -191,7 +192,8 @@ class Api:
         request.add_header("Authorization", f"Token {self.token}")
         request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            # Long: on a loaded machine a 200-intervention summary under 8 clients took over 60 s.
+            with urllib.request.urlopen(request, timeout=300) as response:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, error.read()
