@@ -18,4 +18,9 @@ urlpatterns = [
         name="report_transition",
     ),
     path("forbund/<int:association_id>/rapportering/", views.completeness, name="completeness"),
+    path(
+        "forbund/<int:association_id>/rapportering/<int:intervention_id>/paminnelse/",
+        views.completeness_remind,
+        name="completeness_remind",
+    ),
 ]
