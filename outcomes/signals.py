@@ -7,8 +7,9 @@
 from django.db import transaction
 from django.dispatch import Signal
 
-# Sent with ``report_id``, ``intervention_id``, ``period`` and ``action`` (saved, submitted,
-# approved, draft) after the change has been committed.
+# Sent with ``report_id``, ``intervention_id``, ``period``, ``action`` (saved, submitted,
+# approved, draft) and ``status`` (the report's status after the change) after the change has
+# been committed.
 report_changed = Signal()
 
 
@@ -19,6 +20,7 @@ def announce_report_change(*, report, action: str, user=None) -> None:
         "intervention_id": report.intervention_id,
         "period": report.period,
         "action": action,
+        "status": report.status,
         "user_id": getattr(user, "pk", None),
     }
     transaction.on_commit(lambda: report_changed.send(sender=report.__class__, **payload))
