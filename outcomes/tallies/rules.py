@@ -57,6 +57,7 @@ def _negative_counts(
     figures: ReportFigures,
     reason_labels: Mapping[str, str],
     category_labels: Mapping[tuple[str, str], tuple[str, str]],
+    measure_labels: Mapping[str, str],
 ) -> list[RuleViolation]:
     """``negative_count`` for every count below zero, named by the labels people know (an entry
     missing from the labels by its code)."""
@@ -93,8 +94,8 @@ def _negative_counts(
                 RuleViolation(
                     NEGATIVE_COUNT,
                     f"measures.{code}.{key}",
-                    _("Måttet %(m)s (%(key)s) får inte vara negativt.")
-                    % {"m": code, "key": GENDER_LABELS.get(key, _("totalt"))},
+                    _("Måttet ”%(m)s” (%(key)s) får inte vara negativt.")
+                    % {"m": measure_labels.get(code, code), "key": GENDER_LABELS.get(key, _("totalt"))},
                 )
             )
     if figures.spent_sek < 0:
@@ -110,6 +111,7 @@ def check_report(
     dimension_labels: Mapping[str, str] | None = None,
     reason_labels: Mapping[str, str] | None = None,
     category_labels: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+    measure_labels: Mapping[str, str] | None = None,
 ) -> list[RuleViolation]:
     """Every rule the figures of one base period break, errors first.
 
@@ -121,10 +123,11 @@ def check_report(
     ``dimension_labels`` gives each dimension's Swedish label for the messages (people never read
     a code such as ``age_band``); a dimension without one is named by its code. ``reason_labels``
     and ``category_labels`` (as :class:`~outcomes.catalog.selectors.ReportCatalog` has them) name
-    the exit reasons and categories likewise in the messages about negative counts.
+    the exit reasons and categories likewise in the messages about negative counts, and
+    ``measure_labels`` the counted measures.
     """
     dimension_labels = dimension_labels or {}
-    violations = _negative_counts(figures, reason_labels or {}, category_labels or {})
+    violations = _negative_counts(figures, reason_labels or {}, category_labels or {}, measure_labels or {})
 
     reasons_total = sum_counts(figures.exits_by_reason.values())
     for gender, expected, got in _differing(figures.exits, reasons_total):

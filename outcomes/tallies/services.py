@@ -79,6 +79,8 @@ def report_check(
         dimension_labels=catalog.dimension_labels,
         reason_labels=catalog.reason_labels,
         category_labels=catalog.category_labels,
+        # the measures were read when the body's measures were resolved: no query here
+        measure_labels={code: m.label_sv for code, m in catalog.measures.items()} if figures.measures else None,
         previous_ongoing_at_end=previous_end,
     )
     if budget is not None:
