@@ -15,22 +15,20 @@ from django.utils.translation import gettext as _
 from outcomes import signals
 from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_codes_resolve, report_measures_resolve
 from outcomes.counts import Counts, ReportFigures, sum_counts
-from outcomes.models import (
-    BreakdownCount,
-    ExitCount,
-    HistoryKind,
-    Intervention,
-    MeasureCount,
-    PeriodReport,
-    ReportHistory,
-    ReportStatus,
-    User,
-)
-from outcomes.organisations.models import InterventionKind
+from outcomes.organisations.models import Intervention, InterventionKind, User
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 from outcomes.tallies.history import history_values
 from outcomes.tallies.inputs import ReportInput, SaveResult
+from outcomes.tallies.models import (
+    BreakdownCount,
+    ExitCount,
+    HistoryKind,
+    MeasureCount,
+    PeriodReport,
+    ReportHistory,
+    ReportStatus,
+)
 from outcomes.tallies.rules import check_budget, check_report, normalised
 from outcomes.tallies.selectors import (
     YearBudget,
