@@ -43,6 +43,7 @@ from outcomes.models import (
     ExitReason,
     FileUpload,
     FileUploadPart,
+    Measure,
     Member,
     Membership,
     SurveyQuestion,
@@ -263,6 +264,8 @@ POLICY = {
             "bakgrundsvariabler/<int:dimension_id>/kategorier/<int:entry_id>/",
             "enkatfragor/",
             "enkatfragor/<int:entry_id>/",
+            "matt/",
+            "matt/<int:entry_id>/",
         )
     },
     # The change log is the staff's: viewers get 404 as coordinators do.
@@ -597,6 +600,8 @@ def _catalog_entry(world: World, route: str) -> int:
         return _home_municipality(world).pk
     if "enkatfragor" in route:
         return SurveyQuestion.objects.filter(association=world.a, group="staff").order_by("pk").first().pk
+    if "matt" in route:
+        return Measure.objects.get(association=world.a, code="work_training").pk
     return ExitReason.objects.get(association=world.a, code="employment").pk
 
 

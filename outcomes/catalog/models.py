@@ -4,11 +4,13 @@ Entries are never deleted once counts refer to them (``PROTECT``); staff retire 
 (``active = False``), which hides them from new entry while every earlier report keeps its counts.
 Codes are stable identifiers used by the API; labels may be renamed freely."""
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.organisations.models import association_link
+from outcomes.organisations.models import InterventionKind, association_link
 from outcomes.validators import validate_no_personal_data
 
 
@@ -207,3 +209,28 @@ class Measure(CatalogEntry):
 
     def offered_for(self, kind: str) -> bool:
         return kind in (self.kinds or [])
+
+    def clean(self):
+        # None of them is refused as a blank field; a list of unknown kinds (or no list) here.
+        kinds = self.kinds if isinstance(self.kinds, list) else None
+        if kinds is None or not set(kinds) <= set(InterventionKind.values):
+            raise ValidationError(
+                {"kinds": ValidationError(_("Välj en eller flera av insatstyperna."), code="invalid_kinds")}
+            )
+
+    @property
+    def kind_labels(self) -> str:
+        """The intervention kinds it is offered for, as the catalog page lists them."""
+        return ", ".join(str(label) for value, label in InterventionKind.choices if value in (self.kinds or []))
+
+    @property
+    def in_use(self) -> bool:
+        """Whether any report counts it or once did (its report history has a value of it): then
+        its split and aggregation stay as they are (:func:`outcomes.catalog.services.catalog_entry_update`),
+        so stored values and their history keep their meaning."""
+        if self.pk is None:
+            return False
+        history = apps.get_model("outcomes", "ReportHistory").objects.filter(
+            report__intervention__association_id=self.association_id, field__startswith=f"measures.{self.code}."
+        )
+        return self.counts.exists() or history.exists()

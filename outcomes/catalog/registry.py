@@ -1,8 +1,8 @@
 """The catalogs staff edit in the browser and the API, one entry each (*avslutsorsaker*,
-*bakgrundsvariabler* and their categories, survey question wording).
+*bakgrundsvariabler* and their categories, survey question wording, the counted measures).
 
 One view, form and service set serves them all, driven by the :class:`CatalogKind` here; a new
-catalog (the measures of issue 15) is one more entry in :data:`CATALOGS`."""
+catalog is one more entry in :data:`CATALOGS`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.catalog.models import Dimension, DimensionCategory, ExitReason, RespondentGroup, SurveyQuestion
+from outcomes.catalog.models import Dimension, DimensionCategory, ExitReason, Measure, RespondentGroup, SurveyQuestion
 
 #: The respondent groups whose question wording the association words itself.
 OWN_QUESTION_GROUPS = (RespondentGroup.STAFF, RespondentGroup.MANAGERS, RespondentGroup.BOARD)
@@ -29,6 +29,7 @@ class CatalogKind:
     can_add: bool = True
     parent_field: str | None = None  # categories belong to a dimension
     narrow: Callable[[QuerySet], QuerySet] = field(default=lambda qs: qs)
+    locked_when_used: tuple[str, ...] = ()  # extra fields that stay once the entry is used (``entry.in_use``)
 
     def entries(self, *, association, parent=None) -> QuerySet:
         """The association's entries of this catalog (of ``parent`` for categories), retired ones too."""
@@ -60,5 +61,13 @@ SURVEY_QUESTIONS = CatalogKind(
     can_add=False,
     narrow=lambda qs: qs.filter(group__in=OWN_QUESTION_GROUPS),
 )
+MEASURES = CatalogKind(
+    "matt",
+    Measure,
+    _("Övriga mått"),
+    _("mått"),
+    extra_fields=("split", "aggregation", "kinds"),
+    locked_when_used=("split", "aggregation"),
+)
 
-CATALOGS = {kind.slug: kind for kind in (EXIT_REASONS, DIMENSIONS, CATEGORIES, SURVEY_QUESTIONS)}
+CATALOGS = {kind.slug: kind for kind in (EXIT_REASONS, DIMENSIONS, CATEGORIES, SURVEY_QUESTIONS, MEASURES)}

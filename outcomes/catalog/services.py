@@ -9,6 +9,7 @@ from importlib import resources
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from outcomes.changelog.services import save_logged, snapshot
@@ -108,7 +109,8 @@ def catalog_entry_create(*, kind, association: Association, code: str, label: st
 
 def catalog_entry_update(*, kind, entry, association: Association, user=None, **fields):
     """Rename, reorder (``position``), retire or bring back (``active``) an entry, or change its
-    extra fields (an exit reason's outcome class); its code stays. An entry in use is retired,
+    extra fields (an exit reason's outcome class; a measure's split and aggregation only while no
+    report counts it, :func:`_refuse_locked_change`); its code stays. An entry in use is retired,
     never deleted, so every report keeps its counts and labels. Refused like
     :func:`catalog_entry_create`; each changed value is logged."""
     allowed = set(_entry_fields(kind))
@@ -116,7 +118,30 @@ def catalog_entry_update(*, kind, entry, association: Association, user=None, **
     if unknown:
         raise TypeError(f"Unknown catalog fields: {sorted(unknown)}")
     before = snapshot(entry, _entry_fields(kind))
+    locked = {name: getattr(entry, name) for name in kind.locked_when_used}
     for name, value in fields.items():
         setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    _refuse_locked_change(entry, locked)
     entry.full_clean(validate_constraints=False)
     return _save_logged(kind, entry, association, user, before=before, fields=_entry_fields(kind))
+
+
+def _refuse_locked_change(entry, locked: dict) -> None:
+    """The fields of ``locked`` (name → value before the change; a measure's split and
+    aggregation) stay once the entry is used in a report: the stored values were counted by them.
+    Refused with ``entry_in_use`` at each field changed, naming it; nothing stored."""
+    changed = [name for name, value in locked.items() if getattr(entry, name) != value]
+    if not changed or not entry.in_use:
+        return
+    message = _(
+        "%(field)s kan inte ändras när måttet redan finns i rapporter. "
+        "Lägg till ett nytt mått i stället och ta det här ur bruk."
+    )
+    raise ValidationError(
+        {
+            name: ValidationError(
+                message % {"field": capfirst(entry._meta.get_field(name).verbose_name)}, code="entry_in_use"
+            )
+            for name in changed
+        }
+    )

@@ -5,8 +5,8 @@ page and ``GET .../summary/``), each intervention's breakdowns and its indicator
 them out the way the annual reports do: the association's compact table and socio-economic
 estimate, then one heading per intervention with its sentences (:mod:`reports.exports.sentences`),
 goals with their lights, background tables and charts, indicators over five years against the
-national average and the money. :func:`reports.exports.docx.to_docx` writes it. Counted measures
-and activities (issue 15) are not part of it yet.
+national average, counted measures, the activity log and the money.
+:func:`reports.exports.docx.to_docx` writes it.
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ from django.utils.translation import gettext as _
 
 from outcomes.periods import period_name
 from outcomes.surveys.tables import survey_tables_many
-from reports.exports import sentences
+from reports.exports import beyond, sentences
 from reports.exports.document import Cell, Document, Section, document_notes
 from reports.exports.layouts import breakdown_section
 from reports.goals import kinds
 from reports.shares import Share
 from reports.summaries import charts
+from reports.summaries.breakdowns import summary_breakdowns
 from reports.summaries.figures import Figures
 from reports.summaries.selectors import (
     InterventionSummary,
     Summary,
     association_summary,
-    intervention_detail,
     summary_trend,
 )
 from reports.summaries.socio_economic import model_text
@@ -66,13 +66,15 @@ def annual_report_document(
         if period.year is not None
         else {}
     )
+    breakdowns = summary_breakdowns(summary)
     for row in summary.rows:
-        _intervention_sections(doc, summary, row, trend, surveys.get(row.intervention.pk), with_charts)
+        parts = (surveys.get(row.intervention.pk), breakdowns[row.intervention.pk])
+        _intervention_sections(doc, summary, row, trend, parts, with_charts)
     return doc
 
 
 def _trend_chart(title: str, trend, figures_of) -> bytes:
-    return charts.render(charts.summary_trend_chart(title, trend, figures_of, fast=True), "png", dpi=CHART_DPI)
+    return charts.cached_png(charts.trend_chart, charts.summary_trend_data(title, trend, figures_of), dpi=CHART_DPI)
 
 
 def _row_figures(intervention_id):
@@ -162,20 +164,14 @@ def _socio_economic(summary: Summary) -> Section:
     return Section(_("Samhällsekonomisk uppskattning"), header, rows, paragraphs=paragraphs)
 
 
-def _intervention_sections(doc: Document, summary: Summary, row: InterventionSummary, trend, surveys, with_charts):
-    """One intervention: its heading and sentences, goals, background, indicators and money."""
+def _intervention_sections(doc: Document, summary: Summary, row: InterventionSummary, trend, parts, with_charts):
+    """One intervention: its heading and sentences, goals, background, counted measures, the
+    activity log, indicators and money. A structural intervention has no participants: its
+    sentences are about its activities, and it has no participant tables or trend."""
     intervention, current, previous = row.intervention, row.current, row.previous
-    reasons = [(r.code, r.label_sv) for r in summary.exit_reasons]
-    paragraphs = [
-        sentences.owner_sentence(intervention),
-        sentences.participants_sentence(current, summary.period),
-        sentences.new_and_exits_sentence(current, summary.period),
-        sentences.step_sentence(current, reasons),
-        sentences.comparison_sentence(current, previous, summary.previous_period),
-        sentences.socio_economic_sentence(summary.socio_economic(current)),
-    ]
-    heading = Section(intervention.name, [], [], level=1, paragraphs=paragraphs)
-    if with_charts:
+    surveys, (exits, dimensions) = parts
+    heading = Section(intervention.name, [], [], level=1, paragraphs=_sentences(summary, row))
+    if with_charts and not current.structural:
         heading.charts.append(
             _trend_chart(
                 _("%(name)s, deltagare och stegförflyttning") % {"name": intervention.name},
@@ -184,28 +180,52 @@ def _intervention_sections(doc: Document, summary: Summary, row: InterventionSum
             )
         )
     doc.sections.append(heading)
-    doc.sections.append(_goals(row.goals))
-    detail = intervention_detail(
-        intervention=intervention,
-        period=summary.period,
-        include_drafts=summary.include_drafts,
-        with_goals_and_surveys=False,
-    )
-    tables = [(detail.exits, "exits", ("reason",))] + [(t, "new", ("dim", t.code)) for t in detail.dimensions]
-    for breakdown, base_measure, kind in tables:
-        breakdown_section(doc, intervention.pk, breakdown, base_measure, kind)
-        section = doc.sections[-1]
-        if with_charts and any(r.counts.total for r in breakdown.rows):
-            section.charts.append(
-                charts.render(charts.breakdown_chart(breakdown, title=section.title, fast=True), "png", dpi=CHART_DPI)
-            )
+    doc.sections.append(_goals(row.goals, summary.period))
+    if not current.structural:
+        _background(doc, intervention, exits, dimensions, with_charts)
+    beyond_rows = [(intervention.pk, intervention.name, current, row.activity_log_text)]
+    beyond.measure_section(doc, beyond_rows, summary.shown_measures)
+    beyond.activity_section(doc, beyond_rows)
     if surveys and surveys["response_rates"]:
         doc.sections.extend(_indicator_sections(surveys))
     doc.sections.append(_money(summary, current, previous))
 
 
-def _goals(goals: list[dict]) -> Section:
-    """Each goal with its target, result (a share with numerator and denominator) and light."""
+def _sentences(summary: Summary, row: InterventionSummary) -> list[str]:
+    current = row.current
+    if current.structural:
+        return [
+            sentences.owner_sentence(row.intervention),
+            sentences.activities_sentence(current, row.activity_log_text, summary.period),
+        ]
+    reasons = [(r.code, r.label_sv) for r in summary.exit_reasons]
+    return [
+        sentences.owner_sentence(row.intervention),
+        sentences.participants_sentence(current, summary.period),
+        sentences.new_and_exits_sentence(current, summary.period),
+        sentences.step_sentence(current, reasons),
+        sentences.comparison_sentence(current, row.previous, summary.previous_period),
+        sentences.socio_economic_sentence(summary.socio_economic(current)),
+    ]
+
+
+def _background(doc: Document, intervention, exits, dimensions, with_charts: bool) -> None:
+    """The exits by reason and every dimension of the new participants as tables; the exits (the
+    step progression's background) also as a chart. The dimensions' charts are on the
+    intervention's page and PDF: drawing one per dimension made the document take seconds per
+    intervention."""
+    tables = [(exits, "exits", ("reason",))] + [(t, "new", ("dim", t.code)) for t in dimensions]
+    for breakdown, base_measure, kind in tables:
+        breakdown_section(doc, intervention.pk, breakdown, base_measure, kind)
+        section = doc.sections[-1]
+        if with_charts and breakdown is exits and any(r.counts.total for r in breakdown.rows):
+            data = charts.breakdown_chart_data(breakdown, title=section.title)
+            section.charts.append(charts.cached_png(charts.bar_chart, data, dpi=CHART_DPI))
+
+
+def _goals(goals: list[dict], period) -> Section:
+    """Each goal with its target, result (a share with numerator and denominator) and light; with
+    none, a note that says why (:func:`_no_goals_note`)."""
     header = [_("Mål"), _("Målvärde"), _("Resultat"), _("Måluppfyllelse")]
     rows = []
     for goal in goals:
@@ -221,7 +241,19 @@ def _goals(goals: list[dict]) -> Section:
                 Cell(goal.status, "light"),
             ]
         )
-    return Section(_("Mål"), header, rows, note="" if rows else _("Inga mål utvärderas för perioden."))
+    if not rows:
+        return Section(_("Mål"), [], [], note=_no_goals_note(period))
+    return Section(_("Mål"), header, rows)
+
+
+def _no_goals_note(period) -> str:
+    """Why the goal table is empty: goals are set per year, so a range over several years has none."""
+    if period.year is None:
+        return _(
+            "Målen sätts per år och utvärderas för året och dess delår; för %(period)s, som spänner över "
+            "flera år, redovisas därför ingen måluppfyllelse. Se respektive års rapport."
+        ) % {"period": period_name(period)}
+    return _("Inga mål utvärderas för perioden.")
 
 
 def _indicator_sections(surveys: dict) -> list[Section]:

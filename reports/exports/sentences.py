@@ -115,6 +115,31 @@ def step_sentence(figures, reasons) -> str:
     return f"{text}: {exits_by_reason_text(figures, reasons)}."
 
 
+def activities_sentence(figures, log_text: str, period) -> str:
+    """A structural intervention's activities: "Under året har 3 aktiviteter genomförts med
+    250 deltagare: Finsammässan (220), Nätverksträff (10), Workshop (20); kostnad per deltagare
+    1 200 kr (300 000 kr / 250 deltagare)." """
+    activities = figures.activities
+    when = during(period)[:1].upper() + during(period)[1:]
+    if not activities.count:
+        return _("%(during)s har inga aktiviteter registrerats.") % {"during": when}
+    text = ngettext(
+        "%(during)s har %(n)s aktivitet genomförts med %(attendees)s deltagare",
+        "%(during)s har %(n)s aktiviteter genomförts med %(attendees)s deltagare",
+        activities.count,
+    ) % {"during": when, "n": activities.count, "attendees": number(activities.attendees)}
+    if log_text:
+        text += f": {log_text}"
+    cost = figures.cost_per_attendee_sek
+    if cost is not None:
+        text += _("; kostnad per deltagare %(cost)s (%(spent)s / %(n)s deltagare)") % {
+            "cost": kronor(cost),
+            "spent": kronor(figures.spent_sek),
+            "n": number(activities.attendees),
+        }
+    return text + "."
+
+
 def comparison_sentence(current, previous, previous_period) -> str:
     """ "Jämfört med (jmf) helåret 2023: 14 deltagare (+13), stegförflyttning 0 % (0/3)." """
     difference = current.participants.total - previous.participants.total

@@ -76,14 +76,16 @@ class ActivitiesSerializer(serializers.Serializer):
 PARTICIPANT_FIELDS = (*MEASURES, "exits_by_reason", "step_progression", "cost_per_participant_sek")
 
 
-def figure_fields(source: str = "") -> dict[str, serializers.Field]:
+def figure_fields(source: str = "", *, structural: bool = False) -> dict[str, serializers.Field]:
     """The fields of one set of figures (:class:`reports.summaries.figures.Figures`, read from the
     attribute ``source``, or the instance itself), in the order of API.md: reports, the counts by
     gender, exits by reason, step progression, the money, then the measures, the activity log,
-    cost per attendee, places and occupancy."""
+    cost per attendee, places and occupancy. ``structural``: the figures may be a structural
+    intervention's, so the schema marks :data:`PARTICIPANT_FIELDS` as not always present."""
 
     def at(name: str) -> dict:
-        return {"source": f"{source}.{name}"} if source else {}
+        where = {"source": f"{source}.{name}"} if source else {}
+        return {**where, "required": False} if structural and name in PARTICIPANT_FIELDS else where
 
     return {
         "reports": serializers.IntegerField(**at("reports")),
@@ -109,11 +111,14 @@ class FiguresSerializer(serializers.Serializer):
 
     figures_from = ""
     before: tuple[str, ...] = ()
+    #: Whether the figures may be a structural intervention's (a row, its year before), which
+    #: leave out :data:`PARTICIPANT_FIELDS`; totals always carry them.
+    structural = False
 
     def get_fields(self):
         declared = super().get_fields()
         fields = {name: declared.pop(name) for name in self.before}
-        return {**fields, **figure_fields(self.figures_from), **declared}
+        return {**fields, **figure_fields(self.figures_from, structural=self.structural), **declared}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -129,6 +134,7 @@ class PreviousYearSerializer(FiguresSerializer):
 
     figures_from = "previous"
     before = ("period",)
+    structural = True
     period = serializers.SerializerMethodField()
 
     def get_period(self, _instance) -> str:
@@ -137,6 +143,7 @@ class PreviousYearSerializer(FiguresSerializer):
 
 class PreviousTotalsSerializer(PreviousYearSerializer):
     figures_from = "previous_totals"
+    structural = False
 
 
 class SocioEconomicOutputSerializer(serializers.Serializer):
@@ -167,6 +174,7 @@ class InterventionRowSerializer(FiguresSerializer):
 
     figures_from = "current"
     before = ("id", "name", "owner", "missing_reports", "kind")
+    structural = True
     id = serializers.IntegerField(source="intervention.pk")
     name = serializers.CharField(source="intervention.name")
     owner = serializers.CharField(source="intervention.owner")

@@ -9,11 +9,13 @@ labelled with the mask.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib
+from django.core.cache import cache
 from matplotlib.figure import Figure
 
 from outcomes.counts import GENDER_HEADINGS, GENDERS
@@ -29,6 +31,9 @@ GENDER_STYLE = {
     "other": {"color": "#ffffff", "hatch": ".."},
 }
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+#: Part of every cached chart's key: raise it when a change to the drawing changes the images.
+CHART_VERSION = 1
+CHART_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def bar_chart(
@@ -147,31 +152,51 @@ def render(figure: Figure, fmt: str, *, dpi: int | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def breakdown_chart(table, *, title: str | None = None, masked: set | None = None, fast: bool = False) -> Figure:
-    """A chart of a :class:`reports.summaries.selectors.BreakdownTable` (categories with any count only).
+def cached_png(chart: Callable[..., Figure], data: dict, *, dpi: int) -> bytes:
+    """``chart(**data, fast=True)`` as PNG, drawn only when no image of the same chart, data and
+    resolution is in the cache (Django's default cache, a week): an unchanged chart is never
+    drawn twice. ``data`` is every input of the chart (its ``repr`` is the key's content)."""
+    content = repr((CHART_VERSION, chart.__name__, dpi, sorted(data.items())))
+    key = "chart-png:" + hashlib.sha256(content.encode()).hexdigest()
+    png = cache.get(key)
+    if png is None:
+        png = render(chart(**data, fast=True), "png", dpi=dpi)
+        cache.set(key, png, CHART_CACHE_SECONDS)
+    return png
 
-    ``masked`` holds (category code, gender) pairs to draw as masked.
-    """
+
+def breakdown_chart_data(table, *, title: str | None = None, masked: set | None = None) -> dict:
+    """:func:`bar_chart`'s inputs for a :class:`reports.summaries.selectors.BreakdownTable`
+    (categories with any count only); ``masked`` holds (category code, gender) pairs to draw as
+    masked."""
     masked = masked or set()
     rows = [row for row in table.rows if row.counts.total]
-    return bar_chart(
-        title=title or table.title,
-        categories=[row.label for row in rows],
-        values={g: [None if (row.code, g) in masked else getattr(row.counts, g) for row in rows] for g in GENDERS},
-        percents={g: [None if (row.code, g) in masked else row.shares[g].percent for row in rows] for g in GENDERS},
-        fast=fast,
-    )
+    return {
+        "title": title or table.title,
+        "categories": [row.label for row in rows],
+        "values": {g: [None if (row.code, g) in masked else getattr(row.counts, g) for row in rows] for g in GENDERS},
+        "percents": {g: [None if (row.code, g) in masked else row.shares[g].percent for row in rows] for g in GENDERS},
+    }
+
+
+def breakdown_chart(table, *, title: str | None = None, masked: set | None = None, fast: bool = False) -> Figure:
+    """A chart of a :class:`reports.summaries.selectors.BreakdownTable` (:func:`breakdown_chart_data`)."""
+    return bar_chart(**breakdown_chart_data(table, title=title, masked=masked), fast=fast)
+
+
+def summary_trend_data(title: str, trend, figures_of) -> dict:
+    """:func:`trend_chart`'s inputs for a :func:`reports.summaries.selectors.summary_trend`:
+    ``figures_of`` picks the figures of one summary (its totals, or one intervention's row;
+    ``None`` when the intervention did not run that year)."""
+    figures = [figures_of(summary) for _period, summary in trend]
+    return {
+        "title": title,
+        "periods": [str(p.year) if getattr(p, "kind", "") == "Y" else p.code for p, _s in trend],
+        "participants": [f.participants.total if f else 0 for f in figures],
+        "steps": [f.step_progression if f else Share(0, 0) for f in figures],
+    }
 
 
 def summary_trend_chart(title: str, trend, figures_of, *, fast: bool = False) -> Figure:
-    """:func:`trend_chart` of a :func:`reports.summaries.selectors.summary_trend`: ``figures_of``
-    picks the figures of one summary (its totals, or one intervention's row; ``None`` when the
-    intervention did not run that year)."""
-    figures = [figures_of(summary) for _period, summary in trend]
-    return trend_chart(
-        title=title,
-        periods=[str(p.year) if getattr(p, "kind", "") == "Y" else p.code for p, _s in trend],
-        participants=[f.participants.total if f else 0 for f in figures],
-        steps=[f.step_progression if f else Share(0, 0) for f in figures],
-        fast=fast,
-    )
+    """:func:`trend_chart` of a :func:`reports.summaries.selectors.summary_trend` (:func:`summary_trend_data`)."""
+    return trend_chart(**summary_trend_data(title, trend, figures_of), fast=fast)

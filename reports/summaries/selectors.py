@@ -18,11 +18,10 @@ from typing import NamedTuple
 
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from outcomes.activities.models import Activity
 from outcomes.activities.selectors import activities_of, activity_figures, activity_log_text, activity_logs_of
-from outcomes.counts import GENDERS, ZERO, Counts
+from outcomes.counts import GENDERS, Counts
 from outcomes.measures import ActivityFigures
 from outcomes.models import (
     Association,
@@ -41,6 +40,7 @@ from outcomes.surveys.tables import survey_tables
 from outcomes.tallies.selectors import period_figures
 from reports.goals.selectors import PeriodResult, goal_results_for, step_rules_for
 from reports.shares import Share, StepRule, share_of_exits
+from reports.summaries.breakdowns import BreakdownTable, breakdown_tables
 from reports.summaries.figures import Figures, sum_figures
 from reports.summaries.socio_economic import SocioEconomicEstimate, self_support_codes, socio_economic_estimate
 
@@ -321,51 +321,6 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
 
 
 @dataclass
-class BreakdownRow:
-    code: str
-    label: str
-    counts: Counts
-    shares: dict[str, Share]
-
-
-@dataclass
-class BreakdownTable:
-    """Counts per category and gender, with each category's share of the gender's column total.
-
-    ``base`` is the column total the shares are taken of (new participants for dimensions, exits
-    for exit reasons). ``has_sum_rule`` is the dimension's
-    (:attr:`~outcomes.catalog.models.Dimension.has_sum_rule`; exits by reason always add up to the
-    exits): without it the shares may add up to more than 100 %.
-    """
-
-    code: str
-    title: str
-    rows: list[BreakdownRow]
-    base: Counts
-    has_sum_rule: bool = True
-
-    @classmethod
-    def build(
-        cls, *, code, title, entries: Iterable[tuple[str, str]], counts: dict[str, Counts], base, has_sum_rule=True
-    ):
-        rows = []
-        for entry_code, label in entries:
-            value = counts.get(entry_code, ZERO)
-            rows.append(
-                BreakdownRow(
-                    code=entry_code,
-                    label=label,
-                    counts=value,
-                    shares={
-                        **{g: Share(getattr(value, g), getattr(base, g)) for g in GENDERS},
-                        "total": Share(value.total, base.total),
-                    },
-                )
-            )
-        return cls(code=code, title=title, rows=rows, base=base, has_sum_rule=has_sum_rule)
-
-
-@dataclass
 class InterventionDetail:
     intervention: Intervention
     period: Period
@@ -450,31 +405,14 @@ def intervention_detail(
     current, breakdowns = _single_figures(intervention, period, include_drafts, rule, budget)
     previous, _breakdowns = _single_figures(intervention, period.same_period_last_year(), include_drafts, rule, budget)
 
-    tables = []
-    for dimension in Dimension.objects.filter(association=association).prefetch_related("categories"):
-        counts = breakdowns.get(dimension.code, {})
-        if not dimension.is_visible(used=bool(counts)):
-            continue
-        entries = [(c.code, c.label_sv) for c in dimension.categories.all() if c.is_visible(used=c.code in counts)]
-        tables.append(
-            BreakdownTable.build(
-                code=dimension.code,
-                title=dimension.label_sv,
-                entries=entries,
-                counts=counts,
-                base=current.new,
-                has_sum_rule=dimension.has_sum_rule,
-            )
-        )
+    exits, tables = breakdown_tables(
+        dimensions=Dimension.objects.filter(association=association).prefetch_related("categories"),
+        reasons=reasons,
+        breakdowns=breakdowns,
+        current=current,
+    )
     with_goals_and_surveys = with_goals_and_surveys and period.year is not None  # none for a range
     surveys = survey_tables(intervention=intervention, period=period) if with_goals_and_surveys else None
-    exits = BreakdownTable.build(
-        code="exits",
-        title=_("Avslutsorsaker"),
-        entries=[(r.code, r.label_sv) for r in reasons if r.is_visible(used=r.code in current.exits_by_reason)],
-        counts=current.exits_by_reason,
-        base=current.exits,
-    )
     return InterventionDetail(
         intervention=intervention,
         period=period,

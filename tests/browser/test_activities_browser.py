@@ -1,5 +1,5 @@
-"""The section "Övriga mått" of the report form and the activity log's form in a real browser
-(headless Chromium against the live server), with screenshots kept under
+"""The section "Övriga mått" of the report form, staff's measures catalog and the activity log's
+form in a real browser (headless Chromium against the live server), with screenshots kept under
 ``var/test-artifacts/``."""
 
 import shutil
@@ -9,9 +9,11 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from outcomes.models import Activity, MeasureCount, PeriodReport
+from outcomes.models import Activity, Measure, MeasureCount, PeriodReport
 from outcomes.periods import Period
+from outcomes.tallies.services import report_save
 from tests.browser.test_report_form_browser import ARTIFACTS, SINGLE_VALUED, browser, type_into, wait_for
+from tests.conftest import report_input
 from tests.factories import PASSWORD, InterventionFactory, MembershipFactory
 
 __all__ = ["browser"]  # the fixture, imported for the tests below
@@ -105,3 +107,43 @@ def test_a_coordinator_logs_a_fair_corrects_a_split_and_sees_it_listed(live_serv
     keep_screenshot(browser, "activity_log.png", tmp_path)
     activity = Activity.objects.get()
     assert (activity.attendees_women, activity.attendees_men, activity.attendees_other) == (150, 60, 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_add_a_measure_with_radios_and_checkboxes_and_cannot_change_a_used_ones_split(
+    live_server, browser, tmp_path
+):
+    intervention = InterventionFactory(name="Coachingteamet", frequency="quarter")
+    association = intervention.association
+    staff = MembershipFactory(association=association, role="staff").user
+    data = report_input()
+    data.measures = {"work_training": {"women": 3, "men": 2, "other": 0}}
+    report_save(intervention=intervention, period_code="2024Q1", data=data)
+    sign_in(browser, live_server, staff)
+
+    browser.get(f"{live_server.url}/forbund/{association.pk}/kataloger/")
+    wait_for(browser, "main").find_element(By.LINK_TEXT, "Övriga mått").click()
+    wait_for(browser, 'input[name="split"]')
+    type_into(browser, "code", "network_meetings")
+    type_into(browser, "label_sv", "Nätverksträffar med arbetsgivare")
+    browser.find_element(By.CSS_SELECTOR, 'input[name="split"][value="total"]').click()
+    browser.find_element(By.CSS_SELECTOR, 'input[name="aggregation"][value="sum"]').click()
+    browser.find_element(By.CSS_SELECTOR, 'input[name="kinds"][value="structural"]').click()
+    keep_screenshot(browser, "staff_measures_form.png", tmp_path)
+    browser.find_element(By.CSS_SELECTOR, "form[aria-labelledby=ny-post] button[type=submit]").click()
+    row = wait_for(browser, 'tr[data-code="network_meetings"]')
+    assert "totalt, summeras (flöde); strukturövergripande" in row.text
+    measure = Measure.objects.get(association=association, code="network_meetings")
+    assert (measure.split, measure.aggregation, measure.kinds) == ("total", "sum", ["structural"])
+
+    used = Measure.objects.get(association=association, code="work_training")
+    browser.get(f"{live_server.url}/forbund/{association.pk}/kataloger/matt/{used.pk}/")
+    type_into(browser, "label_sv", "Arbetsträning")
+    wait_for(browser, 'input[name="split"][value="total"]').click()
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    summary = wait_for(browser, ".error-summary")
+    assert "Uppdelning kan inte ändras när måttet redan finns i rapporter." in summary.text
+    assert browser.find_element(By.NAME, "label_sv").get_attribute("value") == "Arbetsträning"
+    keep_screenshot(browser, "staff_measure_locked.png", tmp_path)
+    used.refresh_from_db()
+    assert (used.label_sv, used.split) == ("Deltagare i arbetsträning", "gender")

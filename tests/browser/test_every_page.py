@@ -158,6 +158,11 @@ def test_every_page_of_each_role_passes_axe_and_fits_a_phone(transactional_db, l
     assert {"/", "insatser/<int:intervention_id>/<str:period>/", "resultat/forbund/<int:association_id>/"} <= names
     # the staff pages (issue 14), the change log and the file import (issue 16) are swept too
     assert {"forbund/<int:association_id>/", "forbund/<int:association_id>/andringslogg/", "las-in/"} <= names
+    # the measures catalog and one measure's edit page (issue 15)
+    assert {
+        "forbund/<int:association_id>/kataloger/matt/",
+        "forbund/<int:association_id>/kataloger/matt/<int:entry_id>/",
+    } <= names
     pages += extra_pages(world)
     problems = sweep(driver, live_server, world, pages)
     print(f"page sweep: {len(pages)} pages × {len(WIDTHS)} widths, {len(problems)} problems")

@@ -1,6 +1,7 @@
 """The served OpenAPI schema: it agrees with the contract, its pages need no CDN, and a
 schemathesis run against it finds no server error and no answer that disagrees with it."""
 
+import datetime as dt
 import os
 import re
 
@@ -24,8 +25,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from finsam.wsgi import application
+from outcomes.activities.rules import ActivityInput
+from outcomes.activities.services import activity_create
 from outcomes.organisations.services import api_token_create
-from outcomes.tallies.services import report_save
+from outcomes.tallies.inputs import ReportInput
+from outcomes.tallies.services import report_save, report_submit
 from tests.conftest import report_input
 from tests.factories import InterventionFactory, MembershipFactory
 
@@ -305,3 +309,36 @@ def test_the_api_holds_along_its_links(api_world, schemathesis_tally):
     # The walks reach real objects, not only 404s, on PostgreSQL after the file's other tests too
     # (with ids aimed at real objects; before, the walk there reached one operation at most).
     assert len(reached) >= 2, reached
+
+
+def test_a_structural_interventions_summary_row_without_participant_fields_agrees_with_the_schema(
+    api_world, served_schema
+):
+    """A structural intervention's summary row (and its year before) leaves the participant
+    figures out (API.md "Activities of structural interventions"): the schema does not require
+    them there, while the individual intervention's row and the totals carry them."""
+    individual = api_world["intervention"]
+    structural = InterventionFactory(association=individual.association, kind="structural", start=dt.date(2023, 1, 1))
+    activity_create(
+        intervention=structural,
+        data=ActivityInput(date=dt.date(2024, 2, 5), title="Rehabiliteringsmässan", kind="conference", attendees=200),
+    )
+    saved = report_save(intervention=structural, period_code="2024Q1", data=ReportInput(spent_sek=25310))
+    report_submit(report=saved.report)
+    operation = served_operations()["GET /api/v1/associations/{association_id}/summary/"]
+    case = operation.Case(path_parameters={"association_id": individual.association_id}, query={"period": "2024Q1"})
+    response = case.call(headers=api_world["headers"])
+    assert response.status_code == 200
+    rows = {row["id"]: row for row in response.json()["interventions"]}
+    left_out = {"participants", "ongoing_at_start", "new", "exits", "ongoing_at_end", "exits_by_reason"}
+    left_out |= {"step_progression", "cost_per_participant_sek"}
+    assert not left_out & set(rows[structural.pk]) and not left_out & set(rows[structural.pk]["previous_year"])
+    assert rows[structural.pk]["cost_per_attendee_sek"] == 127
+    assert left_out <= set(rows[individual.pk]) and left_out <= set(response.json()["totals"])
+    case.validate_response(response, checks=[response_schema_conformance], headers=api_world["headers"])
+    components = served_schema["components"]["schemas"]
+    assert not left_out & set(components["InterventionRow"]["required"])
+    assert not left_out & set(components["PreviousYear"]["required"])
+    assert left_out <= set(components["Totals"]["required"]) and left_out <= set(
+        components["PreviousTotals"]["required"]
+    )

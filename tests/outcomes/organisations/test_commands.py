@@ -4,7 +4,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from outcomes.models import Association, ExitReason, Membership, PeriodReport, ReportStatus
+from outcomes.models import (
+    Activity,
+    Association,
+    ExitReason,
+    Intervention,
+    MeasureCount,
+    Membership,
+    PeriodReport,
+    ReportStatus,
+)
 from outcomes.tallies.services import report_check
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +67,24 @@ def test_load_demo_passes_every_rule_and_adds_nothing_the_second_time():
     assert count == 31
     for report in PeriodReport.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]):
         assert report_check(intervention=report.intervention, period_code=report.period, figures=report.figures()) == []
+    activities = Activity.objects.count()
+    measures = MeasureCount.objects.count()
     run("load_demo")
     assert PeriodReport.objects.count() == count
+    assert (Activity.objects.count(), MeasureCount.objects.count()) == (activities, measures)
     assert Client().login(username="samordnare@demo.finsam.se", password="demo-pinnstatistik")
+
+
+def test_load_demo_has_a_structural_intervention_with_a_year_of_activities_and_measures_on_an_individual_one():
+    """Build item 7 of issue 15: ``make run`` shows the activity log and the counted measures."""
+    run("load_demo")
+    structural = Intervention.objects.get(kind="structural")
+    log = Activity.objects.filter(intervention=structural)
+    year = min(log.values_list("date__year", flat=True))
+    quarters = {(day.month - 1) // 3 + 1 for day in log.filter(date__year=year).values_list("date", flat=True)}
+    assert quarters == {1, 2, 3, 4}
+    assert log.filter(spent_sek__isnull=False).exists()  # the fair's own cost per attendee
+    reports = PeriodReport.objects.filter(intervention=structural)
+    assert reports.exists() and all(report.new.total == report.ongoing_at_start.total == 0 for report in reports)
+    counted = MeasureCount.objects.filter(report__intervention__kind="individual")
+    assert {count.measure.code for count in counted.select_related("measure")} >= {"advisory_calls", "work_training"}
