@@ -38,6 +38,12 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.export_jobs_sweep_task",
         "schedule": 60.0,
     },
+    # Deletes file uploads (previewed on /las-in/ and never stored, or stored) a day after they
+    # were made, so uploaded files do not live forever.
+    "file-uploads-clean": {
+        "task": "outcomes.tasks.file_uploads_clean_task",
+        "schedule": crontab(minute=45),
+    },
     # Deletes finished export jobs and their files EXPORT_FILE_RETENTION_DAYS after they finished.
     "export-files-clean": {
         "task": "reports.tasks.export_files_clean_task",

@@ -18,3 +18,12 @@ TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
 def overdue_reminders_send_task() -> int:
     """Remind coordinators of overdue reports; idempotent, scheduled daily by Celery beat."""
     return overdue_reminders_send(today=timezone.localdate(), site_url=getattr(settings, "SITE_URL", ""))
+
+
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
+def file_uploads_clean_task() -> int:
+    """Beat, hourly: delete file uploads (and their files) made more than a day ago, previewed
+    and never stored or stored; answers how many uploads."""
+    from outcomes.models import FileUpload
+
+    return FileUpload.objects.expired().delete()[1].get("outcomes.FileUpload", 0)

@@ -281,6 +281,9 @@ POLICY = {
     ("POST", "las-in/<uuid:upload_id>/"): rule(HIDDEN, HIDDEN, ALLOW, outsider=HIDDEN),
     ("GET", "forbund/<int:association_id>/rapportering/"): STAFF_ONLY,
     ("POST", "forbund/<int:association_id>/rapportering/"): NOT_SERVED,
+    # "Skicka påminnelse" from the completeness matrix: staff only, like the page (issue 18).
+    ("GET", "forbund/<int:association_id>/rapportering/<int:intervention_id>/paminnelse/"): NOT_SERVED,
+    ("POST", "forbund/<int:association_id>/rapportering/<int:intervention_id>/paminnelse/"): STAFF_ONLY,
     # --- web: API tokens (a person's own) ---
     ("GET", "api-nycklar/"): EVERYONE,
     ("POST", "api-nycklar/"): EVERYONE,

@@ -60,3 +60,19 @@ def test_signed_in_pages_exports_and_the_api_are_never_stored_by_a_cache(staff, 
 
 def test_a_public_page_is_not_marked_private():
     assert "private" not in Client().get("/konto/password_reset/").get("Cache-Control", "")
+
+
+def test_a_browser_asking_for_english_still_gets_swedish_words_and_numbers(staff, association):
+    """The service is Swedish only: an English Accept-Language once gave Swedish texts with
+    English number formats ("2,403,500") and Django's own messages in English."""
+    lekeberg(association)
+    client = signed_in(staff)
+    response = client.get(f"/resultat/forbund/{association.pk}/?period=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response["Content-Language"] == "sv"
+    assert '<html lang="sv">' in html
+    assert "2\xa0403\xa0500" in html or "2 403 500" in html
+    assert "2,403,500" not in html
+    login = Client().post("/konto/login/", {"username": "x@example.org", "password": "fel"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert login.status_code == 200 and login["Content-Language"] == "sv"
+    assert "Please enter" not in login.content.decode()

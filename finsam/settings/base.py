@@ -96,7 +96,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
+# Swedish only: a browser that prefers English would otherwise get Swedish texts with English
+# number formats and Django's own messages in English.
+LANGUAGES = [("sv", _("Svenska"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
@@ -150,6 +152,9 @@ CONTENT_SECURITY_POLICY = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a worker (eager tasks, `make run`) a PDF export job is made in a thread of the web
+# process after the commit, so that its progress page is answered at once (issue 18, defect 12).
+EXPORT_JOBS_IN_THREAD = env.bool("EXPORT_JOBS_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

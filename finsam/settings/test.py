@@ -15,5 +15,7 @@ STORAGES = {
 # In the test run the web process never waits on the broker: the suite's own test process keeps
 # tasks eager, and the integration tests start a real worker themselves when a broker is set.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# The suite makes export files in the request (tests of the thread turn it on themselves).
+EXPORT_JOBS_IN_THREAD = env.bool("EXPORT_JOBS_IN_THREAD", default=False)
 # Static files are served by runserver's finders here; only production collects them.
 STATIC_ROOT = None

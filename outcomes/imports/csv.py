@@ -2,9 +2,9 @@
 
 UTF-8 (a BOM is allowed), ``;``-separated, decimal comma, the header line
 ``intervention;period;part;code;women;men;other;total``. The lines of one intervention and period
-make one report body; blank counts are 0. Parts are matched by their code; exit reasons and
-categories by code or by label (case and spacing ignored), retired entries included. A ``measure``
-line is refused until the counted measures are part of the report body.
+make one report body; blank counts are 0, except that a ``measure`` line with every count blank
+leaves the measure blank. Parts are matched by their code; exit reasons, categories and measures
+by code or by label (case and spacing ignored), retired entries included.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from outcomes.counts import GENDERS
 from outcomes.imports.files import MAX_LINES, FileRefused
 from outcomes.imports.sections import (
+    COUNTS,
     EXITS,
+    MEASURES,
+    PARTS,
     BodyBuilder,
     FileReport,
     Where,
@@ -70,10 +73,6 @@ def csv_read(content: bytes, *, index_for) -> list[FileReport]:
 
 def _line_put(builder: BodyBuilder, cells: dict, where: Where, index) -> None:
     part = norm(cells["part"])
-    if part == "measure":
-        message = _("mått (part measure) kan inte läsas in ännu.")
-        builder.errors.append(located(where, "unsupported_part", message, field_name="part"))
-        return
     if part == "comment":
         if index is not None:
             builder.add(index.by_key["comment"], cells["code"], where)
@@ -97,16 +96,30 @@ def _line_put(builder: BodyBuilder, cells: dict, where: Where, index) -> None:
         elif value is not None:
             builder.add(line, value, where)
         return
+    measure = part == "measure"
     values, ok = {}, True
-    for gender in GENDERS:
-        value, error = whole_number(cells[gender])
+    for key in (*GENDERS, "total") if measure else GENDERS:
+        value, error = whole_number(cells[key])
         if error:
-            builder.errors.append(located(where, "not_integer", error, field_name=gender))
+            builder.errors.append(located(where, "not_integer", error, field_name=key))
             ok = False
         elif value is not None:
-            values[gender] = value
-    if ok:
+            values[key] = value
+    if ok and measure:
+        _measure_put(builder, line, values, where)
+    elif ok:
         builder.add(line, counts_from(values), where)
+
+
+def _measure_put(builder: BodyBuilder, line, values: dict, where: Where) -> None:
+    """A measure's line: every count blank leaves the measure blank (not zero); the blank
+    genders of a measure counted per gender are 0. A split that does not fit the measure (genders
+    on a total-only one) goes to the report service, which refuses it at the line."""
+    if not values:
+        return
+    if line.kind == COUNTS:
+        values = {**counts_from(values), **({"total": values["total"]} if "total" in values else {})}
+    builder.add(line, values, where)
 
 
 def _line_of(part: str, code: str, index):
@@ -114,6 +127,8 @@ def _line_of(part: str, code: str, index):
         return index.by_key.get(part)
     if part == "exit":
         return index.find(EXITS, code)
+    if part == "measure":
+        return index.find(MEASURES, code)
     if part == "breakdown":
         dimension, _dot, category = code.partition(".")
         section = index.titles.get(norm(dimension))
@@ -122,9 +137,11 @@ def _line_of(part: str, code: str, index):
 
 
 def _unknown(where: Where, part: str, code: str) -> dict:
-    if part not in ("exit", "breakdown"):
-        message = _("okänd del ”%(part)s”: ange ongoing_at_start, new, exit, breakdown, spent_sek eller comment.") % {
-            "part": part[:40]
+    if part not in ("exit", "breakdown", "measure"):
+        message = _("okänd del ”%(part)s”: ange %(parts)s eller %(last)s.") % {
+            "part": part[:40],
+            "parts": ", ".join(PARTS[:-1]),
+            "last": PARTS[-1],
         }
         return located(where, "unknown_part", message, field_name="part")
     message = _("okänd kod ”%(code)s”.") % {"code": code[:60]}

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.validators import validate_no_personal_data
 
+#: How long an upload is kept: its preview can be saved until then.
+UPLOAD_KEPT = dt.timedelta(days=1)
+
+
+class FileUploadQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Uploads made more than :data:`UPLOAD_KEPT` before ``now``, stored or not."""
+        return self.filter(created_at__lt=(now or timezone.now()) - UPLOAD_KEPT)
+
 
 class FileUpload(models.Model):
     """One upload of one or more files by one user: previewed (a dry run) as often as it is
-    shown, stored once. Only its user sees it. Its files are deleted when it is stored, and an
-    upload not stored is deleted a day later (when the same user uploads again)."""
+    shown, stored once. Only its user sees it. Its files are deleted when it is stored, and every
+    upload is deleted a day after it was made, by the sweep ``file_uploads_clean_task`` (beat,
+    hourly) and whenever the same user uploads again."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="file_uploads")
     created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
     stored_at = models.DateTimeField(_("sparad"), null=True, blank=True)
+
+    objects = FileUploadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inläst fil")

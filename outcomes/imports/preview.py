@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from outcomes.imports.csv import csv_read
@@ -22,7 +22,7 @@ from outcomes.imports.files import XLSX, FileRefused, file_kind, file_name_check
 from outcomes.imports.sections import FileReport, line_index
 from outcomes.imports.services import reports_import
 from outcomes.imports.xlsx import workbook_read
-from outcomes.models import BreakdownCount, ExitCount, PeriodReport, ReportStatus
+from outcomes.models import PeriodReport, ReportStatus
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.tallies.errors import ReportError
 from outcomes.tallies.history import field_labels, history_values
@@ -192,14 +192,7 @@ def _stored_reports(reports: list[FileReport]) -> dict[tuple, PeriodReport]:
     condition = Q()
     for intervention, period in keys:
         condition |= Q(intervention_id=intervention, period=period)
-    rows = (
-        PeriodReport.objects.filter(condition)
-        .select_related("intervention")
-        .prefetch_related(
-            Prefetch("exit_counts", queryset=ExitCount.objects.select_related("reason")),
-            Prefetch("breakdown_counts", queryset=BreakdownCount.objects.select_related("category__dimension")),
-        )
-    )
+    rows = PeriodReport.objects.filter(condition).select_related("intervention").with_rows()
     return {(r.intervention_id, r.period): r for r in rows}
 
 

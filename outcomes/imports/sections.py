@@ -1,11 +1,11 @@
 """The parts of a report as files lay them out: a table of sections, each a list of lines.
 
 A line is one ``(part, code)`` of the long CSV (API.md, "Files"): ``ongoing_at_start``, ``new``,
-``exit`` (an exit reason), ``breakdown`` (``dimension.category``), ``spent_sek`` and ``comment``.
-The template writer lays the sections out one after another, the readers find each line of a
-sheet or a CSV again through the same table, and :class:`BodyBuilder` turns the lines of one
-report into the JSON import's report body. A new part of the report (the counted measures) is one
-more section here and one more ``part`` in :meth:`BodyBuilder.add`.
+``exit`` (an exit reason), ``breakdown`` (``dimension.category``), ``measure`` (a counted
+measure), ``spent_sek`` and ``comment``. The template writer lays the sections out one after
+another, the readers find each line of a sheet or a CSV again through the same table, and
+:class:`BodyBuilder` turns the lines of one report into the JSON import's report body. A new part
+of the report is one more section here and one more ``part`` in :meth:`BodyBuilder.add`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from outcomes.counts import GENDERS
-from outcomes.models import Dimension, ExitReason
+from outcomes.measures import SPLIT_GENDER
+from outcomes.models import Dimension, ExitReason, Measure
+from outcomes.organisations.models import InterventionKind
+from outcomes.tallies import measure_form
 from outcomes.tallies.forms import PARTICIPANT_ROWS, ReportForm
 
 _WHOLE = re.compile(r"-?[0-9]{1,15}")
-COUNTS, AMOUNT, TEXT = "counts", "amount", "text"
-#: The CSV's parts that this service reads, and the part it does not read yet.
-PARTS = ("ongoing_at_start", "new", "exit", "breakdown", "spent_sek", "comment")
-PARTICIPANTS, EXITS, MONEY = "participants", "exits", "money"
+#: The kinds of line: counts by gender, one total count (a measure counted as a total), kronor, text.
+COUNTS, TOTAL, AMOUNT, TEXT = "counts", "total", "amount", "text"
+#: The CSV's parts.
+PARTS = ("ongoing_at_start", "new", "exit", "breakdown", "measure", "spent_sek", "comment")
+PARTICIPANTS, EXITS, MEASURES, MONEY = "participants", "exits", "measures", "money"
 
 
 def norm(text) -> str:
@@ -64,24 +68,35 @@ def _money_lines() -> list[Line]:
     ]
 
 
+def _measure_lines(measures) -> list[Line]:
+    """A measure counted per gender is a line of counts, one counted as a total a ``TOTAL`` line."""
+    return [Line("measure", m.code, m.label_sv, COUNTS if m.split == SPLIT_GENDER else TOTAL) for m in measures]
+
+
 def report_sections(intervention, report=None) -> list[Section]:
     """The sections of one report as the report form shows them: participants, exits by reason
-    (the active reasons and the retired ones ``report`` counts), each dimension, money."""
-    reasons = ReportForm._reasons_shown(intervention, report)
-    dimensions = ReportForm._dimensions_shown(intervention, report)
-    sections = [
-        Section(PARTICIPANTS, _("Deltagare"), _participant_lines()),
-        Section(EXITS, _("Avslutade per orsak"), [Line("exit", r.code, r.label_sv) for r in reasons], summed=True),
-    ]
-    for dimension, categories in dimensions:
-        sections.append(
-            Section(
-                f"dim:{dimension.code}",
-                dimension.label_sv,
-                [Line("breakdown", f"{dimension.code}.{c.code}", c.label_sv) for c in categories],
-                summed=not dimension.multi_valued,
+    (the active reasons and the retired ones ``report`` counts), each dimension, the measures
+    (those offered for the intervention's kind and those ``report`` counts), money. A
+    structural intervention's report has no participants: measures and money only."""
+    sections = []
+    if intervention.kind != InterventionKind.STRUCTURAL:
+        reasons = ReportForm._reasons_shown(intervention, report)
+        sections += [
+            Section(PARTICIPANTS, _("Deltagare"), _participant_lines()),
+            Section(EXITS, _("Avslutade per orsak"), [Line("exit", r.code, r.label_sv) for r in reasons], summed=True),
+        ]
+        for dimension, categories in ReportForm._dimensions_shown(intervention, report):
+            sections.append(
+                Section(
+                    f"dim:{dimension.code}",
+                    dimension.label_sv,
+                    [Line("breakdown", f"{dimension.code}.{c.code}", c.label_sv) for c in categories],
+                    summed=not dimension.multi_valued,
+                )
             )
-        )
+    measures = measure_form.measures_shown(intervention, report)
+    if measures:
+        sections.append(Section(MEASURES, _("Övriga mått"), _measure_lines(measures)))
     sections.append(Section(MONEY, _("Pengar och kommentar"), _money_lines()))
     return sections
 
@@ -113,7 +128,7 @@ class LineIndex:
 
 
 def line_index(association_id: int) -> LineIndex:
-    """The :class:`LineIndex` of the association: two queries."""
+    """The :class:`LineIndex` of the association: three queries."""
     index = LineIndex()
     index.add(PARTICIPANTS, _("Deltagare"), _participant_lines())
     reasons = ExitReason.objects.filter(association_id=association_id)
@@ -121,6 +136,7 @@ def line_index(association_id: int) -> LineIndex:
     for dimension in Dimension.objects.filter(association_id=association_id).prefetch_related("categories"):
         lines = [Line("breakdown", f"{dimension.code}.{c.code}", c.label_sv) for c in dimension.categories.all()]
         index.add(f"dim:{dimension.code}", dimension.label_sv, lines, dimension.code)
+    index.add(MEASURES, _("Övriga mått"), _measure_lines(Measure.objects.filter(association_id=association_id)))
     index.add(MONEY, _("Pengar och kommentar"), _money_lines())
     return index
 
@@ -188,6 +204,10 @@ class BodyBuilder:
             dimension, _dot, category = line.code.partition(".")
             path = f"breakdowns[{len(rows)}]"
             rows.append({"dimension": dimension, "category": category, **value})
+        elif line.part == "measure":
+            rows = self.item.setdefault("measures", [])
+            path = f"measures[{len(rows)}]"
+            rows.append({"measure": line.code, **value})
         else:  # spent_sek, comment
             self.item[line.part] = value
             path = line.part
@@ -199,7 +219,7 @@ class BodyBuilder:
             return self.origin, None
         head, _dot, key = field_name.partition(".")
         if head in self.places:
-            return self.places[head], key if key in (*GENDERS, "reason", "category", "dimension") else None
+            return self.places[head], key if key in (*GENDERS, "total", "reason", "category", "dimension") else None
         return self.origin, None
 
 

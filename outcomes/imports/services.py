@@ -1,4 +1,6 @@
-"""TODO"""
+"""The bulk import of period reports: every item checked on its own, then all saved together or
+none (a dry run, or any item refused, rolls the whole import back). The API's POST /imports/ and
+the file imports (template, CSV) both come here."""
 
 from __future__ import annotations
 

@@ -5,23 +5,24 @@ form by :func:`outcomes.imports.sections.report_sections`, filled with what is s
 instructions sheet first. Labels and codes are locked (sheet protection without a password: it
 guards against slips, not people); the count cells are unlocked and validated as whole numbers
 0 or more, so Excel and LibreOffice refuse "tre" before the service has to. The sums are
-formulas the sheet computes itself; the reader ignores them.
+formulas the sheet computes itself; the reader ignores them. A measure counted as one total
+takes its number in the sum column (as the report form's "Totalt"); its gender cells are locked.
+A structural intervention's sheets have no participants: measures, spent and comment only.
 """
 
 from __future__ import annotations
 
 import io
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from outcomes.counts import GENDER_LABELS, GENDERS
-from outcomes.imports.sections import AMOUNT, COUNTS, TEXT, report_sections
+from outcomes.imports.sections import AMOUNT, COUNTS, TEXT, TOTAL, report_sections
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
-from outcomes.models import BreakdownCount, ExitCount, PeriodReport, ReportStatus
+from outcomes.models import PeriodReport, ReportStatus
 from outcomes.periods import Period
 
 #: Where things are on a period's sheet (the reader looks for them there).
@@ -62,10 +63,7 @@ def template_xlsx(*, intervention, year: int) -> bytes:
         r.period: r
         for r in PeriodReport.objects.filter(
             intervention=intervention, period__in=[p.code for p in periods]
-        ).prefetch_related(
-            Prefetch("exit_counts", queryset=ExitCount.objects.select_related("reason")),
-            Prefetch("breakdown_counts", queryset=BreakdownCount.objects.select_related("category__dimension")),
-        )
+        ).with_rows()
     }
     workbook = Workbook()
     _instructions(workbook.active, intervention, year, periods)
@@ -85,6 +83,10 @@ def _instructions(sheet, intervention, year: int, periods) -> None:
         % {"periods": ", ".join(p.code for p in periods) or "-"},
         _("Summorna räknar bladet ut självt; de läses inte in. Ändra inte etiketter, koder eller rubriker."),
         _("Lämna ”Pågående vid periodens början” tom så tas den från förra periodens slut."),
+        _(
+            "Övriga mått: lämna raden tom om måttet inte räknats (tomt är inte 0). "
+            "Ett mått som räknas totalt fylls i kolumnen Summa."
+        ),
         _("Ett blad utan några ifyllda värden läses inte in. Godkända perioder är låsta och lämnas orörda."),
         _("Läs in filen under ”Läs in fil”: du ser först vad som ändras, och sparar sedan allt eller inget."),
         _("Skriv aldrig namn, personnummer eller annat som pekar ut en person."),
@@ -156,15 +158,8 @@ def _section_write(sheet, row: int, section, stored: tuple, locked: bool, valida
     for line in section.lines:
         sheet[f"{LABEL_COLUMN}{row}"], sheet[f"{CODE_COLUMN}{row}"] = line.label, line.key
         sheet[f"{CODE_COLUMN}{row}"].font = Font(color="888888")
-        if line.kind == COUNTS:
-            values = _stored_counts(figures, line)
-            # A stored start of zeros is written as zeros: a blank start continues from the
-            # period before, which may differ from what is stored.
-            keep_zero = report is not None and line.part == "ongoing_at_start"
-            for gender, column in COUNT_COLUMNS.items():
-                value = values.get(gender, 0 if keep_zero else None)
-                _input(sheet[f"{column}{row}"], value, locked, validations[COUNTS], keep_zero=keep_zero)
-            sheet[f"{SUM_COLUMN}{row}"] = f"=SUM(C{row}:E{row})"
+        if line.kind in (COUNTS, TOTAL):
+            _counts_write(sheet, row, line, (report, figures), locked, validations[COUNTS])
         elif line.kind == AMOUNT:
             _input(sheet[f"{VALUE_COLUMN}{row}"], figures.spent_sek if figures else None, locked, validations[AMOUNT])
         elif line.kind == TEXT:
@@ -179,9 +174,32 @@ def _section_write(sheet, row: int, section, stored: tuple, locked: bool, valida
     return row
 
 
+def _counts_write(sheet, row: int, line, stored: tuple, locked: bool, validation) -> None:
+    """A line of counts: the genders and their computed sum, or for a measure counted as a
+    total its number in the sum column and the gender cells locked."""
+    report, figures = stored
+    values = _stored_counts(figures, line)
+    # A stored start of zeros is written as zeros: a blank start continues from the period
+    # before, which may differ from what is stored. A stored measure's zero is a value (blank
+    # is not), so it is written too.
+    keep_zero = (report is not None and line.part == "ongoing_at_start") or (line.part == "measure" and bool(values))
+    if line.kind == TOTAL:
+        for column in COUNT_COLUMNS.values():
+            sheet[f"{column}{row}"].fill = _LOCKED_FILL
+        _input(sheet[f"{SUM_COLUMN}{row}"], values.get("total"), locked, validation, keep_zero=keep_zero)
+        return
+    for gender, column in COUNT_COLUMNS.items():
+        value = values.get(gender, 0 if keep_zero else None)
+        _input(sheet[f"{column}{row}"], value, locked, validation, keep_zero=keep_zero)
+    sheet[f"{SUM_COLUMN}{row}"] = f"=SUM(C{row}:E{row})"
+
+
 def _stored_counts(figures, line) -> dict:
     if figures is None:
         return {}
+    if line.part == "measure":
+        value = figures.measures.get(line.code)
+        return value.values() if value is not None else {}
     if line.part == "ongoing_at_start":
         counts = figures.ongoing_at_start
     elif line.part == "new":

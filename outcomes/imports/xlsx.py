@@ -5,7 +5,8 @@ each value came from. Refused for the whole file (:class:`~outcomes.imports.file
 a hidden sheet, merged cells, more than :data:`~outcomes.imports.files.MAX_LINES` rows. Errors
 at a cell: a formula where a count belongs (the template's sum cells are formulas and are
 ignored), a count that is not a whole number, a label that is not one of the template's (moved or
-unknown), personal data in any cell. The counting rules are left to the report service.
+unknown), personal data in any cell. The counting rules (a measure's split included) are left to
+the report service.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from outcomes.imports.sections import (
     AMOUNT,
     COUNTS,
     TEXT,
+    TOTAL,
     BodyBuilder,
     FileReport,
     LineIndex,
@@ -33,7 +35,7 @@ from outcomes.imports.sections import (
     not_visible,
     whole_number,
 )
-from outcomes.imports.template import COUNT_COLUMNS, HEADER_ROW, INSTRUCTIONS, SUM_LABEL, header
+from outcomes.imports.template import COUNT_COLUMNS, HEADER_ROW, INSTRUCTIONS, SUM_COLUMN, SUM_LABEL, header
 from outcomes.validators import personal_data_message
 
 _FAILED = object()
@@ -208,16 +210,21 @@ def _lines_read(title: str, grid: dict, index: LineIndex, builder: BodyBuilder) 
 
 def _line_put(title: str, number: int, cells: dict, line, builder: BodyBuilder) -> int:
     label_cell = f"B{number}"
-    if line.kind == COUNTS:
-        where = Where(sheet=title, cells={"label": label_cell, **{g: f"{c}{number}" for g, c in COUNT_COLUMNS.items()}})
+    if line.kind in (COUNTS, TOTAL):
+        # A measure counted as a total is read from the sum column; its gender cells are read
+        # too, so that numbers typed there are refused by the measure's rule at their cell.
+        columns = {**COUNT_COLUMNS, "total": SUM_COLUMN} if line.kind == TOTAL else COUNT_COLUMNS
+        where = Where(sheet=title, cells={"label": label_cell, **{k: f"{c}{number}" for k, c in columns.items()}})
         values, ok = {}, True
-        for gender, column in COUNT_COLUMNS.items():
-            parsed = _number(cells.get(column), where, gender, builder)
+        for key, column in columns.items():
+            parsed = _number(cells.get(column), where, key, builder)
             ok = ok and parsed is not _FAILED
             if parsed is not None and parsed is not _FAILED:
-                values[gender] = parsed
+                values[key] = parsed
         if values and ok:
-            builder.add(line, counts_from(values), where)
+            # Blank genders of a filled row are 0; a row left blank is not in the body (a
+            # measure is then blank, not zero).
+            builder.add(line, counts_from(values) if line.kind == COUNTS else values, where)
         return len(values)
     where = Where(sheet=title, cells={"label": label_cell, "value": f"C{number}"})
     cell = cells.get("C")

@@ -8,7 +8,7 @@ database instead of JSON to unpack in Python, and catalog entries are real forei
 cannot be deleted while counts refer to them."""
 
 from django.db import models
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, Prefetch, Sum
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.catalog.models import (
@@ -62,6 +62,15 @@ class PeriodReportQuerySet(models.QuerySet):
     def within(self, period: Period):
         """Reports whose base period lies inside ``period``."""
         return self.filter(period_start__gte=period.start, period_end__lte=period.end)
+
+    def with_rows(self):
+        """The reports with their rows by reason, category and measure, for :meth:`PeriodReport.figures`
+        of many reports without a query each."""
+        return self.prefetch_related(
+            Prefetch("exit_counts", queryset=ExitCount.objects.select_related("reason")),
+            Prefetch("breakdown_counts", queryset=BreakdownCount.objects.select_related("category__dimension")),
+            Prefetch("measure_counts", queryset=MeasureCount.objects.select_related("measure")),
+        )
 
     def period_totals(self, period: Period) -> list[dict]:
         """Stock-and-flow totals per intervention over ``period``, computed in the database.

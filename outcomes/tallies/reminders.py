@@ -94,3 +94,43 @@ def overdue_reminders_send(*, today, site_url: str = "") -> int:
                 sent += 1
             period = period.previous()
     return sent
+
+
+def missing_reports_remind(*, intervention: Intervention, missing, site_url: str = "") -> int:
+    """Staff's "Skicka påminnelse": e-mail the intervention's active coordinators, one mail each,
+    listing its base periods without a submitted report (``missing``: statuses of
+    :func:`outcomes.tallies.selectors.missing_reports`), each with its deadline and whether it is
+    overdue. Sent whatever ``Association.reminder_emails`` says: that setting turns off the
+    automatic daily reminders, not a reminder staff ask for. Answers how many were mailed (none
+    without missing reports or coordinators)."""
+    from django.core.mail import send_mass_mail
+
+    from outcomes.periods import period_name
+
+    recipients = sorted(
+        set(
+            Membership.objects.filter(
+                intervention=intervention, role=Role.COORDINATOR, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+    if not missing or not recipients:
+        return 0
+    lines = []
+    for status in missing:
+        lines.append(
+            _("– %(period)s, sista dag %(deadline)s%(overdue)s: %(url)s")
+            % {
+                "period": period_name(status.period),
+                "deadline": status.deadline.isoformat(),
+                "overdue": _(" (försenad)") if status.overdue else "",
+                "url": f"{site_url}/insatser/{intervention.pk}/{status.period.code}/",
+            }
+        )
+    subject = _("Påminnelse: rapporter saknas för %(intervention)s") % {"intervention": intervention.name}
+    body = _(
+        "Hej!\n\nFörbundet påminner om rapporterna (pinnstatistiken) för %(intervention)s som inte är "
+        "inskickade ännu:\n\n%(lines)s\n\nHälsningar\n%(association)s"
+    ) % {"intervention": intervention.name, "lines": "\n".join(lines), "association": intervention.association.name}
+    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    return len(recipients)

@@ -13,6 +13,7 @@ from outcomes.counts import GENDERS, Counts, ReportFigures, ongoing_at_end_of
 from outcomes.organisations.models import Association, Intervention, User
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.periods import Period, base_period
+from outcomes.shares import Share
 from outcomes.tallies.models import BreakdownCount, ExitCount, MeasureCount, PeriodReport, ReportHistory, ReportStatus
 
 
@@ -133,6 +134,9 @@ NOT_STARTED = "not_started"
 
 OVERDUE = "overdue"
 
+#: Whether a base period's report came on time (besides ``OVERDUE``): DHIS2's reporting rates.
+ON_TIME, LATE, NOT_DUE = "on_time", "late", "not_due"
+
 
 HOME_PERIODS = 4
 
@@ -158,8 +162,13 @@ class PeriodStatus:
         return self.report.status if self.report else NOT_STARTED
 
     @property
+    def report_status_label(self) -> str:
+        """The report's status by its Swedish label, *ej påbörjad* without a report."""
+        return self.report.get_status_display() if self.report else gettext("ej påbörjad")
+
+    @property
     def status_label(self) -> str:
-        label = self.report.get_status_display() if self.report else gettext("ej påbörjad")
+        label = self.report_status_label
         return gettext("%(status)s, försenad") % {"status": label} if self.overdue else label
 
     @property
@@ -174,6 +183,23 @@ class PeriodStatus:
         from django.utils import timezone
 
         return timezone.localtime(self.report.submitted_at).date() > self.deadline
+
+    @property
+    def timeliness(self) -> str:
+        """``ON_TIME`` or ``LATE`` once counted, else ``OVERDUE`` past the deadline or ``NOT_DUE``."""
+        if self.counted:
+            return LATE if self.late else ON_TIME
+        return OVERDUE if self.overdue else NOT_DUE
+
+    @property
+    def timeliness_label(self) -> str:
+        labels = {ON_TIME: gettext("i tid"), LATE: gettext("sent"), OVERDUE: gettext("försenad")}
+        return labels.get(self.timeliness) or gettext("ej förfallen")
+
+    @property
+    def expected(self) -> bool:
+        """Counts in the on-time share's denominator: the report is in, or its deadline has passed."""
+        return self.timeliness != NOT_DUE
 
 
 def _period_status(period: Period, intervention: Intervention, report, today: dt.date) -> PeriodStatus:
@@ -248,15 +274,19 @@ def home_overview(user: User, today: dt.date) -> list[tuple[Intervention, list[P
     return overview
 
 
-def reporting_completeness(association: Association, period: Period, today: dt.date) -> list[PeriodStatus]:
+def reporting_completeness(
+    association: Association, period: Period, today: dt.date, *, intervention_id: int | None = None
+) -> list[PeriodStatus]:
     """One row per active intervention and base period inside ``period`` (for a monthly
-    intervention, every month of it), with status, lateness and who submitted.
+    intervention, every month of it), with status, lateness and who submitted; only the
+    intervention ``intervention_id`` when given.
 
     Interventions that had not started or had ended in the period are left out. Three queries
     whatever the number of interventions. ``row.intervention`` is set on each row.
     """
+    only = {"pk": intervention_id} if intervention_id is not None else {}
     interventions = list(
-        Intervention.objects.filter(association=association, active=True)
+        Intervention.objects.filter(association=association, active=True, **only)
         .running_in(period)
         .select_related("association")
         .order_by("name")
@@ -283,3 +313,51 @@ def reporting_completeness(association: Association, period: Period, today: dt.d
             row.submitted_by = (getattr(report, "submitted_by", None) or "") if row.counted else ""
             rows.append(row)
     return rows
+
+
+def on_time_share(statuses) -> Share:
+    """The on-time share of base periods (DHIS2's reporting rate on time): reports in by their
+    deadline over the reports expected (in, or past their deadline); not yet due ones are left out."""
+    expected = [status for status in statuses if status.expected]
+    return Share(sum(1 for status in expected if status.timeliness == ON_TIME), len(expected))
+
+
+def missing_reports(statuses, today: dt.date) -> list[PeriodStatus]:
+    """The base periods that have ended without a submitted or approved report."""
+    return [status for status in statuses if not status.counted and status.period.end < today]
+
+
+@dataclass
+class MatrixRow:
+    """One intervention of the completeness matrix: per quarter of the year its base periods'
+    statuses (a quarterly intervention's one, a monthly one's three; none outside its time)."""
+
+    intervention: Intervention
+    cells: list[list[PeriodStatus]]
+    missing: list[PeriodStatus]
+
+
+@dataclass
+class CompletenessMatrix:
+    year: int
+    quarters: list[Period]
+    rows: list[MatrixRow]
+    on_time: list[Share]
+
+
+def reporting_matrix(association: Association, year: int, today: dt.date) -> CompletenessMatrix:
+    """The completeness matrix of ``year``: active interventions running in it × its quarters,
+    from :func:`reporting_completeness` (the same statuses and lateness; the same three queries),
+    with the on-time share of each quarter over every intervention's base periods in it."""
+    quarters = Period.parse(str(year)).base_periods("quarter")
+    by_intervention: dict[int, MatrixRow] = {}
+    for status in reporting_completeness(association, Period.parse(str(year)), today):
+        row = by_intervention.setdefault(
+            status.intervention.pk, MatrixRow(status.intervention, [[] for _ in quarters], [])
+        )
+        row.cells[(status.period.start.month - 1) // 3].append(status)
+    rows = list(by_intervention.values())
+    for row in rows:
+        row.missing = missing_reports([status for cell in row.cells for status in cell], today)
+    on_time = [on_time_share([status for row in rows for status in row.cells[n]]) for n in range(len(quarters))]
+    return CompletenessMatrix(year=year, quarters=quarters, rows=rows, on_time=on_time)

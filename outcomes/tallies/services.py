@@ -8,7 +8,7 @@ write that was rolled back."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,10 +21,7 @@ from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 from outcomes.tallies.history import history_values
 from outcomes.tallies.inputs import ReportInput, SaveResult
 from outcomes.tallies.models import (
-    BreakdownCount,
-    ExitCount,
     HistoryKind,
-    MeasureCount,
     PeriodReport,
     ReportHistory,
     ReportStatus,
@@ -349,15 +346,7 @@ def report_save_many(
         condition = Q()
         for pk, codes in wanted.items():
             condition |= Q(intervention_id=pk, period__in=sorted(codes))
-        rows = (
-            PeriodReport.objects.select_for_update()
-            .filter(condition)
-            .prefetch_related(
-                Prefetch("exit_counts", queryset=ExitCount.objects.select_related("reason")),
-                Prefetch("breakdown_counts", queryset=BreakdownCount.objects.select_related("category__dimension")),
-                Prefetch("measure_counts", queryset=MeasureCount.objects.select_related("measure")),
-            )
-        )
+        rows = PeriodReport.objects.select_for_update().filter(condition).with_rows()
         stored = {(r.intervention_id, r.period): r for r in rows}
     ends = {key: ongoing_at_end(report) for key, report in stored.items()}
     results: list[SaveResult | ReportError] = []

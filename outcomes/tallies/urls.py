@@ -15,4 +15,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("insatser/<int:intervention_id>/<str:period>/", include(report_urls)),
     path("forbund/<int:association_id>/rapportering/", views.completeness, name="completeness"),
+    path(
+        "forbund/<int:association_id>/rapportering/<int:intervention_id>/paminnelse/",
+        views.completeness_remind,
+        name="completeness_remind",
+    ),
 ]

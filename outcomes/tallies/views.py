@@ -7,18 +7,19 @@ one service of :mod:`outcomes.tallies.services`."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outcomes.models import Membership, PeriodReport, ReportStatus, Role
+from outcomes.models import Intervention, Membership, PeriodReport, ReportStatus, Role
 from outcomes.organisations.access import (
     association_for,
     can_write_reports,
@@ -30,8 +31,16 @@ from outcomes.periods import Period, PeriodError, base_period
 from outcomes.tallies.errors import ReportError, VersionConflict
 from outcomes.tallies.forms import ReopenForm, ReportForm
 from outcomes.tallies.history import field_labels, report_history, report_values
+from outcomes.tallies.reminders import missing_reports_remind
 from outcomes.tallies.reopening import latest_reopening
-from outcomes.tallies.selectors import home_overview, previous_ongoing_at_end, report_deadline, reporting_completeness
+from outcomes.tallies.selectors import (
+    home_overview,
+    missing_reports,
+    previous_ongoing_at_end,
+    report_deadline,
+    reporting_completeness,
+    reporting_matrix,
+)
 from outcomes.tallies.services import (
     report_approve,
     report_check,
@@ -310,6 +319,7 @@ def completeness(request, association_id):
         {
             "association": association,
             "period": period,
+            "matrix": reporting_matrix(association, period.year, today),
             "previous": period.previous(),
             "next": _following(period),
             "rows": reporting,
@@ -320,3 +330,38 @@ def completeness(request, association_id):
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_POST
+def completeness_remind(request, association_id, intervention_id):
+    """Staff: "Skicka påminnelse" on the completeness matrix e-mails the intervention's
+    coordinators about its base periods of the year (``ar``) that ended without a report, then
+    back to the page (``period``) with a message saying how many were mailed."""
+    association = association_for(request.user, association_id)
+    if not is_staff_of(request.user, association.pk):
+        raise Http404
+    intervention = get_object_or_404(Intervention, pk=intervention_id, association=association)
+    today = _today()
+    try:
+        period = Period.parse(request.POST.get("period", ""))
+    except PeriodError:
+        period = Period.for_date(today, "quarter").previous()
+    statuses = reporting_completeness(association, Period(period.year, "Y"), today, intervention_id=intervention.pk)
+    missing = missing_reports(statuses, today)
+    mailed = missing_reports_remind(intervention=intervention, missing=missing, site_url=settings.SITE_URL)
+    if not missing:
+        messages.info(
+            request,
+            _("%(name)s har inga saknade rapporter %(year)s; ingen påminnelse skickades.")
+            % {"name": intervention.name, "year": period.year},
+        )
+    elif not mailed:
+        messages.warning(
+            request,
+            _("%(name)s har inga aktiva samordnare; ingen påminnelse skickades.") % {"name": intervention.name},
+        )
+    else:
+        text = _("Påminnelse skickad till %(count)s samordnare för %(name)s (%(missing)s saknade rapporter).")
+        messages.success(request, text % {"count": mailed, "name": intervention.name, "missing": len(missing)})
+    return redirect(reverse("completeness", args=[association.pk]) + "?" + urlencode({"period": period.code}))

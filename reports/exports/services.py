@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -126,6 +127,9 @@ EXPORT_FAILED_MESSAGE = gettext_lazy("Filen kunde inte skapas. Försök igen om 
 def _export_job_queue(job: ExportJob) -> None:
     """Hand the job to a worker, as the goal tasks are queued (:func:`reports.receivers.enqueue`).
 
+    Without a worker (``EXPORT_JOBS_IN_THREAD``, on when Celery runs eagerly, as under ``make
+    run``) the file is made in a thread of the web process, so that the POST's redirect to the
+    progress page is answered at once and the page shows the job's progress while it runs.
     With the broker unreachable (logged) the file is made here, in the web request: a PDF takes
     seconds, and the user then finds it ready instead of a job that waits forever. Should that
     fail too, the job fails with a message the progress page shows.
@@ -133,8 +137,18 @@ def _export_job_queue(job: ExportJob) -> None:
     from reports.receivers import enqueue
     from reports.tasks import export_job_run_task
 
+    if settings.EXPORT_JOBS_IN_THREAD:
+        threading.Thread(
+            target=_export_job_make_in_thread, args=(job.pk,), name=f"export-job-{job.pk}", daemon=True
+        ).start()
+        return
     if enqueue(export_job_run_task, str(job.pk), then="the file is made in the web process instead"):
         return
+    _export_job_make(job)
+
+
+def _export_job_make(job: ExportJob) -> None:
+    """Make the job's file in this process; a database error fails the job (logged)."""
     try:
         export_job_run(job=job)
     except DatabaseError:
@@ -143,6 +157,16 @@ def _export_job_queue(job: ExportJob) -> None:
             _export_job_fail(job, str(EXPORT_FAILED_MESSAGE))
         except DatabaseError:
             logger.exception("Export job %s could not be marked as failed", job.pk)
+
+
+def _export_job_make_in_thread(job_id) -> None:
+    """The thread's work: load the job afresh, make its file, and close the thread's connections."""
+    try:
+        _export_job_make(ExportJob.objects.select_related("association", "intervention").get(pk=job_id))
+    except Exception:  # a thread's error reaches nobody else: log it (the job stays as it was)
+        logger.exception("Export job %s could not be made in its thread", job_id)
+    finally:
+        connections.close_all()
 
 
 def _export_job_fail(job: ExportJob, message: str) -> ExportJob:

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from outcomes.counts import GENDERS
+from outcomes.models import PeriodReport
 from outcomes.organisations.access import association_for, can_read_summaries, intervention_for
 from outcomes.organisations.selectors import associations_visible_to
 from outcomes.periods import Period, PeriodError, parse_span, period_name
@@ -29,10 +30,23 @@ from reports.summaries.selectors import association_summary, intervention_detail
 from reports.summaries.socio_economic import model_text
 
 
-def default_period() -> Period:
-    """The last ended quarter: the latest period that has data (the running quarter has none
-    yet, and a year so far hides which quarter a number belongs to)."""
-    return Period.for_date(timezone.localdate(), "quarter").previous()
+def default_period(reports=None, include_drafts: bool = False) -> Period:
+    """The last ended quarter that has data: the running quarter has none yet, and a year so far
+    hides which quarter a number belongs to. With ``reports`` (a ``PeriodReport`` queryset: the
+    association's or the intervention's), the latest ended quarter holding one of them that counts
+    (one query); the last ended quarter when none does."""
+    last_ended = Period.for_date(timezone.localdate(), "quarter").previous()
+    if reports is not None:
+        latest = (
+            reports.counted(include_drafts=include_drafts)
+            .filter(period_start__lte=last_ended.end)
+            .order_by("-period_start")
+            .values_list("period_start", flat=True)
+            .first()
+        )
+        if latest is not None:
+            return Period.for_date(latest, "quarter")
+    return last_ended
 
 
 def period_choices(year: int) -> list[tuple[str, str]]:
@@ -42,14 +56,16 @@ def period_choices(year: int) -> list[tuple[str, str]]:
     return [(code, capfirst(period_name(Period.parse(code)))) for code in codes]
 
 
-def summary_options(request) -> tuple[Period | None, str, bool, bool]:
-    """The period, its error message (empty when fine), drafts and publication flags from GET."""
-    code = request.GET.get("period") or default_period().code
+def summary_options(request, reports=None) -> tuple[Period | None, str, bool, bool]:
+    """The period, its error message (empty when fine), drafts and publication flags from GET;
+    without a period the default one (:func:`default_period` over ``reports``)."""
+    include_drafts = request.GET.get("utkast") == "1"
+    code = request.GET.get("period") or default_period(reports, include_drafts).code
     try:
         period, error = parse_span(code), ""
     except PeriodError as exc:
         period, error = None, exc.message
-    return period, error, request.GET.get("utkast") == "1", request.GET.get("publicera") == "1"
+    return period, error, include_drafts, request.GET.get("publicera") == "1"
 
 
 def readable_association(user, association_id):
@@ -111,7 +127,7 @@ def summary_index(request):
 def _period_context(request, period, error, include_drafts) -> dict:
     """The period picker of a summary page: the code asked for, its error, the drafts switch, the choices."""
     return {
-        "period_code": request.GET.get("period") or default_period().code,
+        "period_code": request.GET.get("period") or (period.code if period else ""),
         "error": error,
         "include_drafts": include_drafts,
         "choices": period_choices(period.end.year if period else timezone.localdate().year),
@@ -121,7 +137,8 @@ def _period_context(request, period, error, include_drafts) -> dict:
 @login_required
 def summary_page(request, association_id: int):
     association = readable_association(request.user, association_id)
-    period, error, include_drafts, _publish = summary_options(request)
+    reports = PeriodReport.objects.filter(intervention__association=association)
+    period, error, include_drafts, _publish = summary_options(request, reports)
     context = {"association": association, **_period_context(request, period, error, include_drafts)}
     if period is None:
         return render(request, "reports/summary.html", context, status=400)
@@ -141,6 +158,7 @@ def summary_page(request, association_id: int):
         {
             "summary": summary,
             "rows": rows,
+            "goal_rows": [(row.intervention.name, goal) for row in summary.rows for goal in row.goals],
             "totals": summary.totals,
             "previous_totals": summary.previous_totals,
             "totals_participants": _gender_cells(summary.totals.participants),
@@ -240,7 +258,7 @@ def _export_links(name, pk, period, include_drafts):
 @login_required
 def detail_page(request, intervention_id: int):
     intervention = readable_intervention(request.user, intervention_id)
-    period, error, include_drafts, _publish = summary_options(request)
+    period, error, include_drafts, _publish = summary_options(request, intervention.reports.all())
     detail = None
     if period is not None:
         try:

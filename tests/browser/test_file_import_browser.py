@@ -39,7 +39,8 @@ def sign_in(browser, live_server, user):
 
 
 def fill(content: bytes, *, returned_women) -> bytes:
-    """The first quarter filled in: 3 women and 2 men new, all of unknown background, two exits."""
+    """The first quarter filled in: 3 women and 2 men new, all of unknown background, two exits,
+    and 22 advisory calls (a measure counted as a total, in the sum column)."""
     workbook = workbook_of(content)
     sheet = workbook["2024Q1"]
     sheet[f"C{row_of(sheet, 'new')}"], sheet[f"D{row_of(sheet, 'new')}"] = 3, 2
@@ -49,6 +50,7 @@ def fill(content: bytes, *, returned_women) -> bytes:
         row = row_of(sheet, f"breakdown:{dimension}.unknown")
         sheet[f"C{row}"], sheet[f"D{row}"] = 3, 2
     sheet[f"C{row_of(sheet, 'spent_sek')}"] = 125000
+    sheet[f"F{row_of(sheet, 'measure:advisory_calls')}"] = 22
     return saved(workbook)
 
 
@@ -97,6 +99,9 @@ def test_a_coordinator_imports_a_filled_template_fixes_an_error_and_submits(live
     report = PeriodReport.objects.get(intervention=intervention, period="2024Q1")
     assert report.status == ReportStatus.SUBMITTED
     assert (report.new.women, report.new.men, report.exits.women, report.spent_sek) == (3, 2, 2, 125000)
+    assert {code: value.values() for code, value in report.figures().measures.items()} == {
+        "advisory_calls": {"total": 22}
+    }
     assert report.history.filter(reason="Från fil: pinnstatistik-2024-rattad.xlsx").exists()
 
 

@@ -54,7 +54,7 @@ def test_bad_csv_lines_are_named_by_line_and_nothing_is_stored(staff, interventi
     lines = [
         (intervention.pk, "2024Q1", "new", None, "två", None, None, None),
         (intervention.pk, "2024Q1", "exit", "teleported", 1, None, None, None),
-        (intervention.pk, "2024Q1", "measure", "advisory_calls", None, None, None, 22),
+        (intervention.pk, "2024Q1", "measure", "advisory_calls", None, None, None, "tjugo"),
         (intervention.pk, "2024Q1", "visits", None, 1, None, None, None),
         (intervention.pk, "2024Q2", "new", None, 1, None, None, None),
         (intervention.pk, "2024Q2", "new", None, 1, None, None, None),
@@ -64,7 +64,7 @@ def test_bad_csv_lines_are_named_by_line_and_nothing_is_stored(staff, interventi
     assert [(e["line"], e["code"]) for e in preview.errors] == [
         (2, "not_integer"),
         (3, "unknown_code"),
-        (4, "unsupported_part"),
+        (4, "not_integer"),
         (5, "unknown_part"),
         (7, "duplicate_line"),
     ]

@@ -52,7 +52,11 @@ def test_the_summary_uses_the_interventions_own_step_definition(association, lek
 def test_the_pages_show_the_goal_with_target_result_and_light(association, staff, client, lekeberg_with_goal):
     assert client.login(email=staff.email, password=PASSWORD)
     summary_html = client.get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
-    assert "Stegförflyttning: 45&nbsp;% (5/11) mål 50&nbsp;%" in summary_html
+    # the goals' own table (defect 13): intervention, goal, result, target, light
+    assert (
+        '<tr><th scope="row">Coachingteamet Lekeberg</th><td>Stegförflyttning</td>'
+        '<td class="num">45&nbsp;% (5/11)</td><td class="num">50&nbsp;%</td>'
+    ) in summary_html
     assert "Delvis uppnått" in summary_html
     detail_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/?period=2024").content.decode()
     assert "Mål och måluppfyllelse" in detail_html
@@ -77,7 +81,8 @@ def test_the_pages_write_at_most_targets_decimals_and_counts_as_the_goal_page_do
             goal_create(intervention=lekeberg_with_goal, data=data)
     assert client.login(email=staff.email, password=PASSWORD)
     summary_html = client.get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
-    assert "mål 12,5&nbsp;%" in summary_html and "mål 30 " in summary_html
+    assert '<td>Till vård</td><td class="num">' in summary_html
+    assert '<td class="num">12,5&nbsp;%</td>' in summary_html and '<td class="num">30</td>' in summary_html
     detail_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/?period=2024").content.decode()
     assert "högst 12,5 %" in detail_html and "minst 30<" in detail_html
     goals_html = client.get(f"/resultat/insatser/{lekeberg_with_goal.pk}/mal/?period=2024").content.decode()

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -175,3 +176,49 @@ def test_the_summary_and_detail_tables_head_their_count_columns_with_the_three_g
         f"/resultat/insatser/{intervention.pk}/?period=2024",
     ):
         assert headings in client.get(url).content.decode(), url
+
+
+def test_the_summary_opens_on_the_last_ended_quarter_that_has_data(association, staff, logged_in, monkeypatch):
+    """Defect 13: when the quarter that ended last has no reports yet, the summary opens on the
+    latest ended quarter that has (drafts count only with "utkast=1"); the detail page likewise
+    for its intervention; without any data, on the last ended quarter."""
+    import datetime as dt
+
+    from reports.summaries import views
+    from tests.reports.summary_data import enter
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: dt.date(2025, 5, 20))
+    client = logged_in(staff)
+    html = client.get(f"/resultat/forbund/{association.pk}/").content.decode()
+    assert 'value="2025Q1"' in html and "Period: kvartal 1 2025," in html  # nothing reported at all
+    intervention = lekeberg(association)  # 2023 and 2024
+    other = small(association)  # 2024Q1 and Q2
+    enter(other, {"2025Q1": {"new": (1, 0, 0)}}, submit=False)  # a draft in the last ended quarter
+    enter(other, {"2025Q2": {"new": (1, 0, 0)}})  # the running quarter does not count
+    html = client.get(f"/resultat/forbund/{association.pk}/").content.decode()
+    assert 'value="2024Q4"' in html and "Period: kvartal 4 2024," in html
+    html = client.get(f"/resultat/forbund/{association.pk}/?utkast=1").content.decode()
+    assert 'value="2025Q1"' in html
+    html = client.get(f"/resultat/insatser/{other.pk}/").content.decode()
+    assert 'value="2024Q2"' in html
+    html = client.get(f"/resultat/insatser/{intervention.pk}/").content.decode()
+    assert 'value="2024Q4"' in html
+
+
+def test_goals_have_their_own_table_one_row_per_goal(association, staff, logged_in):
+    """Defect 13: goals no longer share one cell of the summary table (rows 350 px tall)."""
+    from tests.reports.goals.test_selectors import step_goal
+
+    intervention = lekeberg(association)
+    step_goal(intervention)
+    small(association)
+    html = logged_in(staff).get(f"/resultat/forbund/{association.pk}/?period=2024").content.decode()
+    main_table = html[html.index('<table class="summary">') : html.index("</table>")]
+    assert "Mål" not in main_table and 'class="goals"' not in main_table
+    # Budget, missing reports and step progression's heading take no column of their own.
+    assert "Förbrukat av beviljat (kr)" in main_table and "av 2\xa0403\xa0500 (98\xa0%)" in main_table
+    assert "Steg&shy;förflyttning</th>" in main_table
+    goals = html[html.index('<table class="summary summary-goals">') :]
+    goals = goals[: goals.index("</table>")]
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td>", goals)
+    assert rows == [("Coachingteamet Lekeberg", intervention.goals.get().label)]
