@@ -15,6 +15,8 @@ RUN useradd --create-home --uid 10001 finsam
 
 WORKDIR /app
 COPY requirements.txt .
+# pip, not uv: the image's layer is built once and cached; uv (requirements-dev.txt) is what makes
+# a developer's fresh `make run` fast.
 RUN pip install -r requirements.txt
 COPY . .
 

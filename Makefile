@@ -10,10 +10,15 @@ DEBUG ?= false
 
 .PHONY: run test lint format check messages bench clean
 
+# Installs with uv (pinned in requirements-dev.txt): a fresh clone's packages in about 20 s where
+# pip took about 100 s. The venv is made without pip (ensurepip alone took up to a minute here);
+# uv is put into it by the system's pip, or, where Python has none, by the venv's own ensurepip.
+UV_VERSION := $(shell sed -n 's/^uv==//p' requirements-dev.txt)
 $(STAMP): requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	test -x $(BIN)/uv || $(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION) \
+		|| { $(BIN)/python -m ensurepip --default-pip && $(BIN)/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
 	touch $(STAMP)
 
 var:

@@ -7,6 +7,9 @@ memory stays flat. Run against an empty, migrated database:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finsam_bench .venv/bin/python bench/seed_national.py
 
 ``--associations``, ``--interventions`` and ``--years`` make it smaller (SQLite works for small sets).
+``--extra-associations 200,20`` (the default; empty for none) adds associations after those, with
+that many interventions each: the summary of a large association (200) and the exports of one of
+20 interventions, measured by ``bench/run.py``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from outcomes.catalog.services import catalog_load  # noqa: E402
 from outcomes.counts import Counts  # noqa: E402
@@ -239,6 +242,12 @@ def main(argv=None) -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--last-year", type=int, default=dt.date.today().year - 1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--extra-associations",
+        default="200,20",
+        metavar="N,M",
+        help="more associations after the others, with these numbers of interventions ('' for none)",
+    )
     args = parser.parse_args(argv)
     if Association.objects.exists():
         parser.error("the database already holds associations; seed an empty, migrated database")
@@ -249,8 +258,17 @@ def main(argv=None) -> None:
     for index in range(args.associations):
         with transaction.atomic():
             total += seed_association(index, interventions=args.interventions, years=years, rng=rng)
+    extra = [int(n) for n in args.extra_associations.split(",") if n.strip()]
+    for index, interventions in enumerate(extra, start=args.associations):
+        with transaction.atomic():
+            total += seed_association(index, interventions=interventions, years=years, rng=rng)
+    # The planner's statistics, as autovacuum would have them in a while: right after bulk inserts
+    # it takes every table for empty and picks nested loops over thousands of rows.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(
-        f"seeded {args.associations} associations, {args.associations * args.interventions} interventions, "
+        f"seeded {args.associations} associations, {args.associations * args.interventions} interventions"
+        f"{''.join(f' + {n}' for n in extra)}, "
         f"{total} period reports ({years[0]}–{years[-1]}) in {time.perf_counter() - started:.1f} s"
     )
 

@@ -7,8 +7,9 @@
 from django.db import transaction
 from django.dispatch import Signal
 
-# Sent with ``report_id``, ``intervention_id``, ``period`` and ``action`` (saved, submitted,
-# approved, draft) after the change has been committed.
+# Sent with ``report_id``, ``intervention_id``, ``period``, ``action`` (saved, submitted,
+# approved, draft) and ``status`` (the report's status after the change) after the change has
+# been committed.
 report_changed = Signal()
 
 
@@ -21,7 +22,15 @@ def _announce(signal: Signal, instance, *, user, **payload) -> None:
 
 def announce_report_change(*, report, action: str, user=None) -> None:
     """Send :data:`report_changed` once the surrounding transaction commits."""
-    _announce(report_changed, report, user=user, report_id=report.pk, period=report.period, action=action)
+    _announce(
+        report_changed,
+        report,
+        user=user,
+        report_id=report.pk,
+        period=report.period,
+        action=action,
+        status=report.status,
+    )
 
 
 # --- surveys -----------------------------------------------------------------------------------

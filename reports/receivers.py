@@ -66,14 +66,20 @@ def _recompute_goals(intervention_id: int, goal_ids: list[int], what: str) -> No
     enqueue(tasks.goal_results_recompute_goals, intervention_id, goal_ids)
 
 
-def on_report_changed(sender, *, intervention_id: int, period: str, action: str, report_id=None, **kwargs) -> None:
+def on_report_changed(
+    sender, *, intervention_id: int, period: str, action: str, report_id=None, status=None, **kwargs
+) -> None:
     """Mark the results a committed report change affects as stale and queue their recomputation.
 
     A save of a draft changes nothing that is counted and is skipped; so is an intervention
-    without goals (nothing was marked).
+    without goals (nothing was marked). The report's status comes with the signal (``status``);
+    a sender that does not say it has it read from the database.
     """
-    if action == "saved" and not PeriodReport.objects.filter(pk=report_id).exclude(status=ReportStatus.DRAFT).exists():
-        return
+    if action == "saved":
+        if status is None:
+            status = PeriodReport.objects.filter(pk=report_id).values_list("status", flat=True).first()
+        if status in (None, ReportStatus.DRAFT):
+            return
     _recompute_period(intervention_id, period)
 
 

@@ -7,11 +7,12 @@ summary over any number of reports and interventions is a single ``SUM … GROUP
 database instead of JSON to unpack in Python, and catalog entries are real foreign keys that
 cannot be deleted while counts refer to them."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Max, Min, Prefetch, Sum
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.catalog.models import (
+    Dimension,
     DimensionCategory,
     ExitReason,
     Measure,
@@ -177,19 +178,61 @@ class PeriodReport(PeriodRecord):
         return manager.select_related(related)
 
     def figures(self) -> ReportFigures:
-        """The report as :class:`~outcomes.counts.ReportFigures` (prefetch the counts for lists)."""
+        """The report as :class:`~outcomes.counts.ReportFigures` (prefetch the counts for lists;
+        without a prefetch its rows are read in one query)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if not any(name in prefetched for name in ("breakdown_counts", "exit_counts", "measure_counts")):
+            return self._figures_read()
         breakdowns: dict[str, dict[str, Counts]] = {}
         for row in self._rows("breakdown_counts", "category__dimension"):
             breakdowns.setdefault(row.category.dimension.code, {})[row.category.code] = row.counts
+        return self._figures_of(
+            exits_by_reason={row.reason.code: row.counts for row in self._rows("exit_counts", "reason")},
+            breakdowns=breakdowns,
+            measures={row.measure.code: row.value for row in self._rows("measure_counts", "measure")},
+        )
+
+    def _figures_of(self, *, exits_by_reason, breakdowns, measures) -> ReportFigures:
         return ReportFigures(
             ongoing_at_start=self.ongoing_at_start,
             new=self.new,
             exits=self.exits,
-            exits_by_reason={row.reason.code: row.counts for row in self._rows("exit_counts", "reason")},
+            exits_by_reason=exits_by_reason,
             breakdowns=breakdowns,
             spent_sek=self.spent_sek,
-            measures={row.measure.code: row.value for row in self._rows("measure_counts", "measure")},
+            measures=measures,
         )
+
+    def _figures_read(self) -> ReportFigures:
+        """:meth:`figures` with the rows by reason, by category and of measures in one query
+        (three were a tenth of a report PUT's queries), each kind in the order it was stored."""
+        table = {model: model._meta.db_table for model in (ExitCount, BreakdownCount, MeasureCount)}
+        reason, category = ExitReason._meta.db_table, DimensionCategory._meta.db_table
+        dimension, measure = Dimension._meta.db_table, Measure._meta.db_table
+        sql = (  # table names from the models, the report's id as a parameter
+            f"SELECT 'r', r.code, '', x.id, x.women, x.men, x.other, 0, '' FROM {table[ExitCount]} x"
+            f" INNER JOIN {reason} r ON r.id = x.reason_id WHERE x.report_id = %s"
+            " UNION ALL"
+            f" SELECT 'c', d.code, c.code, x.id, x.women, x.men, x.other, 0, '' FROM {table[BreakdownCount]} x"
+            f" INNER JOIN {category} c ON c.id = x.category_id INNER JOIN {dimension} d ON d.id = c.dimension_id"
+            " WHERE x.report_id = %s"
+            " UNION ALL"
+            f" SELECT 'm', m.code, '', x.id, x.women, x.men, x.other, x.total, m.split FROM {table[MeasureCount]} x"
+            f" INNER JOIN {measure} m ON m.id = x.measure_id WHERE x.report_id = %s"
+            " ORDER BY 1, 4"
+        )
+        exits_by_reason, breakdowns, measures = {}, {}, {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.pk] * 3)
+            for kind, code, subcode, _pk, women, men, other, total, split in cursor.fetchall():
+                if kind == "r":
+                    exits_by_reason[code] = Counts(women, men, other)
+                elif kind == "c":
+                    breakdowns.setdefault(code, {})[subcode] = Counts(women, men, other)
+                else:
+                    row = {"women": women, "men": men, "other": other, "total": total}
+                    measures[code] = MeasureValue.of_split(split, row)
+        return self._figures_of(exits_by_reason=exits_by_reason, breakdowns=breakdowns, measures=measures)
 
 
 class ExitCount(GenderCounts):

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy.optimize import linprog
 
 Key = Hashable
 Equation = Sequence[tuple[Key, int]]
@@ -71,6 +70,10 @@ class _Attack:
 
     def solve(self, objective: np.ndarray) -> np.ndarray | None:
         """The point minimising ``objective`` (None if the solver fails)."""
+        # Imported here: scipy.optimize is a second of every process's start (web, worker, each
+        # manage.py command) and only a publication export solves linear programmes.
+        from scipy.optimize import linprog
+
         result = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, self.ceiling), method="highs")
         return result.x if result.status == 0 else None
 

@@ -194,7 +194,7 @@ def _exits_by_reason(reports, period: Period) -> dict[int, dict[str, Counts]]:
 
 def _beyond_add(result: dict[int, Figures], reports, period: Period, interventions: dict[int, Intervention]) -> None:
     """Set each row's measures and activity figures (three queries at most) and its places and kind."""
-    measures = MeasureCount.objects.filter(report__in=reports).period_totals(period)
+    measures = MeasureCount.objects.filter(report__in=reports.within(period)).period_totals(period)
     activities = Activity.objects.filter(intervention__in=list(interventions)).period_totals(period)
     for pk, figures in result.items():
         figures.measures = measures.get(pk, {})
