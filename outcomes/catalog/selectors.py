@@ -40,6 +40,10 @@ class ReportCatalog:
     #: Retired categories (or categories of a retired dimension) by ``(dimension, category)``,
     #: with the labels of the dimension and the category.
     retired_categories: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    #: Every exit reason's label by code, and every category's labels (the dimension's and its
+    #: own) by ``(dimension, category)``, retired ones included: for the messages people read.
+    reason_labels: dict[str, str] = field(default_factory=dict)
+    category_labels: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     association_id: int | None = None
     _measures: dict[str, Measure] | None = None
 
@@ -78,10 +82,12 @@ def report_catalog(*, association_id: int) -> ReportCatalog:
         for kind, code, subcode, pk, _position, active, label, dimension_label in cursor.fetchall():
             if kind == "r":
                 catalog.reasons[code] = pk
+                catalog.reason_labels[code] = label
                 if not active:
                     catalog.retired_reasons[code] = label
             elif kind == "c":
                 catalog.categories[(code, subcode)] = pk
+                catalog.category_labels[(code, subcode)] = (dimension_label, label)
                 if not active:
                     catalog.retired_categories[(code, subcode)] = (dimension_label, label)
             else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -104,6 +105,8 @@ class Cell:
 
     bound: forms.BoundField
     messages: list[RuleViolation] = field(default_factory=list)
+    #: The value's own history (the history page filtered to it), for a value with history.
+    history_url: str = ""
 
     @property
     def id(self) -> str:
@@ -220,6 +223,7 @@ class ReportForm(forms.Form):
         self.violations: list[RuleViolation] = []
         self._cell_messages: dict[str, list[RuleViolation]] = {}
         self._grid_messages: dict[str, list[RuleViolation]] = {}
+        self._history_urls: dict[str, str] = {}
 
     @staticmethod
     def _reasons_shown(intervention, report: PeriodReport | None) -> list:
@@ -329,6 +333,14 @@ class ReportForm(forms.Form):
             return f"measures.{parts[1]}.{parts[2]}"
         return name
 
+    def link_history(self, history_url: str, fields_with_history) -> None:
+        """Link each input whose value has history (``fields_with_history``: history field keys)
+        to ``history_url`` filtered to that value (``?falt=new.women``)."""
+        for name in self.fields:
+            key = self.history_key(name)
+            if key in fields_with_history:
+                self._history_urls[name] = f"{history_url}?{urlencode({'falt': key})}"
+
     # --- rule violations --------------------------------------------------------------------
 
     def field_for(self, violation_field: str) -> str | None:
@@ -412,7 +424,7 @@ class ReportForm(forms.Form):
     # --- layout -----------------------------------------------------------------------------
 
     def cell(self, name: str) -> Cell:
-        return Cell(self[name], self._cell_messages.get(name, []))
+        return Cell(self[name], self._cell_messages.get(name, []), self._history_urls.get(name, ""))
 
     def _row(self, prefix: str, label: str, key: str = "") -> Row:
         return Row(str(label), [self.cell(f"{prefix}{SEP}{g}") for g in GENDERS], key=key or prefix)

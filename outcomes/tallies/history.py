@@ -74,16 +74,32 @@ def report_values(*, report: PeriodReport) -> dict[str, str]:
     return history_values(normalised(report.figures()), report.comment)
 
 
+def _participant_groups() -> dict[str, str]:
+    return {
+        "ongoing_at_start": gettext("Pågående vid periodens början"),
+        "new": gettext("Nya deltagare"),
+        "exits": gettext("Avslutade"),
+    }
+
+
+def _by_gender(groups: dict[str, str]) -> dict[str, str]:
+    return {
+        f"{prefix}.{gender}": f"{label}, {gender_label}"
+        for prefix, label in groups.items()
+        for gender, gender_label in GENDER_LABELS.items()
+    }
+
+
+def _money_and_comment() -> dict[str, str]:
+    return {"spent_sek": gettext("Förbrukat (kr)"), "comment": gettext("Kommentar")}
+
+
 def field_labels(association_id: int) -> dict[str, str]:
     """Swedish labels for the history's field keys (``new.women`` → "Nya deltagare, kvinnor"), in
     the order of the report form (status, participants, exit reasons and categories in catalog
     order, spent, comment), which is the order the history lists one version's changes in."""
     labels = {"status": gettext("Status")}
-    groups = {
-        "ongoing_at_start": gettext("Pågående vid periodens början"),
-        "new": gettext("Nya deltagare"),
-        "exits": gettext("Avslutade"),
-    }
+    groups = _participant_groups()
     for reason in ExitReason.objects.filter(association_id=association_id).order_by("position", "code"):
         groups[f"exits_by_reason.{reason.code}"] = gettext("Avslutade, %(reason)s") % {"reason": reason.label_sv}
     categories = DimensionCategory.objects.filter(dimension__association_id=association_id).select_related("dimension")
@@ -94,22 +110,34 @@ def field_labels(association_id: int) -> dict[str, str]:
     for measure in Measure.objects.filter(association_id=association_id):
         labels[f"measures.{measure.code}.total"] = f"{measure.label_sv}, {gettext('totalt')}"
         groups[f"measures.{measure.code}"] = measure.label_sv
-    for prefix, label in groups.items():
-        for gender, gender_label in GENDER_LABELS.items():
-            labels[f"{prefix}.{gender}"] = f"{label}, {gender_label}"
-    labels |= {"spent_sek": gettext("Förbrukat (kr)"), "comment": gettext("Kommentar")}
-    return labels
+    return labels | _by_gender(groups) | _money_and_comment()
 
 
-def report_history(report: PeriodReport) -> list[ReportHistory]:
+def participant_labels() -> dict[str, str]:
+    """The labels of :func:`field_labels` for the participant counts and the spending (no
+    query): for the messages of a report save's rules."""
+    return _by_gender(_participant_groups()) | _money_and_comment()
+
+
+def fields_with_history(report: PeriodReport) -> set[str]:
+    """The field keys of the values that have history entries (one query)."""
+    return set(report.history.filter(kind=HistoryKind.VALUE).values_list("field", flat=True).distinct())
+
+
+def report_history(
+    report: PeriodReport, *, labels: dict[str, str] | None = None, field: str = ""
+) -> list[ReportHistory]:
     """The report's history, newest first, each entry with ``label`` (the field in Swedish) and
     for status entries ``old_label``/``new_label``; numbers with thousands separators. The changes
     of one save (one version, one second) are listed in the form's order. Empty for a report
-    never changed."""
-    labels = field_labels(report.intervention.association_id)
+    never changed. ``field`` (a history field key) keeps only that value's entries; ``labels``
+    (:func:`field_labels`) may be passed by a caller that has them."""
+    if labels is None:
+        labels = field_labels(report.intervention.association_id)
     place = {key: index for index, key in enumerate(labels)}
     statuses = dict(ReportStatus.choices)
-    entries = list(report.history.select_related("user").order_by("-at", "-id"))
+    entries = report.history.select_related("user").order_by("-at", "-id")
+    entries = list(entries.filter(field=field) if field else entries)
     entries.sort(key=lambda e: (-e.version, -int(e.at.timestamp()), place.get(e.field, len(place))))
     for entry in entries:
         entry.label = labels.get(entry.field, entry.field)

@@ -27,6 +27,18 @@ CONTINUITY = "continuity"
 OVER_BUDGET = "over_budget"
 
 
+UNUSUAL_VALUE = "unusual_value"
+
+#: A value is unusual when it is more than this many times the largest value of the same field
+#: in the intervention's earlier base-period reports ...
+UNUSUAL_FACTOR = 3
+
+#: ... and at least this large (so that 0 → 2 or 3 → 10 new participants, or 0 → 5 000 kr, are
+#: not questioned): for a count, and for ``spent_sek`` in kronor.
+UNUSUAL_FLOOR_COUNT = 10
+UNUSUAL_FLOOR_SEK = 100_000
+
+
 def _below_zero(counts: Counts) -> Iterator[tuple[str, int]]:
     """``(gender, count)`` for each gender whose count is negative."""
     for gender in GENDERS:
@@ -41,7 +53,14 @@ def _differing(expected: Counts, got: Counts) -> Iterator[tuple[str, int, int]]:
             yield gender, getattr(expected, gender), getattr(got, gender)
 
 
-def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
+def _negative_counts(
+    figures: ReportFigures,
+    reason_labels: Mapping[str, str],
+    category_labels: Mapping[tuple[str, str], tuple[str, str]],
+    measure_labels: Mapping[str, str],
+) -> list[RuleViolation]:
+    """``negative_count`` for every count below zero, named by the labels people know (an entry
+    missing from the labels by its code)."""
     found = []
 
     def check(field_name: str, label: str, counts: Counts) -> None:
@@ -59,12 +78,14 @@ def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
     check("new", _("Nya deltagare"), figures.new)
     check("exits", _("Avslutade"), figures.exits)
     for reason, counts in figures.exits_by_reason.items():
-        check(f"exits_by_reason.{reason}", _("Avslutade av orsak %(r)s") % {"r": reason}, counts)
+        label = reason_labels.get(reason, reason)
+        check(f"exits_by_reason.{reason}", _("Avslutade av orsak ”%(r)s”") % {"r": label}, counts)
     for dimension, categories in figures.breakdowns.items():
         for category, counts in categories.items():
+            labels = category_labels.get((dimension, category), (dimension, category))
             check(
                 f"breakdowns.{dimension}.{category}",
-                _("Antal i %(d)s/%(c)s") % {"d": dimension, "c": category},
+                _("Antal i ”%(d)s: %(c)s”") % {"d": labels[0], "c": labels[1]},
                 counts,
             )
     for code, value in figures.measures.items():
@@ -73,8 +94,8 @@ def _negative_counts(figures: ReportFigures) -> list[RuleViolation]:
                 RuleViolation(
                     NEGATIVE_COUNT,
                     f"measures.{code}.{key}",
-                    _("Måttet %(m)s (%(key)s) får inte vara negativt.")
-                    % {"m": code, "key": GENDER_LABELS.get(key, _("totalt"))},
+                    _("Måttet ”%(m)s” (%(key)s) får inte vara negativt.")
+                    % {"m": measure_labels.get(code, code), "key": GENDER_LABELS.get(key, _("totalt"))},
                 )
             )
     if figures.spent_sek < 0:
@@ -88,6 +109,9 @@ def check_report(
     single_valued_dimensions: Iterable[str] = (),
     previous_ongoing_at_end: Counts | None = None,
     dimension_labels: Mapping[str, str] | None = None,
+    reason_labels: Mapping[str, str] | None = None,
+    category_labels: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+    measure_labels: Mapping[str, str] | None = None,
 ) -> list[RuleViolation]:
     """Every rule the figures of one base period break, errors first.
 
@@ -97,10 +121,13 @@ def check_report(
     ``previous_ongoing_at_end`` is the end of the base period before; a difference from this
     period's start is a warning, and with ``None`` (the first period) nothing is compared.
     ``dimension_labels`` gives each dimension's Swedish label for the messages (people never read
-    a code such as ``age_band``); a dimension without one is named by its code.
+    a code such as ``age_band``); a dimension without one is named by its code. ``reason_labels``
+    and ``category_labels`` (as :class:`~outcomes.catalog.selectors.ReportCatalog` has them) name
+    the exit reasons and categories likewise in the messages about negative counts, and
+    ``measure_labels`` the counted measures.
     """
     dimension_labels = dimension_labels or {}
-    violations = _negative_counts(figures)
+    violations = _negative_counts(figures, reason_labels or {}, category_labels or {}, measure_labels or {})
 
     reasons_total = sum_counts(figures.exits_by_reason.values())
     for gender, expected, got in _differing(figures.exits, reasons_total):
@@ -178,13 +205,66 @@ def check_budget(*, year: int, budget_sek: int | None, year_spent_sek: int, spen
             OVER_BUDGET,
             "spent_sek",
             _("Förbrukat under %(year)s blir %(spent)s kr, mer än årets budget på %(budget)s kr.")
-            % {"year": year, "spent": _kronor(year_spent_sek), "budget": _kronor(budget_sek)},
+            % {"year": year, "spent": _grouped(year_spent_sek), "budget": _grouped(budget_sek)},
             severity=WARNING,
         )
     ]
 
 
-def _kronor(amount: int) -> str:
+def checked_values(figures: ReportFigures) -> dict[str, int]:
+    """The values the unusual-value rule compares, by history field key: new participants and
+    exits per gender (``new.women``, ``exits.other``) and ``spent_sek``.
+
+    Exits by reason and the categories are left out: they must add up to the exits and the new
+    participants, so a slip in one breaks a sum rule (an error), and a rise in new participants
+    would otherwise be questioned once more in every background variable. Ongoing at start is
+    left out too: it continues from the period before (the continuity rule checks it), so a
+    growing intervention's start would be questioned every period. So are the measures."""
+    values = {
+        f"{name}.{gender}": value
+        for name in ("new", "exits")
+        for gender, value in getattr(figures, name).as_dict().items()
+    }
+    values["spent_sek"] = figures.spent_sek
+    return values
+
+
+def check_unusual(
+    values: Mapping[str, int], earlier_largest: Mapping[str, int] | None, labels: Mapping[str, str]
+) -> list[RuleViolation]:
+    """A warning (``unusual_value``, never a refusal) for each value far outside the
+    intervention's own history: more than :data:`UNUSUAL_FACTOR` times the largest value of the
+    same field in its earlier base-period reports, and at least the floor
+    (:data:`UNUSUAL_FLOOR_COUNT`, :data:`UNUSUAL_FLOOR_SEK` for ``spent_sek``).
+
+    ``values`` are this report's (:func:`checked_values`); ``earlier_largest`` the largest earlier
+    value per field key, a field missing there never having been above 0, or ``None`` when the
+    intervention has no earlier report (then nothing is unusual: there is nothing to compare
+    with). ``labels`` name each field key for people (``new.women`` → "Nya deltagare, kvinnor").
+    """
+    if earlier_largest is None:
+        return []
+    found = []
+    for key, value in values.items():
+        largest = earlier_largest.get(key, 0)
+        floor = UNUSUAL_FLOOR_SEK if key == "spent_sek" else UNUSUAL_FLOOR_COUNT
+        if value >= floor and value > UNUSUAL_FACTOR * largest:
+            found.append(
+                RuleViolation(
+                    UNUSUAL_VALUE,
+                    key,
+                    _(
+                        "%(label)s: %(value)s är mer än tre gånger det största värdet i insatsens "
+                        "tidigare rapporter (%(largest)s). Är detta rätt?"
+                    )
+                    % {"label": labels.get(key, key), "value": _grouped(value), "largest": _grouped(largest)},
+                    severity=WARNING,
+                )
+            )
+    return found
+
+
+def _grouped(amount: int) -> str:
     return number_format(amount, force_grouping=True)
 
 

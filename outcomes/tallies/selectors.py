@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as gettext
 
 from outcomes.counts import GENDERS, Counts, ReportFigures, ongoing_at_end_of
@@ -73,6 +73,25 @@ def year_budget(*, intervention: Intervention, period_code: str) -> YearBudget:
         .get()
     )
     return year_budget_from(period, row)
+
+
+#: The fields :func:`outcomes.tallies.rules.checked_values` names, as columns of a report.
+_CHECKED_COLUMNS = {
+    **{f"{flow}.{g}": f"{flow}_{g}" for flow in ("new", "exits") for g in GENDERS},
+    "spent_sek": "spent_sek",
+}
+
+
+def earlier_largest(*, intervention_id: int, period) -> dict[str, int] | None:
+    """The largest value of each field that :func:`outcomes.tallies.rules.checked_values` names,
+    over the intervention's base-period reports before ``period`` (any status), for the
+    unusual-value warning; ``None`` when there is none. One query."""
+    row = PeriodReport.objects.filter(intervention_id=intervention_id, period_start__lt=period.start).aggregate(
+        reports=Count("pk"), **{key: Max(column) for key, column in _CHECKED_COLUMNS.items()}
+    )
+    if not row.pop("reports"):
+        return None
+    return row
 
 
 def period_figures(*, intervention: Intervention, period: Period, include_drafts: bool = False) -> ReportFigures:

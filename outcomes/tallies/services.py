@@ -18,7 +18,7 @@ from outcomes.counts import Counts, ReportFigures, sum_counts
 from outcomes.organisations.models import Intervention, InterventionKind, User
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
-from outcomes.tallies.history import history_values
+from outcomes.tallies.history import history_values, participant_labels
 from outcomes.tallies.inputs import ReportInput, SaveResult
 from outcomes.tallies.models import (
     HistoryKind,
@@ -26,9 +26,10 @@ from outcomes.tallies.models import (
     ReportHistory,
     ReportStatus,
 )
-from outcomes.tallies.rules import check_budget, check_report, normalised
+from outcomes.tallies.rules import check_budget, check_report, check_unusual, checked_values, normalised
 from outcomes.tallies.selectors import (
     YearBudget,
+    earlier_largest,
     ongoing_at_end,
     previous_ongoing_at_end,
     year_budget,
@@ -50,13 +51,16 @@ def report_check(
     catalog: ReportCatalog | None = None,
     previous_end=_NOT_GIVEN,
     budget=_NOT_GIVEN,
+    earlier=_NOT_GIVEN,
 ) -> list[RuleViolation]:
     """Every rule the figures break for this intervention and base period (errors and warnings),
-    with the ``over_budget`` warning when the year's spending goes past its budget.
+    with the ``over_budget`` warning when the year's spending goes past its budget and the
+    ``unusual_value`` warnings for values far above the intervention's earlier reports.
 
     ``catalog``, ``previous_end`` (the previous base period's ongoing at end, ``None`` when not
-    reported) and ``budget`` (a :class:`YearBudget`; ``None`` leaves the budget unchecked) may be
-    passed by a caller that already has them, to save their queries.
+    reported), ``budget`` (a :class:`YearBudget`; ``None`` leaves the budget unchecked) and
+    ``earlier`` (:func:`earlier_largest`; ``None`` leaves the values unchecked) may be passed by
+    a caller that already has them, to save their queries.
     """
     if catalog is None:
         catalog = report_catalog(association_id=intervention.association_id)
@@ -64,10 +68,17 @@ def report_check(
         previous_end = previous_ongoing_at_end(intervention=intervention, period_code=period_code)
     if budget is _NOT_GIVEN:
         budget = year_budget(intervention=intervention, period_code=period_code)
+    if earlier is _NOT_GIVEN:
+        period = base_period(period_code, intervention.frequency)
+        earlier = earlier_largest(intervention_id=intervention.pk, period=period)
     violations = check_report(
         figures,
         single_valued_dimensions=catalog.single_valued_dimensions,
         dimension_labels=catalog.dimension_labels,
+        reason_labels=catalog.reason_labels,
+        category_labels=catalog.category_labels,
+        # the measures were read when the body's measures were resolved: no query here
+        measure_labels={code: m.label_sv for code, m in catalog.measures.items()} if figures.measures else None,
         previous_ongoing_at_end=previous_end,
     )
     if budget is not None:
@@ -77,7 +88,7 @@ def report_check(
             year_spent_sek=budget.spent_elsewhere_sek + figures.spent_sek,
             spent_sek=figures.spent_sek,
         )
-    return violations
+    return violations + check_unusual(checked_values(figures), earlier, participant_labels())
 
 
 def report_save(
@@ -134,6 +145,7 @@ def report_save(
             catalog=catalog,
             expected_version=expected_version,
             budget=budget,
+            earlier=earlier_largest(intervention_id=intervention.pk, period=period),
         )
         reports_write([save], user=user)
     return SaveResult(
@@ -266,12 +278,14 @@ def _report_plan(
     catalog: ReportCatalog,
     expected_version: int | None,
     budget: YearBudget | None = None,
+    earlier: dict[str, int] | None = None,
 ) -> PlannedSave:
     """Check a save of ``data`` over the stored ``report`` (``None``: not reported yet) without
     touching the database beyond the stored report's rows; raise what :func:`report_save` raises.
 
     The caller holds the intervention's lock and passes the previous period's ongoing at end and
-    the year's budget (``None``: not checked, as in an import, whose answer has no warnings).
+    the year's budget and the earlier reports' largest values (``None``: not checked, as in an
+    import, whose answer has no warnings).
     """
     violations = _save_refusals(
         intervention=intervention, period=period, data=data, report=report, expected_version=expected_version
@@ -292,6 +306,7 @@ def _report_plan(
         catalog=catalog,
         previous_end=previous_end,
         budget=budget,
+        earlier=earlier,
     )
     violations += unknown + refused_even_for_draft(checked)
     if violations:
@@ -424,9 +439,8 @@ def report_submit(*, report: PeriodReport, user: User | None = None) -> PeriodRe
     """Draft to submitted; :class:`ReportError` lists every broken rule and nothing changes."""
     with transaction.atomic():
         report = PeriodReport.objects.select_for_update().get(pk=report.pk)
-        broken = blocking(
-            report_check(intervention=report.intervention, period_code=report.period, figures=report.figures())
-        )
+        figures, period_code = report.figures(), report.period
+        broken = blocking(report_check(intervention=report.intervention, period_code=period_code, figures=figures))
         if report.status == ReportStatus.DRAFT and broken:
             raise ReportError(broken)
         return _transition(

@@ -30,7 +30,7 @@ from outcomes.organisations.access import (
 from outcomes.periods import Period, PeriodError, base_period
 from outcomes.tallies.errors import ReportError, VersionConflict
 from outcomes.tallies.forms import ReopenForm, ReportForm
-from outcomes.tallies.history import field_labels, report_history, report_values
+from outcomes.tallies.history import field_labels, fields_with_history, report_history, report_values
 from outcomes.tallies.reminders import missing_reports_remind
 from outcomes.tallies.reopening import latest_reopening
 from outcomes.tallies.selectors import (
@@ -193,6 +193,8 @@ def report_form(request, intervention_id, period):
     )
     if report is not None:
         form.attach_violations(report_check(intervention=intervention, period_code=period.code, figures=figures))
+        history_url = reverse("report_history", args=[intervention.pk, period.code])
+        form.link_history(history_url, fields_with_history(report))
     context["form"] = form
     return render(request, "outcomes/report_form.html", context)
 
@@ -283,14 +285,25 @@ def report_transition(request, intervention_id, period, action):
 @login_required
 @require_GET
 def report_history_view(request, intervention_id, period):
-    """Every change of the report, newest first: who, when, field, old and new value."""
+    """Every change of the report, newest first: who, when, field, old and new value; with
+    ``?falt=new.women`` only that value's (a key that names no value of the report form is
+    ignored). The report form's cells link here, and its script shows the filtered rows in place."""
     intervention, period, report, error_response = _stored_report(request, intervention_id, period)
     if error_response:
         return error_response
+    labels = field_labels(intervention.association_id)
+    field = request.GET.get("falt", "")
+    field = field if field in labels and field != "status" else ""
     return render(
         request,
         "outcomes/report_history.html",
-        {"intervention": intervention, "period": period, "report": report, "entries": report_history(report)},
+        {
+            "intervention": intervention,
+            "period": period,
+            "report": report,
+            "entries": report_history(report, labels=labels, field=field),
+            "field_label": labels.get(field, ""),
+        },
     )
 
 

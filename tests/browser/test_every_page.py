@@ -6,7 +6,8 @@ filled exactly as ``tests/test_access_matrix.py`` does (its ``POLICY`` says whic
 page, its world and ``parameter_values`` fill the URL parameters). A page added later is swept as
 soon as it has its access-matrix entry, and a page the matrix cannot fill fails there. Pages are
 the answers that are HTML; files (CSV, XLSX, charts) and redirects are not pages. Besides the
-routes, the error pages (403, 404) and the report form showing broken rules are swept.
+routes, the error pages (403, 404), the report form showing broken rules and one value's history
+are swept.
 
 axe-core is the npm package ``make test`` installs into ``var/axe/`` (see the Makefile). One
 browser session is reused for every page, so the sweep costs a page load and an axe run per page
@@ -147,6 +148,8 @@ def extra_pages(world) -> list[Page]:
         Page("coordinator_a", f"/insatser/{ungranted.pk}/2024Q1/", "404"),
         Page("viewer_a", f"/resultat/insatser/{granted.pk}/mal/nytt/", "403"),
         Page("staff_a", "/finns-inte/", "404"),
+        # one value's history, where the report form's cells link (issue 18)
+        Page("coordinator_a", f"/insatser/{granted.pk}/2024Q1/historik/?falt=new.women", "value history"),
     ]
 
 

@@ -214,3 +214,17 @@ def test_one_bad_sheet_stores_none_of_the_good_ones(coordinator, stored):
     content = edited(stored, 2024, {("2024Q3", cell_of(sheet, "spent_sek")): 99, ("2024Q4", cell_of(sheet, "new")): -1})
     preview = _save(coordinator, "mall.xlsx", content)
     assert [(e["sheet"], e["code"]) for e in preview.errors] == [("2024Q4", "negative_count")]
+
+
+def test_a_negative_count_by_reason_or_category_is_named_by_its_labels_never_its_codes(coordinator, stored):
+    """Defect 1 of issue 18: "Avslutade av orsak employment", "Antal i education/unknown"."""
+    sheet = workbook_of(template_xlsx(intervention=stored, year=2024))["2024Q1"]
+    changes = {
+        ("2024Q1", cell_of(sheet, "exit:employment")): -1,
+        ("2024Q1", cell_of(sheet, "breakdown:education.unknown", "men")): -2,
+    }
+    preview = _save(coordinator, "mall.xlsx", edited(stored, 2024, changes))
+    messages = [e["message"] for e in preview.errors if e["code"] == "negative_count"]
+    assert any("Avslutade av orsak ”Arbete/anställning” (kvinnor) får inte vara negativt." in m for m in messages)
+    assert any("Antal i ”Utbildningsnivå: Uppgift saknas” (män) får inte vara negativt." in m for m in messages)
+    assert not any("employment" in m or "education" in m for m in messages), messages

@@ -62,6 +62,15 @@ def test_bad_measures_are_refused_with_the_field_named_and_nothing_is_stored(cli
     assert not PeriodReport.objects.exists() and not MeasureCount.objects.exists()
 
 
+def test_a_negative_measure_is_named_by_its_label_never_its_code(client, intervention):
+    response = client.put(
+        url(intervention), {**BODY, "measures": [{"measure": "advisory_calls", "total": -1}]}, format="json"
+    )
+    label = Measure.objects.get(code="advisory_calls").label_sv
+    message = next(e["message"] for e in response.json()["errors"] if e["code"] == "negative_count")
+    assert f"”{label}”" in message and "advisory_calls" not in message
+
+
 def test_a_retired_measure_is_refused_in_a_new_report_but_kept_in_one_that_counted_it(client, intervention):
     row = {"measure": "advisory_calls", "total": 4}
     assert client.put(url(intervention), {**BODY, "measures": [row]}, format="json").status_code == 201

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 # Savepoints: the request's transaction (a savepoint inside the test's) and the save's own.
 SAVEPOINTS = 4
 # A staff member's PUT reads the token, the intervention, the write right (one membership query
-# for staff), locks the intervention, reads the report and the one before it in one query, and
-# the catalog in one.
-READS = 6
+# for staff), locks the intervention, reads the report and the one before it in one query, the
+# catalog in one, and the largest values of the earlier reports (the unusual-value warning) in one.
+READS = 7
 # A first save then writes the report, its rows by reason and by category and its history.
 FIRST_SAVE = SAVEPOINTS + READS + 4
 # A change also reads the stored rows to compare (one query: by reason, by category and the

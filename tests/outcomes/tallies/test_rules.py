@@ -2,7 +2,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from outcomes.counts import Counts, ReportFigures, combine
-from outcomes.tallies.rules import CONTINUITY, DIMENSION_SUM, EXITS_SUM, NEGATIVE_ONGOING_AT_END, check_report
+from outcomes.tallies.rules import (
+    CONTINUITY,
+    DIMENSION_SUM,
+    EXITS_SUM,
+    NEGATIVE_ONGOING_AT_END,
+    UNUSUAL_FLOOR_COUNT,
+    UNUSUAL_FLOOR_SEK,
+    UNUSUAL_VALUE,
+    check_report,
+    check_unusual,
+    checked_values,
+)
 from outcomes.violations import ERROR, NEGATIVE_COUNT, WARNING, blocking
 
 
@@ -130,3 +141,76 @@ def test_a_start_that_differs_from_the_previous_end_is_only_a_warning():
 def test_negative_numbers_are_refused_and_named():
     figures = quarter((0, -1, 0), (0, 0, 0), (0, 0, 0))
     assert (NEGATIVE_COUNT, "ongoing_at_start.men") in codes(check_report(figures))
+
+
+# --- unusual values (issue 18): a warning, never a refusal ------------------------------------
+
+
+def test_a_value_more_than_three_times_the_largest_earlier_one_is_only_a_warning_naming_label_and_both_numbers():
+    labels = {"new.women": "Nya deltagare, kvinnor", "spent_sek": "Förbrukat (kr)"}
+    found = check_unusual({"new.women": 37, "spent_sek": 1_500_000}, {"new.women": 12, "spent_sek": 400_000}, labels)
+    assert [(v.code, v.field, v.severity) for v in found] == [
+        (UNUSUAL_VALUE, "new.women", WARNING),
+        (UNUSUAL_VALUE, "spent_sek", WARNING),
+    ]
+    assert found[0].message == (
+        "Nya deltagare, kvinnor: 37 är mer än tre gånger det största värdet i insatsens tidigare rapporter (12). "
+        "Är detta rätt?"
+    )
+    assert "1\xa0500\xa0000" in found[1].message and "(400\xa0000)" in found[1].message
+    assert blocking(found) == []
+
+
+def test_three_times_the_largest_earlier_value_exactly_is_not_unusual():
+    assert check_unusual({"new.women": 36, "spent_sek": 1_200_000}, {"new.women": 12, "spent_sek": 400_000}, {}) == []
+
+
+def test_without_earlier_reports_nothing_is_unusual():
+    assert check_unusual({"new.women": 500, "spent_sek": 9_000_000}, None, {}) == []
+
+
+def test_after_a_largest_value_of_zero_only_a_value_from_the_floor_up_is_unusual():
+    earlier = {"new.women": 0}  # "new.men" was never reported: also 0
+    below = {"new.women": UNUSUAL_FLOOR_COUNT - 1, "new.men": 3, "spent_sek": UNUSUAL_FLOOR_SEK - 1}
+    assert check_unusual(below, earlier, {}) == []
+    at_floor = {"new.women": UNUSUAL_FLOOR_COUNT, "new.men": 0, "spent_sek": UNUSUAL_FLOOR_SEK}
+    assert [v.field for v in check_unusual(at_floor, earlier, {})] == ["new.women", "spent_sek"]
+
+
+def test_the_checked_values_are_new_and_exits_by_gender_and_the_spending_not_the_start_or_the_splits():
+    figures = ReportFigures(
+        ongoing_at_start=Counts(50, 0, 0),
+        new=Counts(2, 1, 0),
+        exits=Counts(1, 0, 0),
+        exits_by_reason={"employment": Counts(1, 0, 0)},
+        breakdowns={"education": {"unknown": Counts(2, 1, 0)}},
+        spent_sek=1000,
+    )
+    assert checked_values(figures) == {
+        "new.women": 2,
+        "new.men": 1,
+        "new.other": 0,
+        "exits.women": 1,
+        "exits.men": 0,
+        "exits.other": 0,
+        "spent_sek": 1000,
+    }
+
+
+def test_negative_counts_by_reason_and_category_are_named_by_their_labels():
+    figures = ReportFigures(
+        exits_by_reason={"employment": Counts(-1, 0, 0)},
+        breakdowns={"education": {"unknown": Counts(0, -2, 0)}},
+    )
+    found = check_report(
+        figures,
+        reason_labels={"employment": "Arbete/anställning"},
+        category_labels={("education", "unknown"): ("Utbildningsnivå", "Uppgift saknas")},
+    )
+    messages = {v.field: v.message for v in found if v.code == NEGATIVE_COUNT}
+    assert messages["exits_by_reason.employment.women"] == (
+        "Avslutade av orsak ”Arbete/anställning” (kvinnor) får inte vara negativt."
+    )
+    assert messages["breakdowns.education.unknown.men"] == (
+        "Antal i ”Utbildningsnivå: Uppgift saknas” (män) får inte vara negativt."
+    )
