@@ -4,6 +4,7 @@ Their fields are the same columns the models declared themselves before, so usin
 migration; Django lists an abstract base's fields before the model's own.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +43,24 @@ class PeriodRecord(Timestamped):
         self.period = parsed.code
         self.period_start, self.period_end = parsed.start, parsed.end
         super().save(*args, **kwargs)
+
+
+class ChangeRecord(models.Model):
+    """One line of a history that is only ever appended to: who changed a value (kept as empty
+    when the user is deleted), when, and from what to what (``old`` is empty for a creation,
+    ``new`` for a deletion). The report history and the association's change log are ones."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    old = models.TextField(_("gammalt värde"), blank=True)
+    new = models.TextField(_("nytt värde"), blank=True)
+
+    class Meta:
+        abstract = True

@@ -13,17 +13,24 @@ from django.dispatch import Signal
 report_changed = Signal()
 
 
+def _announce(signal: Signal, instance, *, user, **payload) -> None:
+    """Send ``signal`` from ``instance``'s class once the surrounding transaction commits, with
+    ``payload``, the instance's ``intervention_id`` and the ``user_id`` of ``user`` (if any)."""
+    payload |= {"intervention_id": instance.intervention_id, "user_id": getattr(user, "pk", None)}
+    transaction.on_commit(lambda: signal.send(sender=instance.__class__, **payload))
+
+
 def announce_report_change(*, report, action: str, user=None) -> None:
     """Send :data:`report_changed` once the surrounding transaction commits."""
-    payload = {
-        "report_id": report.pk,
-        "intervention_id": report.intervention_id,
-        "period": report.period,
-        "action": action,
-        "status": report.status,
-        "user_id": getattr(user, "pk", None),
-    }
-    transaction.on_commit(lambda: report_changed.send(sender=report.__class__, **payload))
+    _announce(
+        report_changed,
+        report,
+        user=user,
+        report_id=report.pk,
+        period=report.period,
+        action=action,
+        status=report.status,
+    )
 
 
 # --- surveys -----------------------------------------------------------------------------------
@@ -36,16 +43,16 @@ survey_changed = Signal()
 
 def announce_survey_change(*, survey, action: str = "saved", user=None) -> None:
     """Send :data:`survey_changed` once the surrounding transaction commits."""
-    payload = {
-        "survey_id": survey.pk,
-        "intervention_id": survey.intervention_id,
-        "association_id": survey.association_id,
-        "period": survey.period,
-        "group": survey.group,
-        "action": action,
-        "user_id": getattr(user, "pk", None),
-    }
-    transaction.on_commit(lambda: survey_changed.send(sender=survey.__class__, **payload))
+    _announce(
+        survey_changed,
+        survey,
+        user=user,
+        survey_id=survey.pk,
+        association_id=survey.association_id,
+        period=survey.period,
+        group=survey.group,
+        action=action,
+    )
 
 
 # --- activities --------------------------------------------------------------------------------
@@ -60,11 +67,4 @@ def announce_activity_change(*, activity, action: str, periods: tuple[str, ...],
     """Send :data:`activity_changed` once per affected base period after the commit (an activity
     moved to another date touches two periods)."""
     for period in dict.fromkeys(periods):
-        payload = {
-            "activity_id": activity.pk,
-            "intervention_id": activity.intervention_id,
-            "period": period,
-            "action": action,
-            "user_id": getattr(user, "pk", None),
-        }
-        transaction.on_commit(lambda payload=payload: activity_changed.send(sender=activity.__class__, **payload))
+        _announce(activity_changed, activity, user=user, activity_id=activity.pk, period=period, action=action)

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 
 NEGATIVE_COUNT = "negative_count"
 
+#: The one code for a code that names nothing known (API.md: "unknown codes"): a catalog entry,
+#: an activity kind or an organisation, in reports, imports, activities, goals and step
+#: definitions alike.
+UNKNOWN_CODE = "unknown_code"
+
 
 ERROR = "error"
 
@@ -29,6 +34,12 @@ class RuleViolation:
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "code": self.code, "message": self.message}
+
+
+def unknown_code(field: str, message: str, code: str) -> RuleViolation:
+    """``code`` at ``field`` names nothing known (``unknown_code``); ``message`` is the translated
+    Swedish text, which names the code by ``%(code)s``."""
+    return RuleViolation(UNKNOWN_CODE, field, message % {"code": code})
 
 
 def blocking(violations: Iterable[RuleViolation]) -> list[RuleViolation]:

@@ -46,6 +46,28 @@ def enqueue(task, *args, then: str = "the results stay stale until the nightly r
     return True
 
 
+def _recompute_period(intervention_id: int, period: str) -> None:
+    """Mark stale the intervention's results whose period contains ``period`` and queue their
+    recomputation; when marking fails the recomputation is queued all the same."""
+    try:
+        marked = services.goal_results_mark_stale_for_report(intervention_id=intervention_id, period_code=period)
+    except DatabaseError:
+        logger.exception("Could not mark goal results of intervention %s stale", intervention_id)
+        marked = 1
+    if marked:
+        enqueue(tasks.goal_results_recompute_for_report, intervention_id, period)
+
+
+def _recompute_goals(intervention_id: int, goal_ids: list[int], what: str) -> None:
+    """Mark the results of ``goal_ids`` stale and queue their recomputation; when marking fails
+    (logged, naming ``what`` results) the recomputation is queued all the same."""
+    try:
+        services.goal_results_mark_stale(results=GoalResult.objects.filter(goal_id__in=goal_ids))
+    except DatabaseError:
+        logger.exception("Could not mark %s results of intervention %s stale", what, intervention_id)
+    enqueue(tasks.goal_results_recompute_goals, intervention_id, goal_ids)
+
+
 def on_report_changed(
     sender, *, intervention_id: int, period: str, action: str, report_id=None, status=None, **kwargs
 ) -> None:
@@ -57,13 +79,7 @@ def on_report_changed(
     """
     if not _counted(action, report_id, status):
         return
-    try:
-        marked = services.goal_results_mark_stale_for_report(intervention_id=intervention_id, period_code=period)
-    except DatabaseError:
-        logger.exception("Could not mark goal results of intervention %s stale", intervention_id)
-        marked = 1
-    if marked:
-        enqueue(tasks.goal_results_recompute_for_report, intervention_id, period)
+    _recompute_period(intervention_id, period)
 
 
 def _counted(action: str, report_id, status) -> bool:
@@ -134,11 +150,7 @@ def on_survey_changed(
     for goal_id, goal_intervention in goals.values_list("pk", "intervention_id"):
         by_intervention.setdefault(goal_intervention, []).append(goal_id)
     for goal_intervention, goal_ids in by_intervention.items():
-        try:
-            services.goal_results_mark_stale(results=GoalResult.objects.filter(goal_id__in=goal_ids))
-        except DatabaseError:
-            logger.exception("Could not mark indicator results of intervention %s stale", goal_intervention)
-        enqueue(tasks.goal_results_recompute_goals, goal_intervention, goal_ids)
+        _recompute_goals(goal_intervention, goal_ids, "indicator")
 
 
 def on_budget_changed(sender, *, instance, **kwargs) -> None:
@@ -153,11 +165,7 @@ def on_budget_changed(sender, *, instance, **kwargs) -> None:
         )
         if not goal_ids:
             return
-        try:
-            services.goal_results_mark_stale(results=GoalResult.objects.filter(goal_id__in=goal_ids))
-        except DatabaseError:
-            logger.exception("Could not mark budget results of intervention %s stale", intervention_id)
-        enqueue(tasks.goal_results_recompute_goals, intervention_id, goal_ids)
+        _recompute_goals(intervention_id, goal_ids, "budget")
 
     transaction.on_commit(recompute)
 
@@ -165,13 +173,7 @@ def on_budget_changed(sender, *, instance, **kwargs) -> None:
 def on_activity_changed(sender, *, intervention_id: int, period: str, **kwargs) -> None:
     """A committed change of the activity log: recompute the results of the goals whose period
     contains the activity's base period (activities count at once; they have no draft state)."""
-    try:
-        marked = services.goal_results_mark_stale_for_report(intervention_id=intervention_id, period_code=period)
-    except DatabaseError:
-        logger.exception("Could not mark goal results of intervention %s stale", intervention_id)
-        marked = 1
-    if marked:
-        enqueue(tasks.goal_results_recompute_for_report, intervention_id, period)
+    _recompute_period(intervention_id, period)
 
 
 def connect() -> None:

@@ -1,9 +1,15 @@
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from outcomes.counts import Counts
 from outcomes.tallies.services import ReportInput
 from tests.factories import AssociationFactory, InterventionFactory, MembershipFactory
+
+# Hypothesis's per-example deadline (200 ms) is a timed assertion: on a shared two-core machine a
+# pure property test failed once for being slow, not wrong. Examples are never timed here.
+hypothesis_settings.register_profile("finsam", deadline=None)
+hypothesis_settings.load_profile("finsam")
 
 
 def pytest_report_header(config):

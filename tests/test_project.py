@@ -1,3 +1,4 @@
+import ast
 import os
 import secrets
 import subprocess
@@ -86,3 +87,24 @@ def test_production_settings_pass_the_deployment_checklist():
 
 def test_swedish_translations_are_compiled_into_the_repository():
     assert (ROOT / "locale" / "sv" / "LC_MESSAGES" / "django.mo").is_file()
+
+
+def _imported_modules(path: Path):
+    """(line, module) of every import in a Python file, relative imports left out."""
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+
+
+def test_outcomes_never_imports_reports():
+    """Data capture does not depend on the derived results: ``reports`` listens to
+    ``outcomes.signals`` instead (README, *Layout and design decisions*)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in sorted((ROOT / "outcomes").rglob("*.py"))
+        for line, module in _imported_modules(path)
+        if module == "reports" or module.startswith("reports.")
+    ]
+    assert offenders == []

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts
 from outcomes.validators import personal_data_message
-from outcomes.violations import NEGATIVE_COUNT, RuleViolation
+from outcomes.violations import NEGATIVE_COUNT, RuleViolation, unknown_code
 
 ATTENDEES_SUM = "attendees_sum"
 DATE_OUTSIDE = "date_outside_intervention"
 EVALUATION_POSITIVE = "evaluation_positive_exceeds_answered"
-UNKNOWN_CODE = "unknown_code"
 REQUIRED = "required"
 DUPLICATE = "duplicate"
 
@@ -92,18 +91,11 @@ def check_activity(
     if refusal:
         violations.append(RuleViolation("personal_data", "title", refusal))
     if data.kind not in kinds:
-        violations.append(
-            RuleViolation(UNKNOWN_CODE, "kind", _("Okänd typ av aktivitet ”%(code)s”.") % {"code": data.kind})
-        )
+        violations.append(unknown_code("kind", _("Okänd typ av aktivitet ”%(code)s”."), data.kind))
     for index, code in enumerate(data.attendees_by_organisation):
         if code not in organisations:
-            violations.append(
-                RuleViolation(
-                    UNKNOWN_CODE,
-                    f"attendees_by_organisation[{index}].organisation",
-                    _("Okänd organisation ”%(code)s”.") % {"code": code},
-                )
-            )
+            field_name = f"attendees_by_organisation[{index}].organisation"
+            violations.append(unknown_code(field_name, _("Okänd organisation ”%(code)s”."), code))
     if data.attendees_by_gender is not None and data.attendees_by_gender.total != data.attendees:
         violations.append(
             RuleViolation(

@@ -9,7 +9,15 @@ from rest_framework import serializers
 from outcomes.periods import Period, PeriodError, parse_span
 
 
-class FlagField(serializers.BooleanField):
+class _BlankIsGiven:
+    """A blank value in a query string (``?period=``) is a malformed value, refused on the
+    parameter, not an absent one (DRF reads it as absent when the field is not required)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
+class FlagField(_BlankIsGiven, serializers.BooleanField):
     """A boolean parameter: ``true``/``false``, ``1``/``0`` (DRF's spellings). Any other value is
     refused with 400 on the parameter rather than read as false, so that ``?include_drafts=ja``
     is not silently ignored."""
@@ -21,12 +29,8 @@ class FlagField(serializers.BooleanField):
         kwargs.setdefault("default", False)
         super().__init__(**kwargs)
 
-    def get_value(self, dictionary):
-        # A blank value in a query string (``?include_drafts=``) is malformed, not absent.
-        return dictionary.get(self.field_name, serializers.empty)
 
-
-class PeriodField(serializers.CharField):
+class PeriodField(_BlankIsGiven, serializers.CharField):
     """A period code (``2024``, ``2024H1``, ``2024Q3``, ``2024YTDQ3`` …) read as an
     :class:`outcomes.periods.Period`; a bad code is refused with the period's own code
     (``invalid_period``) and Swedish message, on the field. Written back as its code. With
@@ -52,7 +56,7 @@ class PeriodField(serializers.CharField):
         return getattr(value, "code", value) if value is not None else None
 
 
-class YearField(serializers.IntegerField):
+class YearField(_BlankIsGiven, serializers.IntegerField):
     """A year from 1900 to 2999 such as 2024; anything else is refused with the code
     ``invalid_year`` and one Swedish message."""
 

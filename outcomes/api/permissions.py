@@ -92,23 +92,29 @@ class PreviewsDrafts(ReadsIntervention):
         return not query_flag(request, "include_drafts") or can_write_reports(request.user, intervention)
 
 
-class ManagesInterventions(BasePermission):
-    """The intervention list and its objects (reading is the queryset's: what the user may see).
-    Creating needs staff somewhere, decided before the body is read, so that a 403 says nothing
-    about the association the body names; the named association is then checked as the object
-    (``check_object_permissions``). Changing an intervention is its association's staff's; other
-    readers get 403."""
-
-    def has_permission(self, request, view) -> bool:
-        if request.method != "POST":
-            return True
-        return is_staff_anywhere(request.user)
+class StaffWritesObject(BasePermission):
+    """An object that belongs to one association (an intervention, a catalog entry, the dimension
+    of a category): whoever sees it reads it (what the user may not see is 404 before this), its
+    association's staff change it, and other readers get 403. The view checks the object with
+    ``check_object_permissions``; for a new row, the association its body names."""
 
     def has_object_permission(self, request, view, obj) -> bool:
         if not _writes(request):
             return True
         association_id = obj.pk if isinstance(obj, Association) else obj.association_id
         return is_staff_of(request.user, association_id)
+
+
+class ManagesAssociationRows(StaffWritesObject):
+    """A list whose new rows name their association in the body (interventions, catalog entries;
+    reading is the queryset's: what the user may see). Creating needs staff somewhere, decided
+    before the body is read, so that a 403 says nothing about the association the body names;
+    the named association is then checked as the object, and so is a row that is changed."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method != "POST":
+            return True
+        return is_staff_anywhere(request.user)
 
 
 class ReadsAssociation(BasePermission):

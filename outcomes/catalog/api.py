@@ -17,11 +17,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.api.filters import DimensionFilter, ExitReasonFilter, MeasureFilter, SurveyQuestionFilter
+from outcomes.api.permissions import ManagesAssociationRows, StaffWritesObject
 from outcomes.catalog import registry, services
 from outcomes.limits import MAX_SMALL
 from outcomes.models import (
@@ -29,12 +30,9 @@ from outcomes.models import (
     DimensionCategory,
     ExitReason,
     Measure,
-    Membership,
     OutcomeClass,
-    Role,
     SurveyQuestion,
 )
-from outcomes.organisations.access import is_staff_of
 from outcomes.organisations.selectors import associations_visible_to
 
 
@@ -119,23 +117,29 @@ class SurveyQuestionChangeSerializer(EntryChangeSerializer):
 
 
 class WritableCatalogMixin:
-    """``POST`` (new entry) and ``PATCH .../{id}/`` of a catalog of :mod:`outcomes.catalog.registry`."""
+    """``POST`` (new entry) and ``PATCH .../{id}/`` of a catalog of :mod:`outcomes.catalog.registry`.
+
+    A viewset names its catalog in its header (``kind=``); the model follows from it, and so do
+    the methods: ``POST`` only where the catalog's entries can be added (``can_add``)."""
 
     kind: registry.CatalogKind
     new_serializer = None
     change_serializer = None
     lookup_value_regex = r"[0-9]{1,18}"
+    permission_classes = [IsAuthenticated, ManagesAssociationRows]
+
+    def __init_subclass__(cls, *, kind: registry.CatalogKind | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if kind is not None:
+            cls.kind, cls.model = kind, kind.model
+            cls.http_method_names = ["get", *(["post"] if kind.can_add else []), "patch", "head", "options"]
 
     def create(self, request, *args, **kwargs):
-        # Roles first: a user who is staff nowhere is refused whatever the body holds.
-        if not Membership.objects.filter(user=request.user, role=Role.STAFF).exists():
-            raise PermissionDenied
         serializer = self.new_serializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         association = data.pop("association")
-        if not is_staff_of(request.user, association.pk):
-            raise PermissionDenied
+        self.check_object_permissions(request, association)
         entry = services.catalog_entry_create(
             kind=self.kind,
             association=association,
@@ -148,8 +152,7 @@ class WritableCatalogMixin:
 
     def partial_update(self, request, *args, **kwargs):
         entry = get_object_or_404(self.kind.narrow(self.get_queryset()), pk=kwargs["pk"])
-        if not is_staff_of(request.user, entry.association_id):
-            raise PermissionDenied
+        self.check_object_permissions(request, entry)
         serializer = self.change_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry = services.catalog_entry_update(
@@ -177,54 +180,47 @@ class CatalogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.model.objects.filter(association_id__in=visible).order_by(*self.ordering)
 
 
-def _documented(title: str, *, change: str, new: str | None = None):
-    """The OpenAPI summaries of a catalog viewset's list, ``PATCH`` and (``new``) ``POST``, with
-    the viewset's own serializers as request and response."""
+def _documented(*, change: str, title: str | None = None):
+    """The OpenAPI summaries of a catalog viewset's list (``title``, by default the catalog's),
+    ``PATCH`` (``change``) and, where entries can be added, ``POST``, with the viewset's own
+    serializers as request and response."""
 
     def decorate(viewset):
+        kind = viewset.kind
         views = {
-            "list": extend_schema(summary=title),
+            "list": extend_schema(summary=title or str(kind.title)),
             "partial_update": extend_schema(
                 summary=change, request=viewset.change_serializer, responses=viewset.serializer_class
             ),
         }
-        if new is not None:
+        if kind.can_add:
             views["create"] = extend_schema(
-                summary=new, request=viewset.new_serializer, responses={201: viewset.serializer_class}
+                summary=f"Ny {kind.singular} (förbundspersonal)",
+                request=viewset.new_serializer,
+                responses={201: viewset.serializer_class},
             )
         return extend_schema_view(**views)(viewset)
 
     return decorate
 
 
-@_documented(
-    "Avslutsorsaker",
-    new="Ny avslutsorsak (förbundspersonal)",
-    change="Byt namn, ordning, utfallsklass; ta ur bruk eller återinför (förbundspersonal)",
-)
-class ExitReasonViewSet(WritableCatalogMixin, CatalogViewSet):
-    model = ExitReason
-    kind = registry.EXIT_REASONS
+@_documented(change="Byt namn, ordning, utfallsklass; ta ur bruk eller återinför (förbundspersonal)")
+class ExitReasonViewSet(WritableCatalogMixin, CatalogViewSet, kind=registry.EXIT_REASONS):
     serializer_class = ExitReasonSerializer
     new_serializer = ExitReasonNewSerializer
     change_serializer = ExitReasonChangeSerializer
     filterset_class = ExitReasonFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
 
 @_documented(
-    "Bakgrundsvariabler med kategorier",
-    new="Ny bakgrundsvariabel (förbundspersonal)",
+    title="Bakgrundsvariabler med kategorier",
     change="Byt namn eller ordning; ta ur bruk eller återinför (förbundspersonal)",
 )
-class DimensionViewSet(WritableCatalogMixin, CatalogViewSet):
-    model = Dimension
-    kind = registry.DIMENSIONS
+class DimensionViewSet(WritableCatalogMixin, CatalogViewSet, kind=registry.DIMENSIONS):
     serializer_class = DimensionSerializer
     new_serializer = DimensionNewSerializer
     change_serializer = DimensionChangeSerializer
     filterset_class = DimensionFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         categories = DimensionCategory.objects.order_by("position", "code")
@@ -232,16 +228,13 @@ class DimensionViewSet(WritableCatalogMixin, CatalogViewSet):
 
 
 @_documented(
-    "Enkätfrågor",
+    title="Enkätfrågor",
     change="Ändra frågetexten för personal, chefer och styrelse; ta ur bruk eller återinför (förbundspersonal)",
 )
-class SurveyQuestionViewSet(WritableCatalogMixin, CatalogViewSet):
-    model = SurveyQuestion
-    kind = registry.SURVEY_QUESTIONS
+class SurveyQuestionViewSet(WritableCatalogMixin, CatalogViewSet, kind=registry.SURVEY_QUESTIONS):
     serializer_class = SurveyQuestionSerializer
     change_serializer = SurveyQuestionChangeSerializer
     filterset_class = SurveyQuestionFilter
-    http_method_names = ["get", "patch", "head", "options"]
     ordering = ("association_id", "group", "number", "code")
 
 
@@ -268,6 +261,8 @@ def _visible_dimensions(user):
 class DimensionCategoriesView(APIView):
     """``POST /api/v1/catalog/dimensions/{id}/categories/``: a new category of a dimension (staff)."""
 
+    permission_classes = [IsAuthenticated, StaffWritesObject]
+
     @extend_schema(
         summary="Ny kategori i en bakgrundsvariabel (förbundspersonal)",
         request=CategoryNewSerializer,
@@ -275,8 +270,7 @@ class DimensionCategoriesView(APIView):
     )
     def post(self, request, dimension_id: int):
         dimension = get_object_or_404(_visible_dimensions(request.user).select_related("association"), pk=dimension_id)
-        if not is_staff_of(request.user, dimension.association_id):
-            raise PermissionDenied
+        self.check_object_permissions(request, dimension)
         serializer = CategoryNewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         category = services.catalog_entry_create(
@@ -293,6 +287,8 @@ class DimensionCategoriesView(APIView):
 class CategoryView(APIView):
     """``PATCH /api/v1/catalog/categories/{id}/``: rename, reorder, retire or bring back (staff)."""
 
+    permission_classes = [IsAuthenticated, StaffWritesObject]
+
     @extend_schema(
         summary="Byt namn eller ordning på en kategori; ta ur bruk eller återinför (förbundspersonal)",
         request=CategoryChangeSerializer,
@@ -301,9 +297,8 @@ class CategoryView(APIView):
     def patch(self, request, category_id: int):
         categories = DimensionCategory.objects.filter(dimension__in=_visible_dimensions(request.user))
         category = get_object_or_404(categories.select_related("dimension__association"), pk=category_id)
+        self.check_object_permissions(request, category.dimension)
         association = category.dimension.association
-        if not is_staff_of(request.user, association.pk):
-            raise PermissionDenied
         serializer = CategoryChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         category = services.catalog_entry_update(

@@ -17,7 +17,7 @@ from outcomes.models import (
     Intervention,
     Measure,
 )
-from outcomes.violations import RuleViolation
+from outcomes.violations import UNKNOWN_CODE, RuleViolation, unknown_code
 
 
 @dataclass
@@ -96,11 +96,6 @@ def report_catalog(*, association_id: int) -> ReportCatalog:
     return catalog
 
 
-#: The one code for a catalog code that does not exist (API.md: "unknown codes"), in reports,
-#: imports, goals and step definitions alike.
-UNKNOWN_CODE = "unknown_code"
-
-
 def report_codes_resolve(
     intervention: Intervention,
     figures: ReportFigures,
@@ -119,13 +114,7 @@ def report_codes_resolve(
     violations = []
     for index, code in enumerate(figures.exits_by_reason):
         if code not in reasons:
-            violations.append(
-                RuleViolation(
-                    UNKNOWN_CODE,
-                    f"exits[{index}].reason",
-                    _("Okänd avslutsorsak ”%(code)s”.") % {"code": code},
-                )
-            )
+            violations.append(unknown_code(f"exits[{index}].reason", _("Okänd avslutsorsak ”%(code)s”."), code))
         elif not catalog_visible(active=code not in catalog.retired_reasons, used=code in used_reasons):
             violations.append(
                 RuleViolation(
@@ -184,9 +173,7 @@ def report_measures_resolve(
         where = f"measures[{index}]"
         measure = catalog.measures.get(code)
         if measure is None:
-            violations.append(
-                RuleViolation(UNKNOWN_CODE, f"{where}.measure", _("Okänt mått ”%(code)s”.") % {"code": code})
-            )
+            violations.append(unknown_code(f"{where}.measure", _("Okänt mått ”%(code)s”."), code))
             continue
         if code not in used and not measure.active:
             violations.append(

@@ -3,6 +3,7 @@ association, and staff's edits of its entries."""
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 
@@ -28,6 +29,19 @@ def _default_catalog(name: str) -> dict:
     return json.loads(resources.files("outcomes").joinpath("catalog", f"{name}.json").read_text("utf-8"))
 
 
+def _entries_load(model, key: str, entries: list[dict], fields: tuple[str, ...], *, created: dict, **parent) -> list:
+    """Get or create each of the default ``entries`` by its code under ``parent`` (the association,
+    or the dimension of categories), with its ``fields`` and its place in the list as position;
+    count the ones created in ``created[key]``. Answers the rows in the entries' order."""
+    rows = []
+    for position, entry in enumerate(entries):
+        defaults = {name: entry[name] for name in fields} | {"position": position}
+        row, new = model.objects.get_or_create(**parent, code=entry["code"], defaults=defaults)
+        created[key] += new
+        rows.append(row)
+    return rows
+
+
 def catalog_load(*, association: Association) -> dict[str, int]:
     """Add the default catalog entries the association does not have yet; answer counts created.
 
@@ -43,60 +57,23 @@ def catalog_load(*, association: Association) -> dict[str, int]:
         "measures": 0,
     }
     with transaction.atomic():
-        for position, entry in enumerate(_default_catalog("exit_reasons")["exit_reasons"]):
-            _obj, new = ExitReason.objects.get_or_create(
-                association=association,
-                code=entry["code"],
-                defaults={"label_sv": entry["label_sv"], "outcome_class": entry["outcome_class"], "position": position},
-            )
-            created["exit_reasons"] += new
-        for position, entry in enumerate(_default_catalog("dimensions")["dimensions"]):
-            dimension, new = Dimension.objects.get_or_create(
-                association=association,
-                code=entry["code"],
-                defaults={"label_sv": entry["label_sv"], "multi_valued": entry["multi_valued"], "position": position},
-            )
-            created["dimensions"] += new
-            for cat_position, category in enumerate(entry["categories"]):
-                _obj, new = DimensionCategory.objects.get_or_create(
-                    dimension=dimension,
-                    code=category["code"],
-                    defaults={"label_sv": category["label_sv"], "position": cat_position},
-                )
-                created["categories"] += new
+        load = functools.partial(_entries_load, created=created)
+        reasons = _default_catalog("exit_reasons")["exit_reasons"]
+        load(ExitReason, "exit_reasons", reasons, ("label_sv", "outcome_class"), association=association)
+        dimensions = _default_catalog("dimensions")["dimensions"]
+        rows = load(Dimension, "dimensions", dimensions, ("label_sv", "multi_valued"), association=association)
+        for dimension, entry in zip(rows, dimensions, strict=True):
+            load(DimensionCategory, "categories", entry["categories"], ("label_sv",), dimension=dimension)
         surveys = _default_catalog("survey_questions")
         for indicator in surveys["indicators"]:
             _obj, new = SurveyIndicator.objects.get_or_create(
                 association=association, number=indicator["number"], defaults={"label_sv": indicator["label_sv"]}
             )
             created["indicators"] += new
-        for position, question in enumerate(surveys["questions"]):
-            _obj, new = SurveyQuestion.objects.get_or_create(
-                association=association,
-                code=question["code"],
-                defaults={
-                    "group": question["group"],
-                    "number": question["number"],
-                    "indicator": question["indicator"],
-                    "scale": question["scale"],
-                    "text_sv": question["text_sv"],
-                    "position": position,
-                },
-            )
-            created["survey_questions"] += new
-        for position, entry in enumerate(_default_catalog("measures")["measures"]):
-            _obj, new = Measure.objects.get_or_create(
-                association=association,
-                code=entry["code"],
-                defaults={
-                    "label_sv": entry["label_sv"],
-                    "split": entry["split"],
-                    "aggregation": entry["aggregation"],
-                    "kinds": entry["kinds"],
-                    "position": position,
-                },
-            )
-            created["measures"] += new
+        question_fields = ("group", "number", "indicator", "scale", "text_sv")
+        load(SurveyQuestion, "survey_questions", surveys["questions"], question_fields, association=association)
+        measure_fields = ("label_sv", "split", "aggregation", "kinds")
+        load(Measure, "measures", _default_catalog("measures")["measures"], measure_fields, association=association)
     return created
 
 

@@ -4,9 +4,10 @@ Written by the services of members, interventions, budgets, people, catalogs, se
 step definitions inside their own transactions, so a change and its log row are stored together
 or not at all. Rows are never updated or deleted (as report history)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from outcomes.model_bases import ChangeRecord
 
 
 class ChangeLogIsReadOnly(Exception):
@@ -37,7 +38,7 @@ class ChangeKind(models.TextChoices):
     STEP_DEFINITION = "step_definition", _("stegdefinition")
 
 
-class ChangeLogEntry(models.Model):
+class ChangeLogEntry(ChangeRecord):
     """One changed value of one thing of the association.
 
     ``subject`` names the thing as it was called at the time ("Coachingteamet", "Avslutsorsak
@@ -47,20 +48,9 @@ class ChangeLogEntry(models.Model):
     association = models.ForeignKey(
         "outcomes.Association", on_delete=models.CASCADE, related_name="change_log", verbose_name=_("förbund")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ändrad av"),
-    )
-    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("typ"), max_length=20, choices=ChangeKind.choices)
     subject = models.CharField(_("vad"), max_length=300)
     field = models.CharField(_("fält"), max_length=100)
-    old = models.TextField(_("gammalt värde"), blank=True)
-    new = models.TextField(_("nytt värde"), blank=True)
 
     objects = ChangeLogQuerySet.as_manager()
 

@@ -23,6 +23,7 @@ from outcomes.counts import GENDER_LABELS, GENDERS
 from outcomes.imports.sections import AMOUNT, COUNTS, TEXT, TOTAL, report_sections
 from outcomes.limits import MAX_REPORT_COUNT, MAX_REPORT_SEK
 from outcomes.models import PeriodReport, ReportStatus
+from outcomes.organisations.models import InterventionKind
 from outcomes.periods import Period
 
 #: Where things are on a period's sheet (the reader looks for them there).
@@ -82,7 +83,11 @@ def _instructions(sheet, intervention, year: int, periods) -> None:
         _("Ett blad per period (%(periods)s). Fyll i antal per kön i de vita cellerna: heltal, 0 eller större.")
         % {"periods": ", ".join(p.code for p in periods) or "-"},
         _("Summorna räknar bladet ut självt; de läses inte in. Ändra inte etiketter, koder eller rubriker."),
-        _("Lämna ”Pågående vid periodens början” tom så tas den från förra periodens slut."),
+        *(
+            [_("Lämna ”Pågående vid periodens början” tom så tas den från förra periodens slut.")]
+            if intervention.kind != InterventionKind.STRUCTURAL  # its sheets have no participants
+            else []
+        ),
         _(
             "Övriga mått: lämna raden tom om måttet inte räknats (tomt är inte 0). "
             "Ett mått som räknas totalt fylls i kolumnen Summa."

@@ -20,7 +20,7 @@ from outcomes.api.filters import InterventionFilter
 from outcomes.api.permissions import (
     AssociationScoped,
     InterventionScoped,
-    ManagesInterventions,
+    ManagesAssociationRows,
     ReadsSummaries,
     StaffWritesIntervention,
 )
@@ -121,7 +121,7 @@ class InterventionViewSet(
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
     # Reading is the queryset's (what the user may see); creating and changing are staff's.
-    permission_classes = [IsAuthenticated, ManagesInterventions]
+    permission_classes = [IsAuthenticated, ManagesAssociationRows]
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"[0-9]{1,18}"
 

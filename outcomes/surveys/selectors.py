@@ -26,26 +26,17 @@ def surveys_of(*, intervention: Intervention | None = None, association: Associa
     return Survey.objects.filter(intervention=intervention, group=group)
 
 
-def survey_figure(
-    *,
-    intervention: Intervention,
-    period,
-    figure: str,
-    group: str,
-    question_code: str | None = None,
-    indicator_number: int | None = None,
-) -> tuple[int, int] | None:
-    """(numerator, denominator) of a survey ``figure`` of an intervention for a period code and
+def survey_figure(*, intervention: Intervention, period, group: str, **figure) -> tuple[int, int] | None:
+    """(numerator, denominator) of a survey figure of an intervention for a period code and
     respondent group, or ``None`` without a survey: :meth:`SurveyFigures.figure
-    <outcomes.surveys.figures.SurveyFigures.figure>` (which says what each argument means) over
-    the surveys of ``group`` within ``period``, loaded in two queries. Board and managers'
-    surveys are the intervention's association's.
+    <outcomes.surveys.figures.SurveyFigures.figure>` over the surveys of ``group`` within
+    ``period``, loaded in two queries; ``figure`` holds that method's other arguments (the
+    ``figure``, and a ``question_code`` or an ``indicator_number``), which it explains. Board and
+    managers' surveys are the intervention's association's.
     """
     target = as_period(period)
     figures = survey_figures_of(intervention=intervention, start=target.start, end=target.end, group=group)
-    return figures.figure(
-        period=target, figure=figure, group=group, question_code=question_code, indicator_number=indicator_number
-    )
+    return figures.figure(period=target, group=group, **figure)
 
 
 def ratio_dict(ratio) -> dict | None:

@@ -7,7 +7,6 @@ summary over any number of reports and interventions is a single ``SUM … GROUP
 database instead of JSON to unpack in Python, and catalog entries are real foreign keys that
 cannot be deleted while counts refer to them."""
 
-from django.conf import settings
 from django.db import connection, models
 from django.db.models import Max, Min, Prefetch, Sum
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +22,7 @@ from outcomes.catalog.models import (
 )
 from outcomes.counts import GENDER_LABELS, GENDERS, Counts, ReportFigures
 from outcomes.measures import MeasureValue
-from outcomes.model_bases import PeriodRecord
+from outcomes.model_bases import ChangeRecord, PeriodRecord
 from outcomes.organisations.models import intervention_link
 from outcomes.periods import Period
 from outcomes.validators import validate_no_personal_data
@@ -340,7 +339,7 @@ class HistoryKind(models.TextChoices):
     STATUS = "status", _("status")
 
 
-class ReportHistory(models.Model):
+class ReportHistory(ChangeRecord):
     """One change of one report: a value (``field``: ``new.women``, ``exits_by_reason.work.men``,
     ``breakdowns.age_band.a16_29.other``, ``spent_sek``, ``comment``) or the status.
 
@@ -351,19 +350,8 @@ class ReportHistory(models.Model):
     report = models.ForeignKey(
         PeriodReport, on_delete=models.PROTECT, related_name="history", verbose_name=_("periodrapport")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ändrad av"),
-    )
-    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("typ"), max_length=10, choices=HistoryKind.choices)
     field = models.CharField(_("fält"), max_length=200)
-    old = models.TextField(_("gammalt värde"), blank=True)
-    new = models.TextField(_("nytt värde"), blank=True)
     reason = models.TextField(_("motivering"), blank=True, validators=[validate_no_personal_data])
     version = models.PositiveIntegerField(_("version"))
 

@@ -10,20 +10,11 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as gettext
 
 from outcomes.counts import GENDERS, Counts, ReportFigures, ongoing_at_end_of
-from outcomes.models import (
-    Association,
-    BreakdownCount,
-    ExitCount,
-    Intervention,
-    MeasureCount,
-    PeriodReport,
-    ReportHistory,
-    ReportStatus,
-    User,
-)
+from outcomes.organisations.models import Association, Intervention, User
 from outcomes.organisations.selectors import interventions_visible_to
 from outcomes.periods import Period, base_period
 from outcomes.shares import Share
+from outcomes.tallies.models import BreakdownCount, ExitCount, MeasureCount, PeriodReport, ReportHistory, ReportStatus
 
 
 def ongoing_at_end(report: PeriodReport | None) -> Counts | None:

@@ -15,19 +15,17 @@ from django.utils.translation import gettext as _
 from outcomes import signals
 from outcomes.catalog.selectors import ReportCatalog, report_catalog, report_codes_resolve, report_measures_resolve
 from outcomes.counts import Counts, ReportFigures, sum_counts
-from outcomes.models import (
-    HistoryKind,
-    Intervention,
-    PeriodReport,
-    ReportHistory,
-    ReportStatus,
-    User,
-)
-from outcomes.organisations.models import InterventionKind
+from outcomes.organisations.models import Intervention, InterventionKind, User
 from outcomes.periods import PeriodError, base_period
 from outcomes.tallies.errors import ReportError, ReportLocked, VersionConflict
 from outcomes.tallies.history import history_values, participant_labels
 from outcomes.tallies.inputs import ReportInput, SaveResult
+from outcomes.tallies.models import (
+    HistoryKind,
+    PeriodReport,
+    ReportHistory,
+    ReportStatus,
+)
 from outcomes.tallies.rules import check_budget, check_report, check_unusual, checked_values, normalised
 from outcomes.tallies.selectors import (
     YearBudget,

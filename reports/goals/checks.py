@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outcomes.catalog.models import RespondentGroup
-from outcomes.catalog.selectors import UNKNOWN_CODE
 from outcomes.measures import ACTIVITY_COUNTS
 from outcomes.models import ExitReason, Intervention, SurveyQuestion
 from outcomes.models import Measure as CatalogMeasure
 from outcomes.surveys import rules as survey_rules
-from outcomes.violations import RuleViolation
+from outcomes.violations import RuleViolation, unknown_code
 from reports.goals.models import Measure, SurveyFigure
 
 if TYPE_CHECKING:
@@ -96,13 +95,8 @@ def reasons_check(intervention: Intervention, codes, name: str, violations, kept
     found = {r.code: r for r in ExitReason.objects.filter(association_id=intervention.association_id, code__in=codes)}
     for index, code in enumerate(codes):
         if code not in found:
-            violations.append(
-                RuleViolation(
-                    UNKNOWN_CODE,
-                    f"{name}[{index}]",
-                    _("Avslutsorsaken ”%(code)s” finns inte i förbundets katalog.") % {"code": code},
-                )
-            )
+            message = _("Avslutsorsaken ”%(code)s” finns inte i förbundets katalog.")
+            violations.append(unknown_code(f"{name}[{index}]", message, code))
         elif not found[code].is_visible(used=code in kept):
             violations.append(
                 RuleViolation(
@@ -162,11 +156,7 @@ def _measure_check(catalog, code: str, name: str, kept: str, violations) -> None
     goal's (``retired_measure``)."""
     measure = catalog.get(code)
     if measure is None:
-        violations.append(
-            RuleViolation(
-                UNKNOWN_CODE, name, _("Måttet ”%(code)s” finns inte i förbundets katalog.") % {"code": code or "—"}
-            )
-        )
+        violations.append(unknown_code(name, _("Måttet ”%(code)s” finns inte i förbundets katalog."), code or "—"))
     elif not measure.active and code != kept:
         violations.append(
             RuleViolation(

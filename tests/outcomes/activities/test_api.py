@@ -50,6 +50,14 @@ def test_an_activity_is_added_to_the_base_period_of_its_date_with_its_own_cost_p
     assert client.get(url(structural) + "?period=2022").json()["results"] == []
 
 
+@pytest.mark.parametrize("period", ["2021Q5", ""])
+def test_a_list_for_a_bad_or_blank_period_is_refused_naming_the_period(client, structural, period):
+    response = client.get(url(structural) + f"?period={period}")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("period", "invalid_period")
+
+
 @pytest.mark.parametrize(
     ("change", "field", "code"),
     [

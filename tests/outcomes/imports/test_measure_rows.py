@@ -133,6 +133,12 @@ def test_a_structural_interventions_template_has_only_measures_spent_and_comment
     assert codes == [f"measure:{GENDER_MEASURE}", "spent_sek", "comment"]
     sections = [sheet[f"A{r}"].value for r in range(7, sheet.max_row + 1) if sheet[f"A{r}"].value]
     assert sections == ["Övriga mått", "Pengar och kommentar"]
+    instructions = " ".join(
+        str(c.value)
+        for c in workbook_of(template_xlsx(intervention=structural, year=2024))["Instruktioner"]["A"]
+        if c.value
+    )
+    assert "Övriga mått" in instructions and "Pågående" not in instructions  # no participants to tell about
 
 
 def test_a_structural_template_filled_stores_spending_and_measures_and_refuses_participants(staff, association):

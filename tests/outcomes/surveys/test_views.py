@@ -218,6 +218,8 @@ def test_a_national_average_may_be_typed_with_a_percent_sign(client, association
     assert response.status_code == 302
     stored = {a.question.code: float(a.percent) for a in NationalAverage.objects.select_related("question")}
     assert stored == {"p1": 70.0, "e6": 59.5}
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("Rikssnitten för 2024 är sparade.") == 1  # the flash message, shown once (defect 11)
 
 
 def test_a_retired_question_shows_only_on_the_form_of_a_survey_that_answered_it(client, coordinator, intervention):

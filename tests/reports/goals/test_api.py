@@ -154,13 +154,15 @@ def test_a_goal_that_breaks_rules_is_refused_with_every_field_named_and_nothing_
     assert not Goal.objects.exists()
 
 
-def test_a_bad_period_for_results_names_the_period(staff, intervention):
-    response = client_for(staff).get(base(intervention) + "goal-results/?period=2024T1")
+@pytest.mark.parametrize("period", ["2024T1", ""])
+def test_a_bad_period_for_results_names_the_period(staff, intervention, period):
+    # A blank ?period= is a bad period, not "no period" (which would answer every period).
+    response = client_for(staff).get(base(intervention) + f"goal-results/?period={period}")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "period"
 
 
-@pytest.mark.parametrize("year", ["abc", "24", "20245"])
+@pytest.mark.parametrize("year", ["abc", "24", "20245", ""])
 def test_a_year_that_is_not_a_year_is_refused_naming_it(staff, intervention, year):
     response = client_for(staff).get(base(intervention) + f"goals/?year={year}")
     assert response.status_code == 400
