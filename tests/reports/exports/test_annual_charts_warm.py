@@ -3,9 +3,11 @@ commits, a task draws them into the cache, so the download draws none and reads 
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from reports import tasks
 from reports.summaries import charts
+from tests.factories import AssociationFactory
 from tests.reports.exports.test_annual_report import paragraphs, word
 from tests.reports.summaries.test_selectors import api_client
 from tests.reports.summary_data import lekeberg
@@ -82,3 +84,12 @@ def test_a_burst_of_changes_queues_one_drawing_per_association_and_year(
     tasks.annual_report_charts_warm(association.pk, 2024)  # the queued task runs: a change queues again
     assert cache.get(tasks.annual_charts_warm_key(association.pk, 2023)) is not None
     assert cache.get(tasks.annual_charts_warm_key(association.pk, 2024)) is None
+
+
+def test_the_nightly_task_queues_every_associations_current_year(association, monkeypatch):
+    other = AssociationFactory()
+    queued = []
+    monkeypatch.setattr(tasks.annual_report_charts_warm, "delay", lambda *args: queued.append(args))
+    assert tasks.annual_report_charts_warm_all() == 2
+    year = timezone.localdate().year
+    assert sorted(queued) == sorted([(association.pk, year), (other.pk, year)])
