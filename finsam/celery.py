@@ -26,6 +26,13 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.goal_results_recompute_stale",
         "schedule": 30.0,
     },
+    # Draws into the cache the charts of every association's Word document of the current year
+    # (those not there yet), after the night's goal results; a change during the day queues its
+    # own association's (reports.receivers.on_report_changed_warm_charts).
+    "annual-report-charts-nightly": {
+        "task": "reports.tasks.annual_report_charts_warm_all",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Mails each intervention's coordinators once per overdue base period; a lost run is caught up
     # by the next day's.
     "outcomes-overdue-reminders": {

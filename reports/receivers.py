@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from kombu.exceptions import OperationalError
 
-from outcomes.models import Budget, PeriodReport, ReportStatus
+from outcomes.models import Budget, Intervention, PeriodReport, ReportStatus
 from outcomes.periods import Period, PeriodError
 from reports import tasks
 from reports.goals import kinds, services
@@ -75,12 +77,46 @@ def on_report_changed(
     without goals (nothing was marked). The report's status comes with the signal (``status``);
     a sender that does not say it has it read from the database.
     """
-    if action == "saved":
-        if status is None:
-            status = PeriodReport.objects.filter(pk=report_id).values_list("status", flat=True).first()
-        if status in (None, ReportStatus.DRAFT):
-            return
+    if not _counted(action, report_id, status):
+        return
     _recompute_period(intervention_id, period)
+
+
+def _counted(action: str, report_id, status) -> bool:
+    """Whether a committed report change changes what is counted: a save of a draft does not. The
+    report's status comes with the signal; a sender that does not say it has it read."""
+    if action != "saved":
+        return True
+    if status is None:
+        status = PeriodReport.objects.filter(pk=report_id).values_list("status", flat=True).first()
+    return status not in (None, ReportStatus.DRAFT)
+
+
+def on_report_changed_warm_charts(
+    sender, *, intervention_id: int, period: str, action: str, report_id=None, status=None, **kwargs
+) -> None:
+    """Queue the drawing of the charts of the Word document of the changed report's year
+    (``ANNUAL_CHARTS_WARM``; off in the test settings), at most once per association and year
+    within ``ANNUAL_CHARTS_WARM_COUNTDOWN`` seconds: a burst of saves is drawn once, after it."""
+    if not getattr(settings, "ANNUAL_CHARTS_WARM", False) or not _counted(action, report_id, status):
+        return
+    try:
+        year = Period.parse(str(period)).year
+    except PeriodError:
+        return
+    association_id = Intervention.objects.filter(pk=intervention_id).values_list("association_id", flat=True).first()
+    if association_id is None or year is None:
+        return
+    countdown = getattr(settings, "ANNUAL_CHARTS_WARM_COUNTDOWN", 60)
+    if not cache.add(tasks.annual_charts_warm_key(association_id, year), 1, countdown):
+        return  # already queued; that task reads the database when it runs, after this change
+    try:
+        tasks.annual_report_charts_warm.apply_async(
+            (association_id, year), countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        )
+    except BROKER_ERRORS:
+        cache.delete(tasks.annual_charts_warm_key(association_id, year))
+        logger.exception("Could not queue the charts of %s/%s; the download draws them", association_id, year)
 
 
 def on_goals_changed(sender, *, intervention_id: int, goal_ids: list[int], **kwargs) -> None:
@@ -145,6 +181,7 @@ def connect() -> None:
     from reports.signals import goals_changed
 
     outcome_signals.report_changed.connect(on_report_changed, dispatch_uid="reports.goals.report_changed")
+    outcome_signals.report_changed.connect(on_report_changed_warm_charts, dispatch_uid="reports.charts.report_changed")
     goals_changed.connect(on_goals_changed, dispatch_uid="reports.goals.goals_changed")
     post_save.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_saved")
     post_delete.connect(on_budget_changed, sender=Budget, dispatch_uid="reports.goals.budget_deleted")

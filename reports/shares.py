@@ -85,6 +85,8 @@ def traffic_light(
 def swedish_number(value, *, grouped: bool = False) -> str:
     """A number as a Swedish document writes it, whatever the reader's language: decimal comma
     ("45,5"), and with ``grouped`` a non-breaking space between thousands ("2 403 500")."""
+    if type(value) is int and (not grouped or -1000 < value < 1000):
+        return str(value)  # what numberformat answers, without its work: most of a document's cells
     return numberformat.format(value, ",", grouping=3 if grouped else 0, thousand_sep="\u00a0", force_grouping=grouped)
 
 

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
-from outcomes.models import Intervention
+from outcomes.models import Association, Intervention
 from outcomes.periods import Period
 from outcomes.tallies.selectors import period_figures
 from outcomes.tasks import TRANSIENT_DATABASE_ERRORS
@@ -114,3 +115,38 @@ def export_files_clean_task() -> int:
     from reports.exports.services import export_files_clean
 
     return export_files_clean()
+
+
+# --- Charts of the annual document, drawn ahead of its request ---------------------------------
+
+
+def annual_charts_warm_key(association_id: int, year: int) -> str:
+    """The cache key that says a drawing of these charts is queued (the receiver's debounce)."""
+    return f"annual-charts-queued:{association_id}:{year}"
+
+
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
+def annual_report_charts_warm(association_id: int, year: int) -> int:
+    """Draw into the cache every chart the association's Word document of ``year`` needs (its
+    trend and, per intervention, its trend and exits by reason), so that the download finds them
+    warm; answers how many charts the document has. Charts already cached are not drawn again."""
+    from django.core.cache import cache
+
+    from reports.exports.annual import annual_report_charts_draw
+
+    cache.delete(annual_charts_warm_key(association_id, year))  # a change from now on queues again
+    association = Association.objects.filter(pk=association_id).first()
+    if association is None:
+        return 0
+    return annual_report_charts_draw(association=association, period=Period.parse(str(year)))
+
+
+@shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
+def annual_report_charts_warm_all() -> int:
+    """The nightly beat task: queue the charts of every association's document of the current
+    year (one task each, shared by the workers); answers how many were queued."""
+    year = timezone.localdate().year
+    association_ids = list(Association.objects.order_by("pk").values_list("pk", flat=True))
+    for association_id in association_ids:
+        annual_report_charts_warm.delay(association_id, year)
+    return len(association_ids)

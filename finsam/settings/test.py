@@ -17,5 +17,8 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # The suite makes export files in the request (tests of the thread turn it on themselves).
 EXPORT_JOBS_IN_THREAD = env.bool("EXPORT_JOBS_IN_THREAD", default=False)
+# Eager tasks would draw an association's charts after every counted save of every test: off,
+# and tests/reports/exports/test_annual_charts_warm.py turns it on.
+ANNUAL_CHARTS_WARM = env.bool("ANNUAL_CHARTS_WARM", default=False)
 # Static files are served by runserver's finders here; only production collects them.
 STATIC_ROOT = None

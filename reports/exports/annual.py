@@ -73,6 +73,15 @@ def annual_report_document(
     return doc
 
 
+def annual_report_charts_draw(*, association, period) -> int:
+    """Lay out the document of ``period`` with its charts, which draws into the cache (by the hash
+    of their data, :func:`charts.cached_png`) those not there yet; answers how many charts it has.
+    Run by :func:`reports.tasks.annual_report_charts_warm` after a report change, so the download
+    finds its charts warm; the same layout as the download, so the same cache keys."""
+    doc = annual_report_document(association=association, period=period)
+    return sum(len(section.charts) for section in doc.sections)
+
+
 def _trend_chart(title: str, trend, figures_of) -> bytes:
     return charts.cached_png(charts.trend_chart, charts.summary_trend_data(title, trend, figures_of), dpi=CHART_DPI)
 

@@ -203,7 +203,9 @@ def _beyond_add(result: dict[int, Figures], reports, period: Period, interventio
         figures.structural = interventions[pk].kind == InterventionKind.STRUCTURAL
 
 
-def association_summary(*, association: Association, period: Period, include_drafts: bool = False) -> Summary:
+def association_summary(
+    *, association: Association, period: Period, include_drafts: bool = False, with_previous: bool = True
+) -> Summary:
     """The association's summary for ``period``: one row per intervention running in the period.
 
     Only submitted and approved reports count unless ``include_drafts``; each row says how many
@@ -212,7 +214,8 @@ def association_summary(*, association: Association, period: Period, include_dra
     ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
     Goals are the stored results of :func:`reports.goals.selectors.goal_results_for`. The number of
     SQL queries is fixed (at most twenty-one: a stock measure adds one per period), whatever the
-    number of interventions.
+    number of interventions. ``with_previous=False`` leaves the year before's figures empty (zero)
+    and saves their queries: for :func:`summary_trend`, which reads only each year's own.
     """
     previous = period.same_period_last_year()
     interventions = list(Intervention.objects.running_in(period).filter(association=association).order_by("name", "pk"))
@@ -227,7 +230,9 @@ def association_summary(*, association: Association, period: Period, include_dra
     }
     by_pk = {i.pk: i for i in interventions}
     current = _figures_by_intervention(association, period, include_drafts, rules, budgets, by_pk)
-    before = _figures_by_intervention(association, previous, include_drafts, rules, budgets, by_pk)
+    before = (
+        _figures_by_intervention(association, previous, include_drafts, rules, budgets, by_pk) if with_previous else {}
+    )
     logs = activity_logs_of(intervention_ids=list(by_pk), period=period)
     measures = list(Measure.objects.filter(association=association).order_by("position", "code"))
 
@@ -270,7 +275,12 @@ def summary_trend(summary: Summary, *, years: int = 5) -> list[tuple[object, Sum
         period = period.same_period_last_year()
         periods.append(period)
     earlier = [
-        (p, association_summary(association=summary.association, period=p, include_drafts=summary.include_drafts))
+        (
+            p,
+            association_summary(
+                association=summary.association, period=p, include_drafts=summary.include_drafts, with_previous=False
+            ),
+        )
         for p in reversed(periods)
     ]
     return [*earlier, (summary.period, summary)]

@@ -4,6 +4,10 @@ from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.utils import numberformat
+from hypothesis import given
+from hypothesis import strategies as st
+
 from outcomes.counts import Counts
 from outcomes.periods import Period
 from outcomes.surveys.rules import Distribution, light
@@ -85,3 +89,19 @@ def test_every_rounded_figure_rounds_half_up_like_the_percent():
     assert light(60, Decimal("59.5")) == YELLOW  # the reference 59.5 % is 60 %
     assert Figures(new=Counts(women=2), spent_sek=5).cost_per_participant_sek == 3  # 2.5 kr
     assert pro_rated(Decimal("0.1"), Period.parse("2024Q1")) == Decimal("0.03")  # 0.025
+
+
+@given(st.one_of(st.integers(-(10**12), 10**12), st.decimals(-(10**9), 10**9, places=2)), st.booleans())
+def test_a_swedish_number_reads_as_djangos_number_formatting_with_a_decimal_comma(value, grouped):
+    """Whole numbers take a short cut; they read exactly as Django's formatting writes them."""
+    expected = numberformat.format(
+        value, ",", grouping=3 if grouped else 0, thousand_sep="\u00a0", force_grouping=grouped
+    )
+    assert shares.swedish_number(value, grouped=grouped) == expected
+
+
+def test_a_swedish_number_groups_thousands_with_a_non_breaking_space():
+    assert shares.swedish_number(2403500, grouped=True) == "2\u00a0403\u00a0500"
+    assert shares.swedish_number(-999, grouped=True) == "-999"
+    assert shares.swedish_number(2403500) == "2403500"
+    assert shares.swedish_number(Decimal("45.5")) == "45,5"
