@@ -169,8 +169,9 @@ GOAL_RESULTS_STALE_AFTER = env.int("GOAL_RESULTS_STALE_AFTER", default=30)
 # After a counted report change, draw the charts of the association's Word document of that year
 # into the cache (reports.receivers.on_report_changed_warm_charts), at most once per association
 # and year per ANNUAL_CHARTS_WARM_COUNTDOWN seconds, that long after the first change of a burst.
-# With eager tasks (make run) the drawing runs in the saving request, without the countdown.
-ANNUAL_CHARTS_WARM = env.bool("ANNUAL_CHARTS_WARM", default=True)
+# Off by default with eager tasks (make run): the drawing would run inside the saving request
+# (seconds for a large association); there the download draws what the cache lacks.
+ANNUAL_CHARTS_WARM = env.bool("ANNUAL_CHARTS_WARM", default=not CELERY_TASK_ALWAYS_EAGER)
 ANNUAL_CHARTS_WARM_COUNTDOWN = env.int("ANNUAL_CHARTS_WARM_COUNTDOWN", default=60)
 # A pending export job whose message a broker restart lost is queued again once after
 # EXPORT_JOB_PENDING_LIMIT seconds, and failed with a message for the waiting page when it is
