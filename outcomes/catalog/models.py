@@ -223,6 +223,8 @@ class Measure(CatalogEntry):
         """The intervention kinds it is offered for, as the catalog page lists them."""
         return ", ".join(str(label) for value, label in InterventionKind.choices if value in (self.kinds or []))
 
+    get_kinds_display = kind_labels.fget  # the change log shows the kinds by their labels
+
     @property
     def in_use(self) -> bool:
         """Whether any report counts it or once did (its report history has a value of it): then

@@ -34,11 +34,14 @@ def display_value(value) -> str:
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str]:
     """The named fields of ``instance`` as the log shows them, keyed by their Swedish names
-    (``verbose_name``), to compare before and after a change."""
+    (``verbose_name``) and valued by their labels where the field has them, to compare before and
+    after a change."""
     values = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        value = getattr(instance, f"get_{name}_display")() if field.choices else getattr(instance, name)
+        # a field with choices, or a model that says how a field reads (a measure's kinds), by label
+        display = getattr(instance, f"get_{name}_display", None)
+        value = display() if callable(display) else getattr(instance, name)
         values[str(field.verbose_name)] = display_value(value)
     return values
 

@@ -75,6 +75,7 @@ def test_staff_add_a_total_flow_measure_offered_for_structural_interventions(ass
     assert measure.offered_for("structural") and not measure.offered_for("individual")
     created = ChangeLogEntry.objects.get(association=association, kind="catalog", field="skapad")
     assert created.subject == "Mått network_meetings"
+    assert "insatstyper: strukturövergripande" in created.new and "structural" not in created.new  # by label
 
 
 @pytest.mark.parametrize(
