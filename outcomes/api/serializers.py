@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from outcomes.limits import MAX_REPORT_COUNT
@@ -45,3 +46,23 @@ class IsoDateTimeField(serializers.DateTimeField):
 
     def to_representation(self, value):
         return value.isoformat() if value is not None else None
+
+
+class _TextOnly:
+    """Refuses a JSON number or boolean where the schema says text (DRF turns ``-5804`` into
+    ``"-5804"``; the contract's codes and labels are strings)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class TextField(_TextOnly, serializers.CharField):
+    default_error_messages = {"not_text": _("Ange text.")}
+
+
+class CodeField(_TextOnly, serializers.SlugField):
+    """A catalog entry's code: text of letters, digits, hyphens and underscores."""
+
+    default_error_messages = {"not_text": _("Ange koden som text.")}

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from outcomes.api.filters import DimensionFilter, ExitReasonFilter, MeasureFilter, SurveyQuestionFilter
 from outcomes.api.permissions import ManagesAssociationRows, StaffWritesObject
+from outcomes.api.serializers import CodeField, TextField
 from outcomes.catalog import registry, services
 from outcomes.limits import MAX_SMALL
 from outcomes.models import (
@@ -89,26 +90,26 @@ class EntryChangeSerializer(serializers.Serializer):
 
 
 class ExitReasonChangeSerializer(EntryChangeSerializer):
-    label_sv = serializers.CharField(max_length=300, required=False)
+    label_sv = TextField(max_length=300, required=False)
     outcome_class = serializers.ChoiceField(choices=OutcomeClass.choices, required=False)
 
 
 class ExitReasonNewSerializer(serializers.Serializer):
     association = _VisibleAssociation()
-    code = serializers.SlugField(max_length=50)
-    label_sv = serializers.CharField(max_length=300)
+    code = CodeField(max_length=50)
+    label_sv = TextField(max_length=300)
     outcome_class = serializers.ChoiceField(choices=OutcomeClass.choices)
 
 
 class DimensionChangeSerializer(EntryChangeSerializer):
-    label_sv = serializers.CharField(max_length=300, required=False)
+    label_sv = TextField(max_length=300, required=False)
     multi_valued = serializers.BooleanField(required=False)
 
 
 class DimensionNewSerializer(serializers.Serializer):
     association = _VisibleAssociation()
-    code = serializers.SlugField(max_length=50)
-    label_sv = serializers.CharField(max_length=300)
+    code = CodeField(max_length=50)
+    label_sv = TextField(max_length=300)
     multi_valued = serializers.BooleanField(default=False)
 
 
@@ -246,12 +247,12 @@ class MeasureViewSet(CatalogViewSet):
 
 
 class CategoryNewSerializer(serializers.Serializer):
-    code = serializers.SlugField(max_length=50)
-    label_sv = serializers.CharField(max_length=300)
+    code = CodeField(max_length=50)
+    label_sv = TextField(max_length=300)
 
 
 class CategoryChangeSerializer(EntryChangeSerializer):
-    label_sv = serializers.CharField(max_length=300, required=False)
+    label_sv = TextField(max_length=300, required=False)
 
 
 def _visible_dimensions(user):

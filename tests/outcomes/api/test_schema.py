@@ -312,8 +312,11 @@ def test_the_api_holds_along_its_links(api_world, schemathesis_tally):
 
 
 def test_a_structural_interventions_summary_row_without_participant_fields_agrees_with_the_schema(
-    api_world, served_schema
+    served_schema, api_world
 ):
+    # served_schema first: Django's test client reconnects close_old_connections after its
+    # request, which would undo api_world's wsgi_keeps_the_test_connection (PostgreSQL then closes
+    # the test's connection at the next WSGI call).
     """A structural intervention's summary row (and its year before) leaves the participant
     figures out (API.md "Activities of structural interventions"): the schema does not require
     them there, while the individual intervention's row and the totals carry them."""

@@ -141,3 +141,15 @@ def test_the_api_adds_a_category_to_a_dimension_and_retires_it(association, staf
     )
     assert refused.status_code == 403
     assert not dimension.categories.get(pk=category_id).active
+
+
+@pytest.mark.parametrize("body", [{"code": -5804, "label_sv": "Remittent"}, {"code": "remittent", "label_sv": 12}])
+def test_a_number_where_the_api_takes_text_is_refused_and_nothing_is_stored(association, staff, body):
+    """DRF would store the number -5804 as the code "-5804"; the contract's codes and labels are text."""
+    response = client_for(staff).post(
+        "/api/v1/catalog/dimensions/", {"association": association.pk, **body}, format="json"
+    )
+    assert response.status_code == 400
+    field = "code" if "code" in body and not isinstance(body["code"], str) else "label_sv"
+    assert field in str(response.json()) and "text" in str(response.json())
+    assert not Dimension.objects.filter(association=association, code__in=["-5804", "remittent"]).exists()
