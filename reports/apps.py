@@ -8,5 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import receivers
+        from reports.summaries import stored
 
         receivers.connect()
+        stored.connect()

@@ -12,6 +12,7 @@ from outcomes.tallies.selectors import period_figures
 from outcomes.tasks import TRANSIENT_DATABASE_ERRORS
 from reports.goals import selectors as goal_selectors
 from reports.goals import services as goal_services
+from reports.summaries.selectors import stored_figures_refresh_for
 
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5)
@@ -43,11 +44,14 @@ def period_figures_compute(intervention_id: int, period_code: str, include_draft
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)
 def goal_results_recompute_for_report(intervention_id: int, period_code: str) -> int:
-    """Recompute the results a changed base-period report affects; answers rows changed."""
+    """Recompute the results a changed base-period report affects, then the intervention's
+    outdated stored summary figures; answers goal result rows changed."""
     intervention = Intervention.objects.filter(pk=intervention_id).first()
     if intervention is None:
         return 0
-    return goal_services.goal_results_recompute(intervention=intervention, base_period=Period.parse(period_code))
+    changed = goal_services.goal_results_recompute(intervention=intervention, base_period=Period.parse(period_code))
+    stored_figures_refresh_for(intervention)
+    return changed
 
 
 @shared_task(autoretry_for=TRANSIENT_DATABASE_ERRORS, retry_backoff=True, max_retries=5, ignore_result=True)

@@ -183,6 +183,12 @@ class InterventionQuerySet(models.QuerySet):
         """The interventions whose time overlaps ``period`` (see :meth:`Intervention.runs_during`)."""
         return self.filter(start__lte=period.end).filter(Q(end__isnull=True) | Q(end__gte=period.start))
 
+    def figures_changed(self) -> int:
+        """Say that what is counted for these interventions changed (their reports, activities,
+        step rules or catalogs): their figures stored for summaries
+        (:mod:`reports.summaries.stored`) no longer count and are computed again when read."""
+        return self.update(figures_version=models.F("figures_version") + 1)
+
 
 class Intervention(models.Model):
     """An insats financed by the association and run by one member organisation (the owner).
@@ -211,6 +217,10 @@ class Intervention(models.Model):
     )
     active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Raised by :meth:`InterventionQuerySet.figures_changed` whenever what is counted changes; a
+    #: stored summary row is valid only for the version it was computed at. Only that method
+    #: writes it: :meth:`save` leaves it out, so a form holding an older copy cannot turn it back.
+    figures_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = InterventionQuerySet.as_manager()
 
@@ -228,6 +238,14 @@ class Intervention(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields() | {"figures_version"}
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def runs_during(self, period) -> bool:
         """Whether ``period`` lies within the intervention's time: it ends on or after the start and

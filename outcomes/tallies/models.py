@@ -150,6 +150,21 @@ class PeriodReport(PeriodRecord):
     def __str__(self):
         return f"{self.intervention} {self.period}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        report = super().from_db(db, field_names, values)
+        report.stored_status = report.__dict__.get("status")
+        return report
+
+    #: The status the database holds for this report, as last read or saved (``None``: not known).
+    stored_status = None
+
+    @property
+    def was_or_is_counted(self) -> bool:
+        """Whether the report counts in summaries now or did as stored: a draft that was a draft
+        (or is new) changes nothing counted when saved."""
+        return self.status != ReportStatus.DRAFT or self.stored_status not in (None, ReportStatus.DRAFT)
+
     @property
     def base_period(self) -> Period:
         return Period.parse(self.period)

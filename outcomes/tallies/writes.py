@@ -14,6 +14,7 @@ from outcomes.measures import MeasureValue
 from outcomes.models import (
     BreakdownCount,
     ExitCount,
+    Intervention,
     MeasureCount,
     PeriodReport,
     ReportHistory,
@@ -83,8 +84,13 @@ def _reports_store(saves: list[PlannedSave]) -> None:
     """Insert the new reports and update the changed ones: one save for a single report, bulk
     statements for many."""
     if len(saves) == 1:
-        saves[0].report.save()
+        saves[0].report.save()  # its post_save says the intervention's figures changed
         return
+    # Bulk statements send no post_save: say it here, once, for the interventions whose counted
+    # reports change (a bulk save never changes a status).
+    counted = {s.report.intervention_id for s in saves if s.report.was_or_is_counted}
+    if counted:
+        Intervention.objects.filter(pk__in=counted).figures_changed()
     PeriodReport.objects.bulk_create([s.report for s in saves if s.created], batch_size=_BATCH)
     updated = [s.report for s in saves if not s.created]
     now = timezone.now()

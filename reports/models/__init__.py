@@ -9,6 +9,7 @@ from reports.goals.models import (
     StepDefinition,
     SurveyFigure,
 )
+from reports.summaries.models import StoredFigures
 
 __all__ = [
     "ExportJob",
@@ -19,5 +20,6 @@ __all__ = [
     "Measure",
     "ResultStatus",
     "StepDefinition",
+    "StoredFigures",
     "SurveyFigure",
 ]

@@ -43,6 +43,7 @@ from reports.shares import Share, StepRule, share_of_exits
 from reports.summaries.breakdowns import BreakdownTable, breakdown_tables
 from reports.summaries.figures import Figures, sum_figures
 from reports.summaries.socio_economic import SocioEconomicEstimate, self_support_codes, socio_economic_estimate
+from reports.summaries.stored import stored_figures, stored_figures_refresh
 
 
 class NotAligned(NamedTuple):
@@ -143,24 +144,55 @@ def expected_base_periods(intervention: Intervention, period: Period, *, today: 
 
 def _figures_by_intervention(
     association: Association | None,
-    period: Period,
+    periods: list[Period],
     include_drafts: bool,
-    rules: dict[int, StepRule],
     budgets: dict,
     interventions: dict[int, Intervention],
+) -> dict[str, dict[int, Figures]]:
+    """Figures by period code, then by intervention id of ``interventions`` (of every association
+    when ``association`` is None): the stored rows of :mod:`reports.summaries.stored` where they
+    are current and computed (:func:`_figures_computed`) for the others; a preview with drafts is
+    always computed. The step rules are read once, for the interventions that are computed."""
+    rules: dict[int, StepRule] = {}
+
+    def compute(period: Period, these: dict[int, Intervention]) -> dict[int, Figures]:
+        if these.keys() - rules.keys():
+            rules.update(step_rules(i for pk, i in these.items() if pk not in rules))
+        only = len(these) < len(interventions)
+        return _figures_computed(association, period, include_drafts, budgets, these, rules, only=only)
+
+    if include_drafts:
+        return {period.code: compute(period, interventions) for period in periods}
+    return stored_figures(periods=periods, interventions=interventions, budgets=budgets, compute=compute)
+
+
+def _figures_computed(
+    association: Association | None,
+    period: Period,
+    include_drafts: bool,
+    budgets: dict,
+    interventions: dict[int, Intervention],
+    rules: dict[int, StepRule],
+    *,
+    only: bool = False,
 ) -> dict[int, Figures]:
-    """Figures per intervention id of ``interventions`` for ``period`` (of every association when
-    ``association`` is None): six aggregate queries whatever the number (stocks and flows two,
-    exits by reason, measures two, activities). An intervention without reports in the period
-    has zeros (and its places and kind)."""
+    """Figures per intervention id of ``interventions`` for ``period``, computed from the reports
+    (of ``association``, or of every association when None; ``only``: of those interventions)
+    with their step ``rules``: six queries whatever the number (stocks and flows two, exits by
+    reason, measures two, activities). An intervention without reports in the period has zeros
+    (and its places and kind)."""
     reports = PeriodReport.objects.all()
     if association is not None:
         reports = reports.filter(intervention__association=association)
+    if only:
+        reports = reports.filter(intervention_id__in=list(interventions))
     reports = reports.counted(include_drafts=include_drafts)
     reasons = _exits_by_reason(reports, period)
     result = {pk: Figures(budget_sek=budgets.get((pk, period.year))) for pk in interventions}
     for row in reports.period_totals(period):
         pk = row["intervention"]
+        if pk not in result:
+            continue
         by_reason = reasons.get(pk, {})
         rule = rules.get(pk)
         result[pk] = Figures(
@@ -173,7 +205,6 @@ def _figures_by_intervention(
             budget_sek=budgets.get((pk, period.year)),
             spent_sek=row["spent_sek"] or 0,
         )
-    result = {pk: figures for pk, figures in result.items() if pk in interventions}
     _beyond_add(result, reports, period, interventions)
     return result
 
@@ -220,7 +251,6 @@ def association_summary(
     previous = period.same_period_last_year()
     interventions = list(Intervention.objects.running_in(period).filter(association=association).order_by("name", "pk"))
     reasons = list(ExitReason.objects.filter(association=association).order_by("position", "code"))
-    rules = step_rules(interventions)
     goals = goal_results_for(intervention_ids=[i.pk for i in interventions], period_code=period.code)
     budgets = {
         (b["intervention"], b["year"]): b["budget_sek"]
@@ -229,10 +259,10 @@ def association_summary(
         ).values("intervention", "year", "budget_sek")
     }
     by_pk = {i.pk: i for i in interventions}
-    current = _figures_by_intervention(association, period, include_drafts, rules, budgets, by_pk)
-    before = (
-        _figures_by_intervention(association, previous, include_drafts, rules, budgets, by_pk) if with_previous else {}
+    figures = _figures_by_intervention(
+        association, [period, previous] if with_previous else [period], include_drafts, budgets, by_pk
     )
+    current, before = figures[period.code], figures.get(previous.code, {})
     logs = activity_logs_of(intervention_ids=list(by_pk), period=period)
     measures = list(Measure.objects.filter(association=association).order_by("position", "code"))
 
@@ -263,6 +293,21 @@ def association_summary(
         exit_reasons=reasons,
         not_aligned=not_aligned,
         measures=measures,
+    )
+
+
+def stored_figures_refresh_for(intervention: Intervention) -> int:
+    """Compute again the intervention's stored summary rows that a change made outdated (after
+    the goal recomputation of a change, on the worker); answers how many."""
+    budgets = {
+        (intervention.pk, year): budget
+        for year, budget in Budget.objects.filter(intervention=intervention).values_list("year", "budget_sek")
+    }
+    rules = step_rules([intervention])
+    return stored_figures_refresh(
+        intervention=intervention,
+        budgets=budgets,
+        compute=lambda period, missing: _figures_computed(None, period, False, budgets, missing, rules, only=True),
     )
 
 
@@ -304,19 +349,20 @@ def national_summary(*, period: Period, include_drafts: bool = False) -> list[Na
     associations = list(Association.objects.order_by("name", "pk"))
     interventions = []
     for intervention in Intervention.objects.running_in(period).only(
-        "pk", "association_id", "frequency", "places", "kind"
+        "pk", "association_id", "frequency", "places", "kind", "figures_version"
     ):
         try:
             period.base_periods(intervention.frequency)
         except PeriodError:
             continue
         interventions.append(intervention)
-    rules = step_rules(interventions)
     budgets = {
         (row["intervention"], row["year"]): row["budget_sek"]
         for row in Budget.objects.filter(year=period.year).values("intervention", "year", "budget_sek")
     }
-    figures = _figures_by_intervention(None, period, include_drafts, rules, budgets, {i.pk: i for i in interventions})
+    figures = _figures_by_intervention(None, [period], include_drafts, budgets, {i.pk: i for i in interventions})[
+        period.code
+    ]
     grouped: dict[int, list[Figures]] = {}
     for intervention in interventions:
         empty = Figures(budget_sek=budgets.get((intervention.pk, period.year)))
