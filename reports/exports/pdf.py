@@ -13,6 +13,8 @@ from reports.exports.document import NUMERIC_KINDS, Document
 #: Tables with more columns than this get a landscape page of their own; all tables wrap their
 #: text columns, so none is wider than its page.
 PORTRAIT_COLUMNS = 8
+#: In the fixed table layout a text column is this many times as wide as a number column.
+TEXT_COLUMN_WEIGHT = 3
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
 
@@ -27,8 +29,17 @@ def pdf_html(doc: Document) -> str:
         chart = base64.b64encode(section.chart_png).decode("ascii") if section.chart_png else None
         rows = [[(c.text(), c.kind in NUMERIC_KINDS) for c in row] for row in section.rows]
         wide = len(section.header) > PORTRAIT_COLUMNS
-        sections.append({"section": section, "rows": rows, "chart": chart, "wide": wide})
+        widths = column_widths(len(section.header), rows[0] if rows else [])
+        sections.append({"section": section, "rows": rows, "chart": chart, "wide": wide, "widths": widths})
     return render_to_string("reports/summary_pdf.html", {"doc": doc, "sections": sections, "total_label": _("Totalt")})
+
+
+def column_widths(columns: int, first_row: list[tuple[str, bool]]) -> list[str]:
+    """Each column's share of the table's width in percent, for the fixed table layout: a text
+    column (or any column of a table without rows) :data:`TEXT_COLUMN_WEIGHT` times a number's."""
+    numeric = [is_number for _text, is_number in first_row] + [False] * (columns - len(first_row))
+    weights = [1 if is_number else TEXT_COLUMN_WEIGHT for is_number in numeric[:columns]]
+    return [f"{100 * weight / sum(weights):.2f}" for weight in weights]
 
 
 def to_pdf(doc: Document, *, progress=None) -> bytes:
