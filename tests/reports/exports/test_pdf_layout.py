@@ -95,3 +95,15 @@ def test_no_table_of_a_pdf_export_is_wider_than_its_page(documents, name, tmp_pa
         assert edge <= width - 15 + 1, f"{page.name}: ink at {edge:.0f} mm of {width:.0f} mm"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(pages[min(1, len(pages) - 1)], ARTIFACTS / f"pdf-{name}-page.png")  # the first table
+
+
+def test_a_text_column_is_wide_enough_that_labels_break_between_words_only(documents, tmp_path):
+    """In equal-width columns "Arbetsförmedlingen" broke into "Arbetsförme / dlingen"; a text
+    column is three times as wide as a number column now."""
+    pdf = HTML(string=pdf_html(documents["summary"])).write_pdf()
+    source = tmp_path / "summary.pdf"
+    source.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True).stdout
+    words = text.split()
+    assert "Arbetsförmedlingen" in words  # "Aktivt arbetssökande hos Arbetsförmedlingen"
+    assert not [word for word in words if word.startswith("Arbetsförme") and word != "Arbetsförmedlingen"]
