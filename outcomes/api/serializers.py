@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from outcomes.counts import Counts
 from outcomes.limits import MAX_REPORT_COUNT
+from outcomes.shares import Share
 
 
 class GenderCountsSerializer(serializers.Serializer):
@@ -23,6 +25,12 @@ class GenderCountsSerializer(serializers.Serializer):
 class GenderCountsWithTotalSerializer(GenderCountsSerializer):
     total = serializers.IntegerField(read_only=True)
 
+    def to_representation(self, instance):
+        # A summary answers hundreds of these: Counts' own dict is what the fields would give.
+        if isinstance(instance, Counts):
+            return instance.as_dict(with_total=True)
+        return super().to_representation(instance)
+
 
 class ViolationSerializer(serializers.Serializer):
     field = serializers.CharField(allow_null=True, help_text="Fältet i anropet; null när felet gäller hela anropet.")
@@ -38,6 +46,18 @@ class ShareSerializer(serializers.Serializer):
     denominator = serializers.IntegerField()
     value = serializers.FloatField(allow_null=True)
     percent = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, instance):
+        # What the four fields would give, without their per-field work (a summary has hundreds).
+        if isinstance(instance, Share):
+            value = instance.value
+            return {
+                "numerator": instance.numerator,
+                "denominator": instance.denominator,
+                "value": None if value is None else float(value),
+                "percent": instance.percent,
+            }
+        return super().to_representation(instance)
 
 
 class IsoDateTimeField(serializers.DateTimeField):

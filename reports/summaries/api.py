@@ -38,9 +38,13 @@ class ExitsByReasonField(serializers.ListField):
     child = ReasonCountsSerializer()
 
     def to_representation(self, by_reason):
+        # The rows the child's fields would give, built directly: a summary has thousands.
         order = self.context.get("reason_order") or sorted(by_reason)
-        rows = [{"reason": code, "counts": by_reason[code]} for code in order if by_reason.get(code, ZERO).total]
-        return [self.child.to_representation(row) for row in rows]
+        return [
+            {"reason": code, **by_reason[code].as_dict(with_total=True)}
+            for code in order
+            if by_reason.get(code, ZERO).total
+        ]
 
 
 class MeasuresField(serializers.ListField):
@@ -50,8 +54,8 @@ class MeasuresField(serializers.ListField):
     child = MeasureOutputSerializer()
 
     def to_representation(self, measures):
-        rows = [{"measure": code, **value.as_dict()} for code, value in sorted(measures.items())]
-        return [self.child.to_representation(row) for row in rows]
+        # The rows the child's fields would give (whole numbers, genders None for a total).
+        return [{"measure": code, **value.as_dict()} for code, value in sorted(measures.items())]
 
 
 class ActivityEvaluationSerializer(serializers.Serializer):
@@ -166,7 +170,8 @@ class SocioEconomicField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, figures):
-        return SocioEconomicOutputSerializer(self.context["summary"].socio_economic(figures)).data
+        estimate = self.context["summary"].socio_economic(figures)
+        return {name: getattr(estimate, name) for name in SocioEconomicOutputSerializer._declared_fields}
 
 
 class InterventionRowSerializer(FiguresSerializer):
