@@ -54,9 +54,16 @@ def main(argv=None) -> None:
     parser.add_argument("--period", default=None, help="period code; default the last seeded year")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only-annual", action="store_true", help="time only the Word annual report")
+    parser.add_argument(
+        "--interventions", type=int, default=None, help="the association closest to this many interventions"
+    )
     args = parser.parse_args(argv)
 
-    association = Association.objects.annotate(n=Count("interventions")).order_by("-n").first()
+    associations = Association.objects.annotate(n=Count("interventions"))
+    if args.interventions is None:
+        association = associations.order_by("-n").first()
+    else:
+        association = min(associations, key=lambda a: (abs(a.n - args.interventions), a.pk), default=None)
     if association is None:
         sys.exit("No association: seed the database first (bench/seed_national.py).")
     last = association.interventions.order_by("-reports__period_start").values_list("reports__period_start", flat=True)
