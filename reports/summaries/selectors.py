@@ -244,8 +244,9 @@ def association_summary(
     frequency does not fit the period (a tertial of a quarterly intervention) are listed in
     ``not_aligned`` and left out of the rows and totals. With no reports every figure is zero.
     Goals are the stored results of :func:`reports.goals.selectors.goal_results_for`. The number of
-    SQL queries is fixed (at most twenty-one: a stock measure adds one per period), whatever the
-    number of interventions. ``with_previous=False`` leaves the year before's figures empty (zero)
+    SQL queries is fixed whatever the number of interventions: seven when every row's figures are
+    stored (:mod:`reports.summaries.stored`), about twenty-five when all are computed (a stock
+    measure adds one per period). ``with_previous=False`` leaves the year before's figures empty (zero)
     and saves their queries: for :func:`summary_trend`, which reads only each year's own.
     """
     previous = period.same_period_last_year()
