@@ -13,8 +13,8 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from outcomes.models import ExitReason, Intervention, Member, PeriodReport, ReportStatus
@@ -46,10 +46,8 @@ def sign_in(driver, base: str, email: str, password: str = PASSWORD) -> None:
     driver.get(f"{base}/konto/login/")
     type_into(driver, "username", email)
     type_into(driver, "password", password)
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     # The login page has a main h1 too: wait until the start page has replaced it.
-    WebDriverWait(driver, 20).until(staleness_of(page))
+    click_and_wait_for_next_page(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     wait_for(driver, "main h1")
 
 
@@ -58,12 +56,26 @@ def sign_out(driver) -> None:
     wait_for(driver, "input[name=username]")
 
 
+def click_and_wait_for_next_page(driver, button) -> None:
+    """Click and wait until the next page has replaced this one (a wait for an element that both
+    pages have would otherwise return before the POST is done).
+
+    The old document is marked and the wait is for a loaded document without the mark. Selenium's
+    ``staleness_of`` asks the browser about the old element instead, and Chromium sometimes answers
+    that question mid-navigation with an error ("Node with given id does not belong to the
+    document") rather than "stale", which failed a CI run.
+    """
+    driver.execute_script("document.documentElement.dataset.leaving = 'yes'")
+    button.click()
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return document.readyState === 'complete' && !document.documentElement.dataset.leaving"
+        )
+    )
+
+
 def submit(driver, label: str) -> None:
-    """Click the button and wait until the next page has replaced this one (a wait for an element
-    that both pages have would otherwise return before the POST is done)."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-    WebDriverWait(driver, 20).until(staleness_of(page))
+    click_and_wait_for_next_page(driver, driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']"))
 
 
 def every_field_has_a_label(driver) -> None:
