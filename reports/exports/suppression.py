@@ -46,7 +46,7 @@ class _Attack:
     found protected here is protected against the unbounded attack too.
     """
 
-    def __init__(self, values: Mapping[Key, int], equations: Iterable[Equation], unknown: set[Key]):
+    def __init__(self, values: Mapping[Key, int], equations: Iterable[Equation], unknown: set[Key], ceiling: float):
         self.order = sorted(unknown, key=str)
         self.index = {key: i for i, key in enumerate(self.order)}
         rows, rhs = [], []
@@ -66,7 +66,7 @@ class _Attack:
         self.a_eq = np.array(rows) if rows else None
         self.b_eq = np.array(rhs) if rows else None
         self.truth = np.array([values[key] for key in self.order], dtype=float)
-        self.ceiling = 10.0 * (sum(abs(v) for v in values.values()) + 1)
+        self.ceiling = ceiling
 
     def solve(self, objective: np.ndarray) -> np.ndarray | None:
         """The point minimising ``objective`` (None if the solver fails)."""
@@ -91,11 +91,52 @@ def exposed_cells(
     """Masked cells an attacker can pin to one value (range narrower than one unit).
 
     A cell is protected as soon as some solution of the attacker's system differs from the true
-    value by at least one. A few programmes with objectives over all undecided cells settle most
-    cells at once; only the rest get their own minimum and maximum. ``hidden`` cells are never
-    shown at all (unknown to the reader) and are not reported.
+    value by at least one. The system falls apart into independent parts (unknown cells linked by
+    shared equations), and a cell's range depends only on its own part, so each part is attacked
+    on its own: smaller programmes, and a part whose shown figures contradict each other no
+    longer makes every other part's cells look protected too. Within a part, a few programmes
+    with objectives over all undecided cells settle most cells at once; only the rest get their
+    own minimum and maximum. ``hidden`` cells are never shown at all (unknown to the reader) and
+    are not reported.
     """
-    attack = _Attack(values, list(equations), set(masked) | set(hidden))
+    ceiling = 10.0 * (sum(abs(v) for v in values.values()) + 1)
+    reported = set(masked) - set(hidden)
+    exposed = set()
+    for unknown, part in _independent_parts(list(equations), set(masked) | set(hidden)):
+        if not unknown & reported:
+            continue
+        exposed |= _exposed_in_part(_Attack(values, part, unknown, ceiling), masked, hidden)
+    return exposed
+
+
+def _independent_parts(equations: list[Equation], unknown: set[Key]) -> list[tuple[set[Key], list[Equation]]]:
+    """The unknown cells grouped by the equations that link them, each group with its equations
+    (an unknown cell in no equation is a group of its own, without equations)."""
+    parent = {key: key for key in unknown}
+
+    def root(key):
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    touching = []
+    for equation in equations:
+        inside = [key for key, _c in equation if key in parent]
+        if not inside:
+            continue
+        touching.append((inside[0], equation))
+        for key in inside[1:]:
+            parent[root(key)] = root(inside[0])
+    groups: dict[Key, tuple[set[Key], list[Equation]]] = {}
+    for key in unknown:
+        groups.setdefault(root(key), (set(), []))[0].add(key)
+    for first, equation in touching:
+        groups[root(first)][1].append(equation)
+    return list(groups.values())
+
+
+def _exposed_in_part(attack: _Attack, masked: set[Key], hidden: set[Key]) -> set[Key]:
     undecided = [key for key in attack.order if key in masked and key not in hidden]
     rng = np.random.default_rng(0)
     for round_number in range(6):
@@ -109,6 +150,11 @@ def exposed_cells(
             objective[attack.index[key]] = sign
         point = attack.solve(objective)
         if point is None:
+            if attack.solve(np.zeros(len(attack.order))) is None:
+                # No solution at all (the shown figures contradict each other, for example a total
+                # over rows of which some are not shown): every range would be unknown, which
+                # counts as protected; solving a programme per cell would only say so again.
+                return set()
             break
         undecided = [k for k in undecided if abs(point[attack.index[k]] - attack.truth[attack.index[k]]) < 1 - 1e-6]
     exposed = set()

@@ -267,6 +267,36 @@ def test_suppression_protects_random_tables_with_margins(seed):
     assert all(key in masked for key, value in values.items() if 1 <= value <= 4)
 
 
+@pytest.mark.parametrize("contradiction", [False, True])
+def test_small_counts_linked_by_three_totals_are_protected_also_beside_figures_that_contradict_each_other(
+    contradiction,
+):
+    # a + b, a + c and b + c are shown: with only the three small counts masked, the three
+    # equations give each of them. The contradicting table shows two totals of the same two cells
+    # that differ (as a summary's total that also counts rows left out of its table would), so no
+    # values satisfy every equation of the document at once. The document used to be attacked as
+    # one system, and beside such a contradiction every masked cell looked protected.
+    values = {"a": 2, "b": 3, "c": 4, "a+b": 5, "a+c": 6, "b+c": 7}
+    equations = [
+        [("a+b", -1), ("a", 1), ("b", 1)],
+        [("a+c", -1), ("a", 1), ("c", 1)],
+        [("b+c", -1), ("b", 1), ("c", 1)],
+    ]
+    extra_values = {"x total": 32, "x total elsewhere": 40, "x a": 30, "x b": 2}
+    extra_equations = (
+        [[("x total", -1), ("x a", 1), ("x b", 1)], [("x total elsewhere", -1), ("x a", 1), ("x b", 1)]]
+        if contradiction
+        else []
+    )
+    masked = suppress({**values, **extra_values}, [*equations, *extra_equations], threshold=4)
+    attack = Attack()
+    for key, value in values.items():
+        attack.cell(key, MASK if key in masked else value)
+    attack.equations = equations
+    assert {"a", "b", "c"} < masked
+    assert_protected(attack)
+
+
 def test_the_attack_works_out_a_small_count_masked_without_complementary_cells():
     # women 3 (small), men 20, total 23: masking only the 3 leaves it as 23 − 20.
     attack = Attack()
