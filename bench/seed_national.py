@@ -33,7 +33,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from outcomes.catalog.services import catalog_load  # noqa: E402
-from outcomes.counts import Counts  # noqa: E402
+from outcomes.counts import Counts, ReportFigures  # noqa: E402
 from outcomes.models import (  # noqa: E402
     Association,
     BreakdownCount,
@@ -103,6 +103,10 @@ def seed_association(index: int, *, interventions: int, years: list[int], rng: r
             dimensions=shapes,
             spent_per_period=budget // 4,
         )
+        if intervention.kind == "structural":
+            # No enrolled participants (the service refuses them): only the spending is reported.
+            # Drawn all the same, so that every other seeded number stays as it was.
+            figures = [ReportFigures(spent_sek=quarter.spent_sek) for quarter in figures]
         for period, quarter in zip(periods, figures, strict=True):
             report = PeriodReport(
                 intervention=intervention,

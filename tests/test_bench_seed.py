@@ -48,3 +48,20 @@ def test_the_national_seed_sets_goals_of_every_kind_with_surveys_that_pass_the_s
     statuses = set(GoalResult.objects.filter(goal__kind=GoalKind.INDICATOR).values_list("status", flat=True))
     assert statuses - {ResultStatus.NO_DATA}, "indicator goals read the seeded surveys"
     assert not GoalResult.objects.filter(stale=True).exists()
+
+
+def test_the_national_seed_gives_a_structural_intervention_spending_but_no_participants():
+    from outcomes.models import BreakdownCount, ExitCount
+    from outcomes.organisations.models import InterventionKind
+
+    seed_association(0, interventions=5, years=[2024], rng=random.Random(5))
+    structural = PeriodReport.objects.filter(intervention__kind=InterventionKind.STRUCTURAL)
+    individual = PeriodReport.objects.filter(intervention__kind=InterventionKind.INDIVIDUAL)
+    assert structural.count() == 4 and individual.count() == 16
+    for report in structural:
+        figures = report.figures()
+        assert (figures.ongoing_at_start.total, figures.new.total, figures.exits.total) == (0, 0, 0)
+        assert figures.spent_sek > 0
+    assert not ExitCount.objects.filter(report__in=structural).exists()
+    assert not BreakdownCount.objects.filter(report__in=structural).exists()
+    assert BreakdownCount.objects.filter(report__in=individual).exists()
