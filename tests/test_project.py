@@ -1,4 +1,5 @@
 import ast
+import json
 import os
 import secrets
 import subprocess
@@ -53,6 +54,26 @@ def test_tasks_run_eagerly_without_a_broker_and_go_to_the_broker_with_one():
         assert app.conf.broker_url == os.environ["CELERY_BROKER_URL"]
     else:
         assert settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def test_a_worker_loads_its_tasks_without_the_libraries_only_charts_and_files_need():
+    """Celery's start-up (the Django fix-up, then the task modules) in a fresh interpreter, as
+    ``celery -A finsam worker`` does it: every beat task is registered, but matplotlib,
+    python-docx and openpyxl wait until a task draws a chart or writes a file (the system checks'
+    URL check imported every view into each worker process, about 50 MiB each)."""
+    script = (
+        "import sys, json\n"
+        "from finsam.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "heavy = [m for m in ('matplotlib', 'docx', 'openpyxl') if m in sys.modules]\n"
+        "missing = [e['task'] for e in app.conf.beat_schedule.values() if e['task'] not in app.tasks]\n"
+        "print(json.dumps({'heavy': heavy, 'missing': missing}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CELERY_SKIP_CHECKS"}
+    env["DJANGO_SETTINGS_MODULE"] = "finsam.settings.test"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"heavy": [], "missing": []}
 
 
 def _production(env_overrides, *args):
