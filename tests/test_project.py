@@ -76,6 +76,24 @@ def test_a_worker_loads_its_tasks_without_the_libraries_only_charts_and_files_ne
     assert json.loads(result.stdout.splitlines()[-1]) == {"heavy": [], "missing": []}
 
 
+def test_a_web_process_loads_every_view_without_matplotlib_until_it_draws_a_chart():
+    """The URL conf in a fresh interpreter, as a gunicorn worker loads it: matplotlib (about
+    40 MiB) comes only with the first chart, so a process serving only the API never loads it."""
+    script = (
+        "import sys, django\n"
+        "django.setup()\n"
+        "import finsam.urls\n"
+        "before = 'matplotlib' in sys.modules\n"
+        "from reports.summaries.charts import bar_chart, render\n"
+        "svg = render(bar_chart(title='T', categories=['a'], values={'women': [1], 'men': [2]}), 'svg')\n"
+        "print(before, 'matplotlib' in sys.modules, svg.startswith(b'<?xml'))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "finsam.settings.test"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True"]
+
+
 def _production(env_overrides, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update({"DJANGO_SETTINGS_MODULE": "finsam.settings.production", "DATABASE_URL": "sqlite:///:memory:"})

@@ -9,20 +9,21 @@ labelled with the mask.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import textwrap
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib
 from django.core.cache import cache
-from matplotlib.figure import Figure
 
 from outcomes.counts import GENDER_HEADINGS, GENDERS
 from reports.exports.suppression import MASK
 from reports.shares import Share
 
-matplotlib.use("Agg")  # never a display backend, also when pyplot is imported elsewhere
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Greyscale-readable: distinct grey levels and hatches, black outlines.
 GENDER_STYLE = {
@@ -34,6 +35,25 @@ FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 #: Part of every cached chart's key: raise it when a change to the drawing changes the images.
 CHART_VERSION = 1
 CHART_CACHE_SECONDS = 7 * 24 * 3600
+
+
+@functools.cache
+def _matplotlib():
+    """matplotlib on the Agg backend (never a display backend, also when pyplot is imported
+    elsewhere), imported the first time a chart is drawn rather than with this module: a process
+    that never draws one (a web worker serving only the API, a Celery worker recomputing goal
+    results) does not carry it, about 40 MiB."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
+
+
+def _new_figure(**kwargs) -> Figure:
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
 
 
 def bar_chart(
@@ -56,7 +76,7 @@ def bar_chart(
     """
     genders = [g for g in GENDERS if any(v is None or v for v in values.get(g, []))] or ["women", "men"]
     height = max(2.2, 0.32 * len(categories) * max(len(genders), 1) + 1.4)
-    figure = Figure(figsize=(8, height), dpi=100, layout=None if fast else "constrained")
+    figure = _new_figure(figsize=(8, height), dpi=100, layout=None if fast else "constrained")
     if fast:
         figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.75 / height, bottom=0.9 / height)  # legend below
     axes = figure.add_subplot()
@@ -114,7 +134,7 @@ def trend_chart(
 
     ``steps`` are :class:`~reports.shares.Share` objects; a period without exits has no point.
     """
-    figure = Figure(figsize=(8, 3.2), dpi=100, layout=None if fast else "constrained")
+    figure = _new_figure(figsize=(8, 3.2), dpi=100, layout=None if fast else "constrained")
     if fast:
         figure.subplots_adjust(left=0.08, right=0.92, top=0.86, bottom=0.1)
     axes = figure.add_subplot()
@@ -146,7 +166,7 @@ def render(figure: Figure, fmt: str, *, dpi: int | None = None) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}")
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "finsam"}):
+    with _matplotlib().rc_context({"svg.fonttype": "none", "svg.hashsalt": "finsam"}):
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         figure.savefig(buffer, format=fmt, metadata=metadata, dpi=dpi or (150 if fmt == "png" else 100))
     return buffer.getvalue()
