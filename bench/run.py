@@ -41,6 +41,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
@@ -461,6 +462,25 @@ def stale_results(intervention_ids: list[int]) -> int:
     return GoalResult.objects.filter(goal__intervention_id__in=intervention_ids, stale=True).count()
 
 
+def wait_for_idle_worker(table: Table, *, limit: float = 180) -> None:
+    """Wait until the worker runs, holds and schedules no task: the PUTs to submitted reports
+    queue the drawing of their association's charts (``ANNUAL_CHARTS_WARM_COUNTDOWN`` after the
+    first change, several seconds on one core), which would otherwise be timed as part of the
+    summaries and exports measured in this process after them. Adds how long that took."""
+    from finsam.celery import app
+
+    started = time.perf_counter()
+    inspect = app.control.inspect(timeout=1)
+    while time.perf_counter() - started < limit:
+        replies = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+        if all(reply is not None and not any(reply.values()) for reply in replies):
+            waited = time.perf_counter() - started
+            table.add("worker idle again after the PUTs (charts drawn ahead)", text=f"{waited:.1f} s")
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"the worker still had tasks {limit:.0f} s after the PUTs")
+
+
 def measure_submitted_puts(table: Table, port: int, association: Association, period: str, args) -> None:
     """PUTs that each change a submitted report with goals (each queues a recomputation on the
     real worker), then how long the worker takes to clear the backlog after the last PUT: until
@@ -567,6 +587,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         parser.error("the benchmark is defined for PostgreSQL (DATABASE_URL)")
+    if not settings.CELERY_BROKER_URL:
+        # Without one, tasks run eagerly inside the web processes and the worker only idles.
+        parser.error("the benchmark needs a real worker: set CELERY_BROKER_URL (make bench sets BENCH_BROKER)")
     association = Association.objects.order_by("pk").first()
     if association is None:
         parser.error("the database is empty; run bench/seed_national.py first")
@@ -600,6 +623,7 @@ def main(argv=None) -> None:
         table.add(f"report PUT latency, {args.clients} concurrent clients", latencies)
         table.add(f"report PUTs per second, {args.clients} clients", text=f"{rate:.0f} /s", target="≥ 100 /s")
         measure_submitted_puts(table, args.port, association, f"{last.year}Q4", args)
+        wait_for_idle_worker(table)
         by_size = Association.objects.annotate(n=Count("interventions")).order_by("-n", "pk")
         measure_large_summary(table, args.port, by_size.first(), last.year, args)
         exports = min(by_size, key=lambda a: (abs(a.n - 20), a.pk))  # the issue's 20 interventions
