@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings.local")
 # every view, so each worker process would carry matplotlib, python-docx and openpyxl whether or
 # not it ever draws a chart or writes a file (about 50 MiB a process: the worker and its two
 # children 449 MiB idle with the checks, 284 MiB without). The checks run where they matter: at
-# `migrate` (compose.yaml's one-off service), `manage.py check --deploy` in CI and in the tests.
+# `migrate` (compose.yaml's one-off service) and in the test suite (`manage.py check --deploy`).
 # CELERY_SKIP_CHECKS= (empty) turns them back on.
 os.environ.setdefault("CELERY_SKIP_CHECKS", "true")
 
