@@ -111,28 +111,24 @@ def exposed_cells(
 
 def _independent_parts(equations: list[Equation], unknown: set[Key]) -> list[tuple[set[Key], list[Equation]]]:
     """The unknown cells grouped by the equations that link them, each group with its equations
-    (an unknown cell in no equation is a group of its own, without equations)."""
-    parent = {key: key for key in unknown}
+    (an unknown cell in no equation is a group of its own, without equations): the connected
+    components of the graph whose nodes are the unknown cells and the equations that hold one."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def root(key):
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    touching = []
-    for equation in equations:
-        inside = [key for key, _c in equation if key in parent]
-        if not inside:
-            continue
-        touching.append((inside[0], equation))
-        for key in inside[1:]:
-            parent[root(key)] = root(inside[0])
-    groups: dict[Key, tuple[set[Key], list[Equation]]] = {}
-    for key in unknown:
-        groups.setdefault(root(key), (set(), []))[0].add(key)
-    for first, equation in touching:
-        groups[root(first)][1].append(equation)
+    cells = sorted(unknown, key=str)
+    index = {key: i for i, key in enumerate(cells)}
+    linking = [eq for eq in equations if any(key in index for key, _c in eq)]
+    edges = [(index[key], len(cells) + n) for n, eq in enumerate(linking) for key, _c in eq if key in index]
+    size = len(cells) + len(linking)
+    rows, columns = zip(*edges, strict=True) if edges else ((), ())
+    graph = coo_matrix((np.ones(len(edges)), (rows, columns)), shape=(size, size))
+    _count, labels = connected_components(graph, directed=False)
+    groups: dict[int, tuple[set[Key], list[Equation]]] = {}
+    for key, label in zip(cells, labels[: len(cells)], strict=True):
+        groups.setdefault(label, (set(), []))[0].add(key)
+    for n, equation in enumerate(linking):
+        groups[labels[len(cells) + n]][1].append(equation)
     return list(groups.values())
 
 
